@@ -1,0 +1,39 @@
+# Two commands: `make run` and `make test`. Both create .venv when missing and
+# install the pinned dependencies (requirements.lock) only when they changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/motcua serve --seed-if-empty
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/read_path.py
+
+# Re-pin every dependency from a clean environment.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude motcua > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) build *.egg-info

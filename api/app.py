@@ -1,0 +1,48 @@
+"""The Starlette application factory; the lifespan connects and closes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from pymongo.monitoring import CommandListener
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+
+from api.database import connect
+from api.embedded import EmbeddedDatabase
+from api.graphql import graphql_app
+from api.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None, command_listeners: Sequence[CommandListener] = ()
+) -> Starlette:
+    settings = settings or Settings()
+    graphql = graphql_app(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        embedded = None
+        uri = settings.mongodb_uri
+        if uri is None:  # e.g. `uvicorn --factory api.app:create_app`
+            embedded = EmbeddedDatabase(settings.db_path)
+            uri = await asyncio.to_thread(embedded.start)
+        client = await connect(uri, settings.database, command_listeners)
+        try:
+            yield
+        finally:
+            await client.close()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,84 @@
+"""`motcua` on the command line: serve the API and load demo data."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+
+from api.app import create_app
+from api.database import connect
+from api.embedded import EmbeddedDatabaseError, database_uri
+from api.seed import is_empty, seed_catalogue, seed_dossiers
+from api.settings import Settings
+
+cli = typer.Typer(help="motcua: one-stop public administrative service centre API.")
+console = Console(stderr=True)
+
+DEMO_DOSSIERS = 300
+SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
+
+
+async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool) -> None:
+    client = await connect(uri, settings.database)
+    try:
+        if only_if_empty and not await is_empty():
+            return
+        if await is_empty():
+            console.print("Loading the Hà Nội demo catalogue…")
+            await seed_catalogue()
+        if dossiers:
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Generating dossiers", total=dossiers)
+                await seed_dossiers(dossiers, on_each=lambda: progress.advance(task))
+            console.print(f"Generated {dossiers} dossiers.")
+    finally:
+        await client.close()
+
+
+def _fail(error: Exception) -> typer.Exit:
+    console.print(f"motcua: {error}", style="bold red", highlight=False)
+    return typer.Exit(code=1)
+
+
+@cli.command()
+def serve(
+    seed_if_empty: bool = typer.Option(False, help="Load demo data into an empty database."),
+) -> None:
+    """Start the API (and the embedded database unless a MongoDB URI is configured)."""
+    settings = Settings()
+    try:
+        with database_uri(settings.mongodb_uri, settings.db_path) as uri:
+            if seed_if_empty:
+                asyncio.run(_seed(uri, settings, DEMO_DOSSIERS, only_if_empty=True))
+            # Keep the mode the configuration implied before we filled in the URI.
+            running = settings.model_copy(
+                update={"mongodb_uri": uri, "dev_mode": settings.development}
+            )
+            url = f"http://{settings.host}:{settings.port}/graphql"
+            console.print(f"motcua is serving GraphQL at [bold]{url}[/bold]")
+            if running.development:
+                console.print(f"Open it in a browser for GraphiQL and try:\n  {SAMPLE_QUERY}")
+            uvicorn.run(create_app(running), host=settings.host, port=settings.port)
+    except EmbeddedDatabaseError as error:
+        raise _fail(error) from None
+
+
+@cli.command()
+def seed(
+    dossiers: int = typer.Option(0, min=0, help="How many demo dossiers to generate."),
+) -> None:
+    """Load the demo catalogue into an empty database and generate dossiers."""
+    settings = Settings()
+    try:
+        with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
+            asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
+    except EmbeddedDatabaseError as error:
+        raise _fail(error) from None
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,61 @@
+"""Demo data: the Hà Nội catalogue and generated dossiers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from api.demo.catalogue import CENTRE, agencies, procedures
+from api.demo.forms import FORMS
+from api.demo.sample_data import sample_applicant, sample_form_data
+from documents import form_lifecycle
+from documents.agency import Agency, AgencyLevel
+from documents.clock import utcnow
+from documents.dossier import Channel
+from documents.procedure import Procedure
+from documents.submission import Submission, submit
+
+# Online submissions are the reform's target; the demo leans that way.
+_CHANNELS = [Channel.ONLINE] * 6 + [Channel.COUNTER] * 3 + [Channel.POSTAL]
+
+
+async def is_empty() -> bool:
+    return await Agency.count() == 0
+
+
+async def seed_catalogue() -> None:
+    """Agencies, one published version of each form, and the procedures."""
+    await Agency.insert_many(agencies())
+    for definition in FORMS:
+        draft = await form_lifecycle.create_draft(
+            definition.key, definition.title, definition.json_schema, definition.hints
+        )
+        assert draft.id is not None
+        await form_lifecycle.publish(draft.id)
+    await Procedure.insert_many(procedures())
+
+
+async def seed_dossiers(
+    count: int, seed: int = 2026, on_each: Callable[[], None] | None = None
+) -> None:
+    """`count` valid dossiers spread over the last 30 days, at any branch or at the
+    procedure's own agencies (reception does not depend on the applicant's address)."""
+    rng = random.Random(seed)
+    catalogue = await Procedure.find_all().to_list()
+    branches = [a.code for a in await Agency.find(Agency.level == AgencyLevel.BRANCH).to_list()]
+    now = utcnow()
+    for _ in range(count):
+        procedure = rng.choice(catalogue)
+        receiving = rng.choice([*procedure.agency_codes, *branches, CENTRE])
+        submission = Submission(
+            procedure_code=procedure.code,
+            receiving_agency_code=receiving,
+            channel=rng.choice(_CHANNELS),
+            applicant=sample_applicant(rng),
+            data=sample_form_data(procedure.form_key, rng),
+        )
+        received_at = now - timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
+        await submit(submission, actor="seed", received_at=received_at)
+        if on_each is not None:
+            on_each()

@@ -1,0 +1,22 @@
+"""The domain: Beanie documents and the rules that belong to them. No GraphQL, no HTTP."""
+
+from __future__ import annotations
+
+from beanie import Document
+
+from documents.agency import Agency
+from documents.counter import Counter
+from documents.dossier import Dossier
+from documents.event import DossierEvent
+from documents.form import FormSchema
+from documents.procedure import Procedure
+
+# The one list of models, used by init_beanie in the app and in the tests.
+DOCUMENT_MODELS: list[type[Document]] = [
+    Agency,
+    Procedure,
+    FormSchema,
+    Dossier,
+    DossierEvent,
+    Counter,
+]

@@ -1,0 +1,9 @@
+"""The current time, in one place so every timestamp is aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,77 @@
+"""Dossiers (hồ sơ): one application for one procedure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from beanie import Document, Indexed
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+
+class DossierStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUPPLEMENT_REQUESTED = "SUPPLEMENT_REQUESTED"
+    RESULT_READY = "RESULT_READY"
+    RETURNED = "RETURNED"
+    REFUSED = "REFUSED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class Channel(StrEnum):
+    COUNTER = "COUNTER"
+    ONLINE = "ONLINE"
+    POSTAL = "POSTAL"
+
+
+class ApplicantKind(StrEnum):
+    CITIZEN = "CITIZEN"
+    BUSINESS = "BUSINESS"
+
+
+class Applicant(BaseModel):
+    """A citizen (12-digit personal identification number) or a business (tax code)."""
+
+    kind: ApplicantKind
+    id_number: Annotated[str, Field(pattern=r"^(\d{12}|\d{10}(-\d{3})?)$")]
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    phone: Annotated[str | None, Field(pattern=r"^\+?\d{9,15}$")] = None
+    email: str | None = None
+    address: Annotated[str | None, Field(max_length=500)] = None
+
+
+def _keyset(*fields: str) -> IndexModel:
+    """A filter field followed by both orderings' keys, so filter + sort use one index."""
+    keys = [(f, ASCENDING) for f in fields]
+    return IndexModel([*keys, ("received_at", DESCENDING), ("code", DESCENDING)])
+
+
+class Dossier(Document):
+    code: Annotated[str, Indexed(unique=True)]
+    procedure_code: str
+    form_key: str
+    form_version: int
+    applicant: Applicant
+    data: dict[str, Any] = Field(default_factory=dict)
+    channel: Channel
+    receiving_agency_code: str
+    handling_agency_code: str
+    status: DossierStatus = DossierStatus.RECEIVED
+    received_at: datetime
+    updated_at: datetime
+
+    class Settings:
+        name = "dossiers"
+        use_revision = True
+        indexes = [  # noqa: RUF012 - Beanie reads this class attribute
+            _keyset(),
+            _keyset("status"),
+            _keyset("procedure_code"),
+            _keyset("receiving_agency_code"),
+            _keyset("handling_agency_code"),
+            _keyset("applicant.id_number"),
+        ]

@@ -1,0 +1,46 @@
+"""Domain errors: expected failures that callers turn into payload errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    INVALID_SCHEMA = "INVALID_SCHEMA"
+    FORM_NOT_PUBLISHED = "FORM_NOT_PUBLISHED"
+    FORM_RETIRED = "FORM_RETIRED"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    DATA_TOO_LARGE = "DATA_TOO_LARGE"
+    DATA_TOO_DEEP = "DATA_TOO_DEEP"
+    FORBIDDEN_KEY = "FORBIDDEN_KEY"
+    ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
+    CONFLICT = "CONFLICT"
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    """One failing field: a JSON pointer into the submitted data, a message, a stable code."""
+
+    path: str
+    message: str
+    code: str
+
+
+@dataclass
+class DomainError(Exception):
+    code: ErrorCode
+    message: str
+    field: str | None = None
+    violations: list[FieldViolation] = dataclasses.field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f" ({self.field})" if self.field else ""
+        return f"{self.code}: {self.message}{where}"
+
+
+def not_found(what: str, key: str, field: str | None = None) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, f"{what} {key!r} does not exist", field)

@@ -1,0 +1,88 @@
+"""Administrative procedures (thủ tục hành chính) from the catalogue."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from beanie import Document, Indexed
+from pydantic import BaseModel, Field, model_validator
+
+
+class OfficerRole(StrEnum):
+    RECEPTION = "RECEPTION"
+    SPECIALIST = "SPECIALIST"
+    LEADER = "LEADER"
+
+
+class ProcedureStep(BaseModel):
+    """One step of the procedure's workflow, with its allowance in working days."""
+
+    key: str
+    name: str
+    role: OfficerRole
+    # None means "the dossier's handling agency".
+    agency_code: str | None = None
+    working_days: int = Field(ge=0)
+
+
+class FeeKind(StrEnum):
+    NONE = "NONE"
+    FIXED = "FIXED"
+    TABLE = "TABLE"
+
+
+class FeeRow(BaseModel):
+    """When the form field named by the schedule equals `value`, the fee is `amount`."""
+
+    value: str
+    amount: int = Field(ge=0)
+
+
+class FeeSchedule(BaseModel):
+    """Phí, lệ phí: zero, a fixed amount, or a small table keyed by one form field."""
+
+    kind: FeeKind = FeeKind.NONE
+    amount: int = Field(default=0, ge=0)
+    field: str | None = None
+    rows: list[FeeRow] = Field(default_factory=list)
+    required_before_return: bool = False
+
+
+class RequiredPaper(BaseModel):
+    """A paper slot of the dossier (thành phần hồ sơ)."""
+
+    slot: str
+    name: str
+    originals: int = Field(default=1, ge=0)
+    copies: int = Field(default=0, ge=0)
+    optional: bool = False
+
+
+class Procedure(Document):
+    code: Annotated[str, Indexed(unique=True)]
+    name: str
+    name_en: str | None = None
+    field: Annotated[str, Indexed()]
+    processing_days: int = Field(ge=0)
+    form_key: Annotated[str, Indexed()]
+    agency_codes: Annotated[list[str], Indexed()] = Field(default_factory=list)
+    steps: list[ProcedureStep] = Field(default_factory=list)
+    fee: FeeSchedule = Field(default_factory=FeeSchedule)
+    required_papers: list[RequiredPaper] = Field(default_factory=list)
+    result_place: str | None = None
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _steps_add_up(self) -> Procedure:
+        if self.steps and sum(s.working_days for s in self.steps) != self.processing_days:
+            raise ValueError("the steps' working days must add up to the processing time")
+        return self
+
+    class Settings:
+        name = "procedures"
+
+
+async def all_procedures(field: str | None = None) -> list[Procedure]:
+    query = Procedure.find(Procedure.field == field) if field else Procedure.find_all()
+    return await query.sort("+code").to_list()

@@ -1,0 +1,96 @@
+"""Submitting a dossier: validate, number, and record it with its first event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from documents.agency import Agency, AgencyState
+from documents.clock import utcnow
+from documents.codes import next_dossier_code
+from documents.dossier import Applicant, Channel, Dossier
+from documents.errors import DomainError, ErrorCode, not_found
+from documents.event import DossierEvent, EventType
+from documents.form_lifecycle import current_form
+from documents.form_validation import ensure_valid
+from documents.procedure import Procedure
+from documents.transactions import in_transaction
+
+
+@dataclass(frozen=True)
+class Submission:
+    procedure_code: str
+    receiving_agency_code: str
+    channel: Channel
+    applicant: Applicant
+    data: dict[str, Any]
+
+
+async def _active_agency(code: str, field: str) -> Agency:
+    agency = await Agency.find_one(Agency.code == code)
+    if agency is None:
+        raise not_found("agency", code, field)
+    if agency.state is AgencyState.MERGED:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"agency {code!r} was merged into {agency.merged_into!r}", field
+        )
+    return agency
+
+
+def handling_agency_for(procedure: Procedure, receiving_code: str) -> str:
+    """The receiving agency handles the dossier itself when the procedure lists it;
+    otherwise the procedure's first handling agency does (reception is address-free)."""
+    if receiving_code in procedure.agency_codes or not procedure.agency_codes:
+        return receiving_code
+    return procedure.agency_codes[0]
+
+
+async def submit(
+    submission: Submission, actor: str | None = None, received_at: datetime | None = None
+) -> Dossier:
+    """Everything is checked before the code counter is touched, and the dossier and
+    its RECEIVED event are written in one transaction, so a failed submission leaves
+    neither a dossier nor a consumed code behind. `received_at` back-dates imports
+    and demo data; the API always uses the current time."""
+    procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
+    if procedure is None or not procedure.active:
+        raise not_found("procedure", submission.procedure_code, "procedureCode")
+    receiving = await _active_agency(submission.receiving_agency_code, "receivingAgencyCode")
+    form = await current_form(procedure.form_key)
+    assert form.version is not None  # published forms always have one
+    ensure_valid(form.json_schema, submission.data)
+    handling_code = handling_agency_for(procedure, receiving.code)
+
+    async def work(session: AsyncClientSession) -> Dossier:
+        now = received_at or utcnow()
+        code = await next_dossier_code(receiving.code, now, session)
+        dossier = Dossier(
+            code=code,
+            procedure_code=procedure.code,
+            form_key=form.key,
+            form_version=form.version or 0,
+            applicant=submission.applicant,
+            data=submission.data,
+            channel=submission.channel,
+            receiving_agency_code=receiving.code,
+            handling_agency_code=handling_code,
+            received_at=now,
+            updated_at=now,
+        )
+        await dossier.insert(session=session)
+        event = DossierEvent(
+            dossier_code=code,
+            type=EventType.RECEIVED,
+            at=now,
+            actor=actor,
+            to_status=dossier.status,
+            agency_code=receiving.code,
+            procedure_code=procedure.code,
+        )
+        await event.insert(session=session)
+        return dossier
+
+    return await in_transaction(Dossier, work)

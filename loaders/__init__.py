@@ -1,0 +1,47 @@
+"""DataLoaders, created afresh for every request so nothing is cached across users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from beanie import PydanticObjectId
+from strawberry.dataloader import DataLoader
+
+from documents.agency import Agency
+from documents.dossier import Dossier
+from documents.event import DossierEvent
+from documents.form import FormSchema
+from documents.procedure import Procedure
+from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
+from loaders.dossiers import dossier_by_code_loader, events_by_dossier_loader
+from loaders.forms import (
+    FormVersion,
+    current_form_loader,
+    form_by_id_loader,
+    form_by_version_loader,
+)
+from loaders.procedures import procedure_by_code_loader
+
+
+@dataclass(frozen=True)
+class Loaders:
+    agency_by_code: DataLoader[str, Agency | None] = field(default_factory=agency_by_code_loader)
+    agencies_by_parent: DataLoader[str, list[Agency]] = field(
+        default_factory=agencies_by_parent_loader
+    )
+    procedure_by_code: DataLoader[str, Procedure | None] = field(
+        default_factory=procedure_by_code_loader
+    )
+    form_by_version: DataLoader[FormVersion, FormSchema | None] = field(
+        default_factory=form_by_version_loader
+    )
+    current_form: DataLoader[str, FormSchema | None] = field(default_factory=current_form_loader)
+    form_by_id: DataLoader[PydanticObjectId, FormSchema | None] = field(
+        default_factory=form_by_id_loader
+    )
+    dossier_by_code: DataLoader[str, Dossier | None] = field(
+        default_factory=dossier_by_code_loader
+    )
+    events_by_dossier: DataLoader[str, list[DossierEvent]] = field(
+        default_factory=events_by_dossier_loader
+    )

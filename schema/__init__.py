@@ -1,0 +1,30 @@
+"""The GraphQL surface. `build_schema()` assembles every domain's queries and mutations."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import strawberry
+from strawberry import relay
+from strawberry.tools import merge_types
+
+from schema.agencies.queries import AgencyQueries
+from schema.dossiers.mutations import DossierMutations
+from schema.dossiers.queries import DossierQueries
+from schema.forms.schema import FormMutations, FormQueries
+from schema.procedures.schema import ProcedureMutations, ProcedureQueries
+
+
+@strawberry.type
+class NodeQueries:
+    node: relay.Node = relay.node(description="Any object, by its global id.")
+    nodes: list[relay.Node] = relay.node(description="Several objects, by their global ids.")
+
+
+Query = merge_types("Query", (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, NodeQueries))
+Mutation = merge_types("Mutation", (DossierMutations, FormMutations, ProcedureMutations))
+
+
+@cache  # Strawberry's relay fields bind resolvers at build time; build once per process.
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(query=Query, mutation=Mutation)

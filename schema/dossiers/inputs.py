@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.scalars import JSON
+
+from documents.dossier import Applicant
+from documents.dossier_search import DossierFilter
+from schema.enums import ApplicantKindEnum, ChannelEnum, DossierStatusEnum
+
+
+@strawberry.input
+class ApplicantInput:
+    kind: ApplicantKindEnum
+    id_number: str = strawberry.field(
+        description="12-digit personal identification number, or the business's tax code."
+    )
+    full_name: str
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+    def to_domain(self) -> Applicant:
+        """Raises pydantic.ValidationError on malformed values."""
+        return Applicant(
+            kind=self.kind,
+            id_number=self.id_number,
+            full_name=self.full_name,
+            phone=self.phone,
+            email=self.email,
+            address=self.address,
+        )
+
+
+@strawberry.input
+class SubmitDossierInput:
+    procedure_code: str
+    receiving_agency_code: str
+    channel: ChannelEnum
+    applicant: ApplicantInput
+    data: JSON
+
+
+@strawberry.input
+class DossierFilterInput:
+    status: list[DossierStatusEnum] | None = None
+    procedure_code: str | None = None
+    agency_code: str | None = strawberry.field(
+        default=None, description="Dossiers this agency receives or handles."
+    )
+    received_from: date | None = None
+    received_to: date | None = strawberry.field(default=None, description="Inclusive.")
+    applicant_id: str | None = None
+
+    def to_domain(self) -> DossierFilter:
+        return DossierFilter(
+            status=list(self.status) if self.status else None,
+            procedure_code=self.procedure_code,
+            agency_code=self.agency_code,
+            received_from=self.received_from,
+            received_to=self.received_to,
+            applicant_id=self.applicant_id,
+        )

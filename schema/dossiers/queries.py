@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from documents.dossier_search import MAX_PAGE, DossierFilter, DossierOrder, position_of, search
+from schema.context import Info
+from schema.dossiers.inputs import DossierFilterInput
+from schema.dossiers.types import DossierConnection, DossierType
+from schema.enums import DossierOrderEnum
+from schema.pagination import decode_cursor, encode_cursor
+
+
+@strawberry.type
+class DossierQueries:
+    @strawberry.field
+    async def dossier(self, info: Info, code: str) -> DossierType | None:
+        found = await info.context.loaders.dossier_by_code.load(code)
+        return DossierType.from_document(found) if found else None
+
+    @strawberry.field(description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}.")
+    async def dossiers(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: DossierFilterInput | None = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: DossierOrderEnum = DossierOrder.RECEIVED_AT_DESC,
+    ) -> DossierConnection:
+        if first < 0:
+            raise ValueError("first must not be negative")
+        spec = filter.to_domain() if filter else DossierFilter()
+        position = decode_cursor(after) if after else None
+        page, more = await search(spec, order_by, first, position)
+        loader = info.context.loaders.dossier_by_code
+        for dossier in page:
+            loader.prime(dossier.code, dossier)
+        edges = [
+            relay.Edge(cursor=encode_cursor(position_of(d)), node=DossierType.from_document(d))
+            for d in page
+        ]
+        return DossierConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=more,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from documents.form import DisplayHints, FieldHint
+
+
+@strawberry.input
+class FieldHintInput:
+    pointer: str = strawberry.field(description="JSON pointer of the field, e.g. `/child/name`.")
+    label_vi: str
+    label_en: str | None = None
+    sensitive: bool = False
+    help_vi: str | None = None
+    profile_attribute: str | None = None
+
+
+@strawberry.input
+class FormHintsInput:
+    order: list[str] = strawberry.field(default_factory=list)
+    fields: list[FieldHintInput] = strawberry.field(default_factory=list)
+
+    def to_domain(self) -> DisplayHints:
+        return DisplayHints(
+            order=self.order,
+            fields=[FieldHint(**vars(hint)) for hint in self.fields],
+        )
+
+
+@strawberry.input
+class CreateFormDraftInput:
+    key: str
+    title: str
+    schema: JSON = strawberry.field(description="A JSON Schema, draft 2020-12.")
+    hints: FormHintsInput | None = None

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import strawberry
+from pydantic import ValidationError
+
+from documents import catalogue
+from documents.errors import DomainError
+from documents.procedure import all_procedures
+from schema.context import Info
+from schema.errors import UserError, errors_from, errors_from_validation
+from schema.procedures.inputs import ProcedureInput, ProcedureUpdateInput, input_fields
+from schema.procedures.types import ProcedureType, procedure_by_code
+
+
+@strawberry.type
+class ProcedureError(UserError):
+    pass
+
+
+@strawberry.type
+class ProcedurePayload:
+    procedure: ProcedureType | None = None
+    errors: list[ProcedureError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProcedureQueries:
+    @strawberry.field(description="The catalogue, optionally for one field (lĩnh vực).")
+    async def procedures(self, field: str | None = None) -> list[ProcedureType]:
+        return [ProcedureType.from_document(p) for p in await all_procedures(field)]
+
+    @strawberry.field
+    async def procedure(self, info: Info, code: str) -> ProcedureType | None:
+        return await procedure_by_code(info, code)
+
+
+@strawberry.type
+class ProcedureMutations:
+    @strawberry.mutation
+    async def create_procedure(self, input: ProcedureInput) -> ProcedurePayload:  # noqa: A002
+        try:
+            procedure = await catalogue.create_procedure(input_fields(input))
+        except ValidationError as error:
+            return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
+        except DomainError as error:
+            return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        return ProcedurePayload(procedure=ProcedureType.from_document(procedure))
+
+    @strawberry.mutation
+    async def update_procedure(
+        self,
+        code: str,
+        input: ProcedureUpdateInput,  # noqa: A002
+    ) -> ProcedurePayload:
+        try:
+            procedure = await catalogue.update_procedure(code, input_fields(input))
+        except ValidationError as error:
+            return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
+        except DomainError as error:
+            return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        return ProcedurePayload(procedure=ProcedureType.from_document(procedure))

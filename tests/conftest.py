@@ -1,0 +1,95 @@
+"""One database server per test session, a fresh database per test.
+
+The server is the embedded SecantusDB, or the MongoDB that MONGODB_URI names.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import CommandListener
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.embedded import EmbeddedDatabase
+from api.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("MONGODB_URI") or os.environ.get("MOTCUA_MONGODB_URI")
+    if configured:
+        yield configured
+        return
+    with EmbeddedDatabase(tmp_path_factory.mktemp("secantus") / "db") as embedded:
+        yield embedded.uri
+
+
+@pytest.fixture
+def settings(mongodb_uri: str) -> Settings:
+    return Settings(
+        mongodb_uri=mongodb_uri, database=f"test_{uuid.uuid4().hex[:12]}", dev_mode=True
+    )
+
+
+class GraphQLClient:
+    """Posts GraphQL over HTTP through the ASGI app, as a front end would."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of a response that must have no top-level errors."""
+        body = await self.execute(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+async def running_app(
+    settings: Settings, listeners: list[CommandListener] | None = None
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    app = create_app(settings, command_listeners=listeners or [])
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://motcua.test") as http:
+            yield app, http
+    assert settings.mongodb_uri is not None
+    cleanup: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
+    await cleanup.drop_database(settings.database)
+    await cleanup.close()
+
+
+@pytest.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async for _, client in running_app(settings):
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+async def tiny_catalogue(http: httpx.AsyncClient) -> None:
+    from tests.catalogue import load_tiny_catalogue
+
+    await load_tiny_catalogue()
