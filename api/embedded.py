@@ -107,7 +107,7 @@ class EmbeddedDatabase:
             "--log-level", "WARNING",
         ]  # fmt: skip
         with self.log_file.open("ab") as log:
-            self._process = subprocess.Popen(  # noqa: ASYNC220 - started before the loop
+            self._process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
         self._wait_until_ready()

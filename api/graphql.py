@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -18,7 +17,9 @@ class MotcuaGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
-        return Context(request=request, response=response if isinstance(response, Response) else None)
+        return Context(
+            request=request, response=response if isinstance(response, Response) else None
+        )
 
 
 def graphql_app(settings: Settings) -> MotcuaGraphQL:
@@ -27,5 +28,3 @@ def graphql_app(settings: Settings) -> MotcuaGraphQL:
         graphql_ide="graphiql" if settings.development else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
-
-

@@ -30,4 +30,5 @@ async def next_value(name: str, session: AsyncClientSession | None = None) -> in
         return_document=ReturnDocument.AFTER,
         session=session,
     )
+    assert doc is not None  # upsert with ReturnDocument.AFTER always returns one
     return int(doc["seq"])

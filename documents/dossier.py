@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from beanie import Document, Indexed
+from beanie import Document, Indexed, Insert, Replace, Save, SaveChanges, before_event
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
@@ -63,6 +63,13 @@ class Dossier(Document):
     status: DossierStatus = DossierStatus.RECEIVED
     received_at: datetime
     updated_at: datetime
+    # Derived and stored so "received or handled by" is one multikey index lookup:
+    # the embedded server answers an `$or` of two fields with a collection scan.
+    agency_codes: list[str] = Field(default_factory=list)
+
+    @before_event(Insert, Replace, Save, SaveChanges)
+    def _derive_agency_codes(self) -> None:
+        self.agency_codes = sorted({self.receiving_agency_code, self.handling_agency_code})
 
     class Settings:
         name = "dossiers"
@@ -71,7 +78,6 @@ class Dossier(Document):
             _keyset(),
             _keyset("status"),
             _keyset("procedure_code"),
-            _keyset("receiving_agency_code"),
-            _keyset("handling_agency_code"),
+            _keyset("agency_codes"),
             _keyset("applicant.id_number"),
         ]

@@ -52,10 +52,7 @@ def filter_query(spec: DossierFilter) -> dict[str, Any]:
     if spec.applicant_id:
         query["applicant.id_number"] = spec.applicant_id
     if spec.agency_code:
-        query["$or"] = [
-            {"receiving_agency_code": spec.agency_code},
-            {"handling_agency_code": spec.agency_code},
-        ]
+        query["agency_codes"] = spec.agency_code
     received: dict[str, datetime] = {}
     if spec.received_from:
         received["$gte"] = _local_midnight(spec.received_from)

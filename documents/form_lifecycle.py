@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from beanie import PydanticObjectId
+from beanie import PydanticObjectId, SortDirection
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.clock import utcnow
@@ -91,7 +91,7 @@ async def current_form(key: str) -> FormSchema:
     """The newest published version: what new submissions are pinned to."""
     form = (
         await FormSchema.find(FormSchema.key == key, FormSchema.status == FormStatus.PUBLISHED)
-        .sort(-FormSchema.version)  # type: ignore[operator]
+        .sort([("version", SortDirection.DESCENDING)])
         .first_or_none()
     )
     if form is None:

@@ -69,7 +69,8 @@ def guard_data(data: Any) -> None:
         value, depth, path = stack.pop()
         if depth > MAX_DEPTH:
             raise DomainError(
-                ErrorCode.DATA_TOO_DEEP, f"form data is nested deeper than {MAX_DEPTH} levels",
+                ErrorCode.DATA_TOO_DEEP,
+                f"form data is nested deeper than {MAX_DEPTH} levels",
                 "data" + pointer(path),
             )
         if isinstance(value, dict):

@@ -26,7 +26,7 @@ class Submission:
     receiving_agency_code: str
     channel: Channel
     applicant: Applicant
-    data: dict[str, Any]
+    data: Any  # anything a client sent; `ensure_valid` rejects non-objects
 
 
 async def _active_agency(code: str, field: str) -> Agency:

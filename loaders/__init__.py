@@ -39,9 +39,7 @@ class Loaders:
     form_by_id: DataLoader[PydanticObjectId, FormSchema | None] = field(
         default_factory=form_by_id_loader
     )
-    dossier_by_code: DataLoader[str, Dossier | None] = field(
-        default_factory=dossier_by_code_loader
-    )
+    dossier_by_code: DataLoader[str, Dossier | None] = field(default_factory=dossier_by_code_loader)
     events_by_dossier: DataLoader[str, list[DossierEvent]] = field(
         default_factory=events_by_dossier_loader
     )

@@ -12,9 +12,7 @@ FormVersion = tuple[str, int]
 async def load_forms_by_version(keys: list[FormVersion]) -> list[FormSchema | None]:
     names = sorted({key for key, _ in keys})
     versions = sorted({version for _, version in keys})
-    found = await find_documents(
-        FormSchema, {"key": {"$in": names}, "version": {"$in": versions}}
-    )
+    found = await find_documents(FormSchema, {"key": {"$in": names}, "version": {"$in": versions}})
     return in_key_order(keys, {(f.key, f.version): f for f in found if f.version is not None})
 
 

@@ -21,7 +21,9 @@ class NodeQueries:
     nodes: list[relay.Node] = relay.node(description="Several objects, by their global ids.")
 
 
-Query = merge_types("Query", (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, NodeQueries))
+Query = merge_types(
+    "Query", (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, NodeQueries)
+)
 Mutation = merge_types("Mutation", (DossierMutations, FormMutations, ProcedureMutations))
 
 

@@ -1,4 +1,8 @@
-"""Domain enums exposed to GraphQL under their own names."""
+"""Domain enums, registered with Strawberry under their own names.
+
+`strawberry.enum` marks the class in place, so resolvers annotate with the domain
+classes themselves; importing this module is what exposes them.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,29 @@ from documents.errors import ErrorCode
 from documents.form import FormStatus
 from documents.procedure import FeeKind, OfficerRole
 
-AgencyLevelEnum = strawberry.enum(AgencyLevel, name="AgencyLevel")
-AgencyStateEnum = strawberry.enum(AgencyState, name="AgencyState")
-ApplicantKindEnum = strawberry.enum(ApplicantKind, name="ApplicantKind")
-ChannelEnum = strawberry.enum(Channel, name="Channel")
-DossierStatusEnum = strawberry.enum(DossierStatus, name="DossierStatus")
-DossierOrderEnum = strawberry.enum(DossierOrder, name="DossierOrder")
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
-FormStatusEnum = strawberry.enum(FormStatus, name="FormStatus")
-FeeKindEnum = strawberry.enum(FeeKind, name="FeeKind")
-OfficerRoleEnum = strawberry.enum(OfficerRole, name="OfficerRole")
+for _enum in (
+    AgencyLevel,
+    AgencyState,
+    ApplicantKind,
+    Channel,
+    DossierStatus,
+    DossierOrder,
+    ErrorCode,
+    FormStatus,
+    FeeKind,
+    OfficerRole,
+):
+    strawberry.enum(_enum)
+
+__all__ = [
+    "AgencyLevel",
+    "AgencyState",
+    "ApplicantKind",
+    "Channel",
+    "DossierOrder",
+    "DossierStatus",
+    "ErrorCode",
+    "FeeKind",
+    "FormStatus",
+    "OfficerRole",
+]

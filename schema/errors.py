@@ -8,7 +8,7 @@ import strawberry
 from pydantic import ValidationError
 
 from documents.errors import DomainError
-from schema.enums import ErrorCodeEnum as ErrorCode
+from schema.enums import ErrorCode
 
 
 @strawberry.interface

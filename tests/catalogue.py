@@ -69,8 +69,12 @@ async def load_tiny_catalogue() -> None:
         form_key="permit",
         agency_codes=[WARD],
         steps=[
-            ProcedureStep(key="reception", name="Tiếp nhận", role=OfficerRole.RECEPTION, working_days=0),
-            ProcedureStep(key="review", name="Thẩm định", role=OfficerRole.SPECIALIST, working_days=2),
+            ProcedureStep(
+                key="reception", name="Tiếp nhận", role=OfficerRole.RECEPTION, working_days=0
+            ),
+            ProcedureStep(
+                key="review", name="Thẩm định", role=OfficerRole.SPECIALIST, working_days=2
+            ),
             ProcedureStep(key="approve", name="Phê duyệt", role=OfficerRole.LEADER, working_days=1),
         ],
     ).insert()

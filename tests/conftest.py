@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from api.app import create_app
 from api.embedded import EmbeddedDatabase
 from api.settings import Settings
+from tests.catalogue import load_tiny_catalogue
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +91,4 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def tiny_catalogue(http: httpx.AsyncClient) -> None:
-    from tests.catalogue import load_tiny_catalogue
-
     await load_tiny_catalogue()

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from documents.agency import Agency
 from schema.context import Info
-from schema.enums import AgencyLevelEnum, AgencyStateEnum
+from schema.enums import AgencyLevel, AgencyState
 
 
 @strawberry.type(name="Agency")
@@ -17,8 +17,8 @@ class AgencyType(relay.Node):
     code: str
     name: str
     name_en: str | None
-    level: AgencyLevelEnum
-    state: AgencyStateEnum
+    level: AgencyLevel
+    state: AgencyState
     address: str | None
     parent_code: str | None
     merged_into_code: str | None
@@ -66,5 +66,3 @@ async def agency_by_code(info: Info, code: str | None) -> AgencyType | None:
         return None
     agency = await info.context.loaders.agency_by_code.load(code)
     return AgencyType.from_document(agency) if agency else None
-
-

@@ -7,12 +7,12 @@ from strawberry.scalars import JSON
 
 from documents.dossier import Applicant
 from documents.dossier_search import DossierFilter
-from schema.enums import ApplicantKindEnum, ChannelEnum, DossierStatusEnum
+from schema.enums import ApplicantKind, Channel, DossierStatus
 
 
 @strawberry.input
 class ApplicantInput:
-    kind: ApplicantKindEnum
+    kind: ApplicantKind
     id_number: str = strawberry.field(
         description="12-digit personal identification number, or the business's tax code."
     )
@@ -37,14 +37,14 @@ class ApplicantInput:
 class SubmitDossierInput:
     procedure_code: str
     receiving_agency_code: str
-    channel: ChannelEnum
+    channel: Channel
     applicant: ApplicantInput
     data: JSON
 
 
 @strawberry.input
 class DossierFilterInput:
-    status: list[DossierStatusEnum] | None = None
+    status: list[DossierStatus] | None = None
     procedure_code: str | None = None
     agency_code: str | None = strawberry.field(
         default=None, description="Dossiers this agency receives or handles."

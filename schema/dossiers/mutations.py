@@ -25,7 +25,7 @@ class SubmitDossierPayload:
 @strawberry.type
 class DossierMutations:
     @strawberry.mutation(description="Submit a dossier; it is validated against its form.")
-    async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> SubmitDossierPayload:  # noqa: A002
+    async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> SubmitDossierPayload:
         try:
             applicant = input.applicant.to_domain()
         except ValidationError as error:

@@ -3,11 +3,11 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from documents.dossier_search import MAX_PAGE, DossierFilter, DossierOrder, position_of, search
+from documents.dossier_search import MAX_PAGE, DossierFilter, position_of, search
 from schema.context import Info
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.types import DossierConnection, DossierType
-from schema.enums import DossierOrderEnum
+from schema.enums import DossierOrder
 from schema.pagination import decode_cursor, encode_cursor
 
 
@@ -18,14 +18,16 @@ class DossierQueries:
         found = await info.context.loaders.dossier_by_code.load(code)
         return DossierType.from_document(found) if found else None
 
-    @strawberry.field(description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}.")
+    @strawberry.field(
+        description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}."
+    )
     async def dossiers(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
-        filter: DossierFilterInput | None = None,  # noqa: A002 - the GraphQL argument's name
-        order_by: DossierOrderEnum = DossierOrder.RECEIVED_AT_DESC,
+        filter: DossierFilterInput | None = None,
+        order_by: DossierOrder = DossierOrder.RECEIVED_AT_DESC,
     ) -> DossierConnection:
         if first < 0:
             raise ValueError("first must not be negative")

@@ -13,14 +13,15 @@ from documents.dossier import Applicant, Dossier
 from documents.event import DossierEvent
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info
-from schema.enums import ApplicantKindEnum, ChannelEnum, DossierStatusEnum
+from schema.enums import ApplicantKind, Channel, DossierStatus
 from schema.forms.types import FormType, form_or_none
 from schema.procedures.types import ProcedureType, procedure_by_code
+from schema.scalars import as_json
 
 
 @strawberry.type(name="Applicant")
 class ApplicantType:
-    kind: ApplicantKindEnum
+    kind: ApplicantKind
     id_number: str = strawberry.field(description="Personal identification number or tax code.")
     full_name: str
     phone: str | None
@@ -39,8 +40,8 @@ class DossierEventType(relay.Node):
     type: str
     at: datetime
     actor: str | None
-    from_status: DossierStatusEnum | None
-    to_status: DossierStatusEnum | None
+    from_status: DossierStatus | None
+    to_status: DossierStatus | None
     agency_code: str | None
     payload: JSON
 
@@ -55,7 +56,7 @@ class DossierEventType(relay.Node):
             from_status=event.from_status,
             to_status=event.to_status,
             agency_code=event.agency_code,
-            payload=event.payload,
+            payload=as_json(event.payload),
         )
 
 
@@ -67,8 +68,8 @@ class DossierType(relay.Node):
     form_version: int
     applicant: ApplicantType
     data: JSON = strawberry.field(description="The form data, valid against `form.schema`.")
-    channel: ChannelEnum
-    status: DossierStatusEnum
+    channel: Channel
+    status: DossierStatus
     receiving_agency_code: str
     handling_agency_code: str
     received_at: datetime
@@ -86,7 +87,7 @@ class DossierType(relay.Node):
             form_key=dossier.form_key,
             form_version=dossier.form_version,
             applicant=ApplicantType.from_model(dossier.applicant),
-            data=dossier.data,
+            data=as_json(dossier.data),
             channel=dossier.channel,
             status=dossier.status,
             receiving_agency_code=dossier.receiving_agency_code,

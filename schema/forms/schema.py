@@ -42,7 +42,7 @@ class FormQueries:
 @strawberry.type
 class FormMutations:
     @strawberry.mutation(description="Create a draft form; its schema is checked first.")
-    async def create_form_draft(self, input: CreateFormDraftInput) -> FormPayload:  # noqa: A002
+    async def create_form_draft(self, input: CreateFormDraftInput) -> FormPayload:
         try:
             hints = input.hints.to_domain() if input.hints else None
             form = await form_lifecycle.create_draft(input.key, input.title, input.schema, hints)
@@ -51,7 +51,7 @@ class FormMutations:
         return FormPayload(form=FormType.from_document(form))
 
     @strawberry.mutation(description="Give a draft the next version number and freeze it.")
-    async def publish_form(self, id: relay.GlobalID) -> FormPayload:  # noqa: A002
+    async def publish_form(self, id: relay.GlobalID) -> FormPayload:
         if id.type_name != "Form" or not PydanticObjectId.is_valid(id.node_id):
             return _failed(DomainError(ErrorCode.NOT_FOUND, "no form has this id", "id"))
         try:

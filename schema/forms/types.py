@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Self
 
 import strawberry
 from beanie import PydanticObjectId
@@ -11,7 +10,8 @@ from strawberry.scalars import JSON
 
 from documents.form import DisplayHints, FieldHint, FormSchema
 from schema.context import Info
-from schema.enums import FormStatusEnum
+from schema.enums import FormStatus
+from schema.scalars import as_json
 
 
 @strawberry.type(name="FieldHint")
@@ -44,7 +44,7 @@ class FormType(relay.Node):
     key: str
     version: int | None = strawberry.field(description="Null while the form is a draft.")
     title: str
-    status: FormStatusEnum
+    status: FormStatus
     schema: JSON = strawberry.field(
         description="The JSON Schema (draft 2020-12) the server validates data with."
     )
@@ -61,7 +61,7 @@ class FormType(relay.Node):
             version=form.version,
             title=form.title,
             status=form.status,
-            schema=form.json_schema,
+            schema=as_json(form.json_schema),
             hints=FormHintsType.from_model(form.hints),
             created_at=form.created_at,
             published_at=form.published_at,
@@ -71,7 +71,7 @@ class FormType(relay.Node):
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
+    ) -> list[FormType | None]:
         ids = [PydanticObjectId(i) if PydanticObjectId.is_valid(i) else None for i in node_ids]
         found = await info.context.loaders.form_by_id.load_many([i for i in ids if i])
         by_id = {f.id: f for f in found if f}

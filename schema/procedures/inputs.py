@@ -5,14 +5,14 @@ from typing import Any
 
 import strawberry
 
-from schema.enums import FeeKindEnum, OfficerRoleEnum
+from schema.enums import FeeKind, OfficerRole
 
 
 @strawberry.input
 class ProcedureStepInput:
     key: str
     name: str
-    role: OfficerRoleEnum
+    role: OfficerRole
     working_days: int
     agency_code: str | None = None
 
@@ -25,7 +25,7 @@ class FeeRowInput:
 
 @strawberry.input
 class FeeScheduleInput:
-    kind: FeeKindEnum
+    kind: FeeKind
     amount: int = 0
     field: str | None = strawberry.field(default=None, description="JSON pointer.")
     rows: list[FeeRowInput] = strawberry.field(default_factory=list)

@@ -37,7 +37,7 @@ class ProcedureQueries:
 @strawberry.type
 class ProcedureMutations:
     @strawberry.mutation
-    async def create_procedure(self, input: ProcedureInput) -> ProcedurePayload:  # noqa: A002
+    async def create_procedure(self, input: ProcedureInput) -> ProcedurePayload:
         try:
             procedure = await catalogue.create_procedure(input_fields(input))
         except ValidationError as error:
@@ -50,7 +50,7 @@ class ProcedureMutations:
     async def update_procedure(
         self,
         code: str,
-        input: ProcedureUpdateInput,  # noqa: A002
+        input: ProcedureUpdateInput,
     ) -> ProcedurePayload:
         try:
             procedure = await catalogue.update_procedure(code, input_fields(input))

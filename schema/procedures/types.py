@@ -9,7 +9,7 @@ from strawberry import relay
 from documents.procedure import FeeSchedule, Procedure, ProcedureStep, RequiredPaper
 from schema.agencies.types import AgencyType
 from schema.context import Info
-from schema.enums import FeeKindEnum, OfficerRoleEnum
+from schema.enums import FeeKind, OfficerRole
 from schema.forms.types import FormType, form_or_none
 
 
@@ -17,7 +17,7 @@ from schema.forms.types import FormType, form_or_none
 class ProcedureStepType:
     key: str
     name: str
-    role: OfficerRoleEnum
+    role: OfficerRole
     agency_code: str | None
     working_days: int
 
@@ -34,7 +34,7 @@ class FeeRowType:
 
 @strawberry.type(name="FeeSchedule")
 class FeeScheduleType:
-    kind: FeeKindEnum
+    kind: FeeKind
     amount: int
     field: str | None = strawberry.field(description="JSON pointer of the form field.")
     rows: list[FeeRowType]

@@ -105,7 +105,7 @@ async def test_publish_form_twice_is_refused_because_published_forms_are_immutab
 
 
 async def test_publish_form_with_unknown_id_returns_not_found(gql: GraphQLClient) -> None:
-    payload = (await gql.data(PUBLISH, {"id": "Rm9ybTo2NWYwMDAwMDAwMDAwMDAwMDAwMDAwMDA="}))
+    payload = await gql.data(PUBLISH, {"id": "Rm9ybTo2NWYwMDAwMDAwMDAwMDAwMDAwMDAwMDA="})
     assert payload["publishForm"]["errors"][0]["code"] == "NOT_FOUND"
 
 

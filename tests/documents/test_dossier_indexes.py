@@ -1,0 +1,39 @@
+"""Every filter and ordering the API offers is served by an index."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from documents.dossier import Dossier, DossierStatus
+from documents.dossier_search import DossierFilter, DossierOrder, _sort, filter_query
+
+FILTERS = [
+    DossierFilter(),
+    DossierFilter(status=[DossierStatus.RECEIVED]),
+    DossierFilter(procedure_code="1.001193"),
+    DossierFilter(agency_code="000.22.99.H26"),
+    DossierFilter(received_from=date(2026, 1, 1), received_to=date(2026, 1, 31)),
+    DossierFilter(applicant_id="001090012345"),
+]
+
+
+def _stages(plan: Any) -> set[str]:
+    found = set()
+    text = json.dumps(plan, default=str)
+    for stage in ("COLLSCAN", "IXSCAN"):
+        if stage in text:
+            found.add(stage)
+    return found
+
+
+@pytest.mark.usefixtures("http")
+@pytest.mark.parametrize("spec", FILTERS, ids=lambda f: repr(f)[14:60])
+@pytest.mark.parametrize("order", list(DossierOrder))
+async def test_dossier_filter_uses_an_index(spec: DossierFilter, order: DossierOrder) -> None:
+    cursor = Dossier.get_pymongo_collection().find(filter_query(spec), sort=_sort(order))
+    plan = (await cursor.explain())["queryPlanner"]["winningPlan"]
+    assert _stages(plan) == {"IXSCAN"}, plan

@@ -1,0 +1,91 @@
+"""Nested reads cost a constant number of MongoDB round trips, whatever the page size."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
+
+from api.settings import Settings
+from documents.dossier import Applicant, ApplicantKind, Channel
+from documents.submission import Submission, submit
+from tests.catalogue import PROCEDURE, VALID_DATA, WARD, load_tiny_catalogue
+from tests.conftest import GraphQLClient, running_app
+
+NESTED_PAGE = """
+query Page($first: Int!) {
+  dossiers(first: $first) {
+    edges { node {
+      code status
+      procedure { code name }
+      receivingAgency { code name }
+      handlingAgency { code name }
+      form { key version }
+      events(last: 3) { type at }
+    } }
+  }
+}
+"""
+
+# Driver housekeeping, not round trips a request causes.
+_IGNORED = {"hello", "isMaster", "ismaster", "endSessions", "ping"}
+
+
+class CommandCounter(CommandListener):
+    def __init__(self) -> None:
+        self.commands: Counter[str] = Counter()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name not in _IGNORED:
+            self.commands[event.command_name] += 1
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+@pytest.fixture
+async def counted(settings: Settings) -> AsyncIterator[tuple[CommandCounter, httpx.AsyncClient]]:
+    counter = CommandCounter()
+    async for _, http in running_app(settings, [counter]):
+        yield counter, http
+
+
+async def _count_for_page(counter: CommandCounter, gql: GraphQLClient, first: int) -> Counter[str]:
+    counter.commands.clear()
+    data: dict[str, Any] = await gql.data(NESTED_PAGE, {"first": first})
+    edges = data["dossiers"]["edges"]
+    assert len(edges) == first
+    assert all(e["node"]["procedure"] and e["node"]["form"] for e in edges)
+    assert all(e["node"]["events"] for e in edges)
+    return counter.commands.copy()
+
+
+async def test_nested_page_costs_the_same_round_trips_for_10_and_100_dossiers(
+    counted: tuple[CommandCounter, httpx.AsyncClient],
+) -> None:
+    counter, http = counted
+    await load_tiny_catalogue()
+    applicant = Applicant(kind=ApplicantKind.CITIZEN, id_number="001090012345", full_name="A")
+    for _ in range(120):
+        await submit(Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA))
+    gql = GraphQLClient(http)
+
+    small = await _count_for_page(counter, gql, 10)
+    large = await _count_for_page(counter, gql, 100)
+
+    assert small == large
+    # dossiers page + procedures + agencies (both kinds share one loader) + forms + events
+    assert sum(large.values()) == 5, large
+    assert "getMore" not in large
