@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+from types import FrameType
 
 import typer
 import uvicorn
@@ -14,11 +16,11 @@ from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
 from api.seed import is_empty, seed_catalogue, seed_dossiers
 from api.settings import Settings
+from schema import build_schema
 
 cli = typer.Typer(help="motcua: one-stop public administrative service centre API.")
 console = Console(stderr=True)
 
-DEMO_DOSSIERS = 300
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
 
 
@@ -40,8 +42,12 @@ async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool
 
 
 def _fail(error: Exception) -> typer.Exit:
-    console.print(f"motcua: {error}", style="bold red", highlight=False)
+    console.print(f"motcua: {error}", style="bold red", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 @cli.command()
@@ -50,10 +56,13 @@ def serve(
 ) -> None:
     """Start the API (and the embedded database unless a MongoDB URI is configured)."""
     settings = Settings()
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit
+    # lets the embedded database stop too instead of being orphaned.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         with database_uri(settings.mongodb_uri, settings.db_path) as uri:
             if seed_if_empty:
-                asyncio.run(_seed(uri, settings, DEMO_DOSSIERS, only_if_empty=True))
+                asyncio.run(_seed(uri, settings, settings.demo_dossiers, only_if_empty=True))
             # Keep the mode the configuration implied before we filled in the URI.
             running = settings.model_copy(
                 update={"mongodb_uri": uri, "dev_mode": settings.development}
@@ -78,6 +87,12 @@ def seed(
             asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
     except EmbeddedDatabaseError as error:
         raise _fail(error) from None
+
+
+@cli.command()
+def sdl() -> None:
+    """Print the GraphQL schema (SDL), as committed in schema.graphql."""
+    typer.echo(build_schema().as_str())
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # Development mode serves GraphiQL; it defaults to on only for the embedded database.
     dev_mode: bool | None = None
+    # How many dossiers `motcua serve --seed-if-empty` (and so `make run`) generates.
+    demo_dossiers: int = Field(default=300, ge=0)
 
     @property
     def embedded(self) -> bool:

@@ -10,7 +10,5 @@ COMMITTED = Path(__file__).parents[2] / "schema.graphql"
 def test_committed_schema_graphql_matches_the_code() -> None:
     current = build_schema().as_str() + "\n"
     assert COMMITTED.read_text() == current, (
-        "schema.graphql is out of date: run "
-        "`.venv/bin/python -c 'from schema import build_schema; print(build_schema().as_str())' "
-        "> schema.graphql`"
+        "schema.graphql is out of date: run `.venv/bin/motcua sdl > schema.graphql`"
     )
