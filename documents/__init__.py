@@ -5,6 +5,7 @@ from __future__ import annotations
 from beanie import Document
 
 from documents.agency import Agency
+from documents.calendar_days import CalendarDay
 from documents.counter import Counter
 from documents.dossier import Dossier
 from documents.event import DossierEvent
@@ -19,4 +20,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Dossier,
     DossierEvent,
     Counter,
+    CalendarDay,
 ]

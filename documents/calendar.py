@@ -119,5 +119,14 @@ class WorkingCalendar:
 
     def appointment_at(self, received_at: datetime, working_days: int) -> datetime:
         """The appointment for returning results: office closing time on the due date, in UTC."""
-        due = self.due_date(received_at, working_days)
-        return datetime.combine(due, self.office_close, tzinfo=TIMEZONE).astimezone(UTC)
+        return self.closing_time(self.due_date(received_at, working_days))
+
+    def closing_time(self, day: date) -> datetime:
+        """Office closing time on `day`, as an aware UTC datetime."""
+        return datetime.combine(day, self.office_close, tzinfo=TIMEZONE).astimezone(UTC)
+
+    def postpone(self, moment: datetime, working_days: int) -> datetime:
+        """`moment`'s deadline moved `working_days` later, at closing time."""
+        if working_days == 0:
+            return moment
+        return self.closing_time(self.add_working_days(self.local_date(moment), working_days))

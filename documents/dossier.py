@@ -10,6 +10,15 @@ from beanie import Document, Indexed, Insert, Replace, Save, SaveChanges, before
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from documents.dossier_parts import (
+    Apology,
+    Payment,
+    PaymentStatus,
+    StepRecord,
+    SupplementRound,
+    Timeliness,
+)
+
 
 class DossierStatus(StrEnum):
     RECEIVED = "RECEIVED"
@@ -63,13 +72,40 @@ class Dossier(Document):
     status: DossierStatus = DossierStatus.RECEIVED
     received_at: datetime
     updated_at: datetime
-    # Derived and stored so "received or handled by" is one multikey index lookup:
-    # the embedded server answers an `$or` of two fields with a collection scan.
+
+    # Processing: the current step and who holds it, with one record per step taken.
+    current_step: str | None = None
+    assignee: str | None = None
+    steps: list[StepRecord] = Field(default_factory=list)
+
+    # The clock. `due_at` is the legal deadline: receipt plus the legal working days,
+    # moved later by the working days spent waiting for supplements. `appointment_at`
+    # is the date promised to the applicant: `due_at`, unless an apology set a new one.
+    due_at: datetime
+    appointment_at: datetime
+    paused_working_days: int = 0
+    supplements: list[SupplementRound] = Field(default_factory=list)
+    apology: Apology | None = None
+    finished_at: datetime | None = None
+    timeliness: Timeliness | None = None
+    accepted_at: datetime | None = None
+    returned_at: datetime | None = None
+    # Why it was refused, rejected or withdrawn; or the note on an approval.
+    reason: str | None = None
+
+    fee_due: int = 0
+    payment_status: PaymentStatus = PaymentStatus.WAIVED
+    payment_requested_at: datetime | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    # Derived and stored so "received, handled or worked on by" is one multikey index
+    # lookup: the embedded server answers an `$or` of fields with a collection scan.
     agency_codes: list[str] = Field(default_factory=list)
 
     @before_event(Insert, Replace, Save, SaveChanges)
     def _derive_agency_codes(self) -> None:
-        self.agency_codes = sorted({self.receiving_agency_code, self.handling_agency_code})
+        codes = {self.receiving_agency_code, self.handling_agency_code}
+        codes.update(step.agency_code for step in self.steps)
+        self.agency_codes = sorted(codes)
 
     class Settings:
         name = "dossiers"
@@ -80,4 +116,6 @@ class Dossier(Document):
             _keyset("procedure_code"),
             _keyset("agency_codes"),
             _keyset("applicant.id_number"),
+            # `overdue` and `dueBefore` filters look at open dossiers by deadline.
+            IndexModel([("due_at", ASCENDING), ("code", ASCENDING)], name="due"),
         ]

@@ -7,10 +7,22 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from documents.clock import utcnow
 from documents.codes import LOCAL_TIME
 from documents.dossier import Dossier, DossierStatus
 
 MAX_PAGE = 100
+
+_CLOCK_STOPPED_OR_DONE = frozenset(
+    {
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+        DossierStatus.REFUSED,
+        DossierStatus.REJECTED,
+        DossierStatus.WITHDRAWN,
+    }
+)
 
 
 class DossierOrder(StrEnum):
@@ -29,6 +41,10 @@ class DossierFilter:
     received_from: date | None = None
     received_to: date | None = None
     applicant_id: str | None = None
+    # Open, not waiting for supplements, and past the deadline (see deadlines.is_overdue).
+    overdue: bool | None = None
+    # Deadline before the start of this local day.
+    due_before: date | None = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +59,29 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, LOCAL_TIME)
 
 
-def filter_query(spec: DossierFilter) -> dict[str, Any]:
+def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, Any]:
     query: dict[str, Any] = {}
+    due: dict[str, datetime] = {}
+    if spec.due_before:
+        due["$lt"] = _local_midnight(spec.due_before)
+    if spec.overdue is not None:
+        moment = now or utcnow()
+        open_statuses = [s.value for s in DossierStatus if s not in _CLOCK_STOPPED_OR_DONE]
+        if spec.overdue:
+            query["finished_at"] = None
+            query["status"] = {"$in": open_statuses}
+            due["$lt"] = min(due.get("$lt", moment), moment)
+        else:
+            query["$nor"] = [
+                {"finished_at": None, "status": {"$in": open_statuses}, "due_at": {"$lt": moment}}
+            ]
+    if due:
+        query["due_at"] = due
     if spec.status:
-        query["status"] = {"$in": [s.value for s in spec.status]}
+        wanted = [s.value for s in spec.status]
+        if "status" in query:
+            wanted = [s for s in wanted if s in query["status"]["$in"]]
+        query["status"] = {"$in": wanted}
     if spec.procedure_code:
         query["procedure_code"] = spec.procedure_code
     if spec.applicant_id:
@@ -87,11 +122,15 @@ def position_of(dossier: Dossier) -> Position:
 
 
 async def search(
-    spec: DossierFilter, order: DossierOrder, first: int, after: Position | None = None
+    spec: DossierFilter,
+    order: DossierOrder,
+    first: int,
+    after: Position | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Dossier], bool]:
     """One page of at most `first` dossiers (capped at 100), and whether more follow."""
     first = max(0, min(first, MAX_PAGE))
-    query = filter_query(spec)
+    query = filter_query(spec, now)
     if after is not None:
         query = {"$and": [query, _after(order, after)]} if query else _after(order, after)
     cursor = Dossier.get_pymongo_collection().find(

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pydantic import ValidationError
+
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
@@ -19,6 +21,9 @@ class ErrorCode(StrEnum):
     FORBIDDEN_KEY = "FORBIDDEN_KEY"
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     CONFLICT = "CONFLICT"
+    PAYMENT_REQUIRED = "PAYMENT_REQUIRED"
+    NOTHING_DUE = "NOTHING_DUE"
+    APOLOGY_NOT_ALLOWED = "APOLOGY_NOT_ALLOWED"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,13 @@ class DomainError(Exception):
     def __str__(self) -> str:
         where = f" ({self.field})" if self.field else ""
         return f"{self.code}: {self.message}{where}"
+
+
+def invalid_input(error: ValidationError, field: str | None = None) -> DomainError:
+    """The first complaint pydantic has about an input, as a domain error."""
+    first = error.errors()[0]
+    where = field or ".".join(str(part) for part in first["loc"]) or None
+    return DomainError(ErrorCode.VALIDATION_FAILED, first["msg"], where)
 
 
 def not_found(what: str, key: str, field: str | None = None) -> DomainError:

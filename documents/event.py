@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from beanie import Document
+from beanie import Document, PydanticObjectId, SortDirection
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
@@ -15,6 +15,19 @@ from documents.dossier import DossierStatus
 
 class EventType(StrEnum):
     RECEIVED = "RECEIVED"
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+    ASSIGNED = "ASSIGNED"
+    HANDED_OVER = "HANDED_OVER"
+    SUPPLEMENT_REQUESTED = "SUPPLEMENT_REQUESTED"
+    SUPPLEMENTED = "SUPPLEMENTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    RESULT_RETURNED = "RESULT_RETURNED"
+    WITHDRAWN = "WITHDRAWN"
+    APOLOGY_ISSUED = "APOLOGY_ISSUED"
+    PAYMENT_REQUESTED = "PAYMENT_REQUESTED"
+    PAYMENT_RECORDED = "PAYMENT_RECORDED"
 
 
 class DossierEvent(Document):
@@ -34,3 +47,19 @@ class DossierEvent(Document):
             # ObjectIds grow with time, so `_id` orders a dossier's events.
             IndexModel([("dossier_code", ASCENDING), ("_id", ASCENDING)], name="by_dossier"),
         ]
+
+
+async def events_page(
+    dossier_code: str, first: int, after: PydanticObjectId | None = None
+) -> tuple[list[DossierEvent], bool]:
+    """A dossier's events, oldest first, `first` at a time after the event `after`."""
+    query: dict[str, Any] = {"dossier_code": dossier_code}
+    if after is not None:
+        query["_id"] = {"$gt": after}
+    found = (
+        await DossierEvent.find(query)
+        .sort([("_id", SortDirection.ASCENDING)])
+        .limit(first + 1)
+        .to_list()
+    )
+    return found[:first], len(found) > first

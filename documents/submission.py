@@ -9,11 +9,14 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.agency import Agency, AgencyState
+from documents.calendar_days import load_calendar
 from documents.clock import utcnow
 from documents.codes import next_dossier_code
 from documents.dossier import Applicant, Channel, Dossier
+from documents.dossier_parts import StepRecord
 from documents.errors import DomainError, ErrorCode, not_found
 from documents.event import DossierEvent, EventType
+from documents.fees import amount_due, payment_status
 from documents.form_lifecycle import current_form
 from documents.form_validation import ensure_valid
 from documents.procedure import Procedure
@@ -63,10 +66,26 @@ async def submit(
     assert form.version is not None  # published forms always have one
     ensure_valid(form.json_schema, submission.data)
     handling_code = handling_agency_for(procedure, receiving.code)
+    calendar = await load_calendar()
+    fee_due = amount_due(procedure.fee, submission.data)
 
     async def work(session: AsyncClientSession) -> Dossier:
         now = received_at or utcnow()
         code = await next_dossier_code(receiving.code, now, session)
+        due_at = calendar.appointment_at(now, procedure.processing_days)
+        first_step = procedure.steps[0] if procedure.steps else None
+        steps = []
+        if first_step is not None:
+            steps.append(
+                StepRecord(
+                    step_key=first_step.key,
+                    step_name=first_step.name,
+                    role=first_step.role,
+                    agency_code=first_step.agency_code or receiving.code,
+                    received_at=now,
+                    due_at=calendar.appointment_at(now, first_step.working_days),
+                )
+            )
         dossier = Dossier(
             code=code,
             procedure_code=procedure.code,
@@ -79,6 +98,12 @@ async def submit(
             handling_agency_code=handling_code,
             received_at=now,
             updated_at=now,
+            current_step=first_step.key if first_step else None,
+            steps=steps,
+            due_at=due_at,
+            appointment_at=due_at,
+            fee_due=fee_due,
+            payment_status=payment_status(fee_due, 0),
         )
         await dossier.insert(session=session)
         event = DossierEvent(

@@ -8,11 +8,13 @@ from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
 from documents.agency import Agency
+from documents.calendar import WorkingCalendar
 from documents.dossier import Dossier
 from documents.event import DossierEvent
 from documents.form import FormSchema
 from documents.procedure import Procedure
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
+from loaders.calendar import calendar_loader
 from loaders.dossiers import dossier_by_code_loader, events_by_dossier_loader
 from loaders.forms import (
     FormVersion,
@@ -43,3 +45,4 @@ class Loaders:
     events_by_dossier: DataLoader[str, list[DossierEvent]] = field(
         default_factory=events_by_dossier_loader
     )
+    calendar: DataLoader[str, WorkingCalendar] = field(default_factory=calendar_loader)

@@ -9,8 +9,10 @@ from strawberry import relay
 from strawberry.tools import merge_types
 
 from schema.agencies.queries import AgencyQueries
+from schema.calendar import CalendarMutations, CalendarQueries
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries
+from schema.dossiers.workflow import WorkflowMutations
 from schema.forms.schema import FormMutations, FormQueries
 from schema.procedures.schema import ProcedureMutations, ProcedureQueries
 
@@ -22,9 +24,13 @@ class NodeQueries:
 
 
 Query = merge_types(
-    "Query", (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, NodeQueries)
+    "Query",
+    (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, CalendarQueries, NodeQueries),
 )
-Mutation = merge_types("Mutation", (DossierMutations, FormMutations, ProcedureMutations))
+Mutation = merge_types(
+    "Mutation",
+    (DossierMutations, WorkflowMutations, FormMutations, ProcedureMutations, CalendarMutations),
+)
 
 
 @cache  # Strawberry's relay fields bind resolvers at build time; build once per process.

@@ -10,6 +10,7 @@ import strawberry
 
 from documents.agency import AgencyLevel, AgencyState
 from documents.dossier import ApplicantKind, Channel, DossierStatus
+from documents.dossier_parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossier_search import DossierOrder
 from documents.errors import ErrorCode
 from documents.form import FormStatus
@@ -26,6 +27,9 @@ for _enum in (
     FormStatus,
     FeeKind,
     OfficerRole,
+    PaymentMethod,
+    PaymentStatus,
+    Timeliness,
 ):
     strawberry.enum(_enum)
 
@@ -40,4 +44,7 @@ __all__ = [
     "FeeKind",
     "FormStatus",
     "OfficerRole",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Timeliness",
 ]

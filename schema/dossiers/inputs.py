@@ -52,6 +52,12 @@ class DossierFilterInput:
     received_from: date | None = None
     received_to: date | None = strawberry.field(default=None, description="Inclusive.")
     applicant_id: str | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Open, past the deadline, not waiting for supplements."
+    )
+    due_before: date | None = strawberry.field(
+        default=None, description="Deadline before the start of this day (local time)."
+    )
 
     def to_domain(self) -> DossierFilter:
         return DossierFilter(
@@ -61,4 +67,6 @@ class DossierFilterInput:
             received_from=self.received_from,
             received_to=self.received_to,
             applicant_id=self.applicant_id,
+            overdue=self.overdue,
+            due_before=self.due_before,
         )

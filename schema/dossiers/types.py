@@ -5,16 +5,29 @@ from datetime import datetime
 from typing import Any, Self
 
 import strawberry
+from beanie import PydanticObjectId
 from jsonpointer import JsonPointerException, resolve_pointer
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from documents.clock import utcnow
+from documents.deadlines import is_overdue
 from documents.dossier import Applicant, Dossier
-from documents.event import DossierEvent
+from documents.dossier_search import MAX_PAGE
+from documents.event import DossierEvent, events_page
+from documents.workflow import channel_code, portal_status_code
+from loaders.calendar import CURRENT
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info
-from schema.enums import ApplicantKind, Channel, DossierStatus
+from schema.dossiers.parts import (
+    ApologyType,
+    ControlSlipRow,
+    PaymentType,
+    SupplementRoundType,
+)
+from schema.enums import ApplicantKind, Channel, DossierStatus, PaymentStatus, Timeliness
 from schema.forms.types import FormType, form_or_none
+from schema.pagination import InvalidCursorError
 from schema.procedures.types import ProcedureType, procedure_by_code
 from schema.scalars import as_json
 
@@ -74,6 +87,29 @@ class DossierType(relay.Node):
     handling_agency_code: str
     received_at: datetime
     updated_at: datetime
+    current_step: str | None
+    assignee: str | None
+    appointment_at: datetime = strawberry.field(
+        description="Ngày hẹn trả: the date promised to the applicant."
+    )
+    due_at: datetime = strawberry.field(
+        description="The legal deadline: receipt plus the legal working days, moved by "
+        "the working days spent waiting for supplements."
+    )
+    paused_working_days: int
+    timeliness: Timeliness | None = strawberry.field(
+        description="Set once processing ends (result ready, refused, rejected, withdrawn)."
+    )
+    accepted_at: datetime | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+    reason: str | None = strawberry.field(
+        description="Why it was refused, rejected or withdrawn; or the approval note."
+    )
+    fee_due: int = strawberry.field(description="Phí, lệ phí owed, in VND.")
+    payment_status: PaymentStatus
+    payment_requested_at: datetime | None
+    document: strawberry.Private[Dossier]
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
@@ -94,6 +130,20 @@ class DossierType(relay.Node):
             handling_agency_code=dossier.handling_agency_code,
             received_at=dossier.received_at,
             updated_at=dossier.updated_at,
+            current_step=dossier.current_step,
+            assignee=dossier.assignee,
+            appointment_at=dossier.appointment_at,
+            due_at=dossier.due_at,
+            paused_working_days=dossier.paused_working_days,
+            timeliness=dossier.timeliness,
+            accepted_at=dossier.accepted_at,
+            finished_at=dossier.finished_at,
+            returned_at=dossier.returned_at,
+            reason=dossier.reason,
+            fee_due=dossier.fee_due,
+            payment_status=dossier.payment_status,
+            payment_requested_at=dossier.payment_requested_at,
+            document=dossier,
         )
 
     @classmethod
@@ -134,7 +184,73 @@ class DossierType(relay.Node):
         recent = found[-last:] if last > 0 else []
         return [DossierEventType.from_document(e) for e in recent]
 
+    @strawberry.field(description="The national public service portal's status code, 1-10.")
+    def portal_status_code(self) -> int:
+        dossier = self.document
+        return portal_status_code(
+            dossier.status,
+            dossier.payment_status,
+            dossier.payment_requested_at is not None,
+            at_first_step=len(dossier.steps) <= 1,
+        )
+
+    @strawberry.field(description="1 in person, 2 online, 3 postal.")
+    def channel_code(self) -> int:
+        return channel_code(self.channel)
+
+    @strawberry.field(description="Open and past `dueAt`; never while waiting for supplements.")
+    def is_overdue(self) -> bool:
+        return is_overdue(self.document, utcnow())
+
+    @strawberry.field(description="The process control slip: one row per step taken.")
+    async def control_slip(self, info: Info) -> list[ControlSlipRow]:
+        calendar = await info.context.loaders.calendar.load(CURRENT)
+        now = utcnow()
+        return [ControlSlipRow.from_model(s, calendar, now) for s in self.document.steps]
+
+    @strawberry.field(description="Every supplement round, oldest first.")
+    def supplements(self) -> list[SupplementRoundType]:
+        return [SupplementRoundType.from_model(r) for r in self.document.supplements]
+
+    @strawberry.field
+    def apology(self) -> ApologyType | None:
+        apology = self.document.apology
+        return ApologyType.from_model(apology) if apology else None
+
+    @strawberry.field
+    def payments(self) -> list[PaymentType]:
+        return [PaymentType.from_model(p) for p in self.document.payments]
+
+    @strawberry.field(description="All events, oldest first, paginated.")
+    async def timeline(self, first: int = 20, after: str | None = None) -> DossierEventConnection:
+        return await event_connection(self.code, first, after)
+
 
 @strawberry.type
 class DossierConnection(relay.Connection[DossierType]):
     """Keyset-paginated dossiers; cursors are opaque and stable under inserts."""
+
+
+@strawberry.type
+class DossierEventConnection(relay.Connection[DossierEventType]):
+    """A dossier's events, oldest first."""
+
+
+async def event_connection(code: str, first: int, after: str | None) -> DossierEventConnection:
+    first = max(0, min(first, MAX_PAGE))
+    position = None
+    if after is not None:
+        if not PydanticObjectId.is_valid(after):
+            raise InvalidCursorError
+        position = PydanticObjectId(after)
+    events, more = await events_page(code, first, position)
+    edges = [relay.Edge(cursor=str(e.id), node=DossierEventType.from_document(e)) for e in events]
+    return DossierEventConnection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=more,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -14,9 +14,8 @@ from api.embedded import DataDirectoryInUseError, EmbeddedDatabase, database_uri
 
 
 def test_embedded_database_keeps_data_across_a_restart(data_dir: Path) -> None:
-    with EmbeddedDatabase(data_dir / "db") as first:
-        with MongoClient(first.uri) as client:
-            client.motcua.notes.insert_one({"_id": 1, "text": "giữ lại"})
+    with EmbeddedDatabase(data_dir / "db") as first, MongoClient(first.uri) as client:
+        client.motcua.notes.insert_one({"_id": 1, "text": "giữ lại"})
     with EmbeddedDatabase(data_dir / "db") as second:
         assert second.port != 0
         with MongoClient(second.uri) as client:

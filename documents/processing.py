@@ -1,0 +1,130 @@
+"""Carrying a dossier through its workflow: one function per officer or applicant action.
+
+Each action reads the dossier, decides in memory (the transition table, the clock, the
+rules of the action), then writes the dossier and its event in one transaction. The
+write only succeeds if nobody changed the dossier since it was read (its revision), so
+two officers acting at once cannot both win: the second gets CONFLICT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from beanie.exceptions import RevisionIdWasChanged
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from documents.calendar import WorkingCalendar
+from documents.calendar_days import load_calendar
+from documents.clock import utcnow
+from documents.deadlines import classify
+from documents.dossier import Dossier, DossierStatus
+from documents.errors import DomainError, ErrorCode, not_found
+from documents.event import DossierEvent, EventType
+from documents.procedure import Procedure
+from documents.transactions import in_transaction
+from documents.workflow import FINISHING, Action, next_status
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts; the access-control layer fills it from the request's principal."""
+
+    user: str | None = None
+    agency_code: str | None = None
+
+
+@dataclass
+class Act:
+    """What an action's rule sees, and changes: `dossier` is a working copy."""
+
+    dossier: Dossier
+    procedure: Procedure
+    calendar: WorkingCalendar
+    now: datetime
+    actor: Actor
+
+
+class NoChange(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a rule when the action was already done (an idempotent repeat)."""
+
+
+Rule = Callable[[Act], Awaitable[tuple[EventType, dict[str, Any]]]]
+
+
+async def load_dossier(code: str) -> Dossier:
+    dossier = await Dossier.find_one(Dossier.code == code)
+    if dossier is None:
+        raise not_found("dossier", code, "code")
+    return dossier
+
+
+def close_current_step(dossier: Dossier, now: datetime) -> None:
+    if dossier.steps and dossier.steps[-1].finished_at is None:
+        dossier.steps[-1].finished_at = now
+
+
+def _finish(act: Act) -> None:
+    dossier = act.dossier
+    dossier.finished_at = act.now
+    dossier.timeliness = classify(act.now, dossier.due_at, len(dossier.supplements), act.calendar)
+    close_current_step(dossier, act.now)
+
+
+async def perform(
+    code: str, action: Action, rule: Rule, actor: Actor, at: datetime | None = None
+) -> Dossier:
+    """Apply `rule` for `action` to the dossier `code` and record it atomically.
+
+    `at` back-dates the action for demo data and imports; the API uses the clock.
+    """
+    dossier = await load_dossier(code)
+    before = dossier.status
+    after = next_status(before, action)
+    procedure = await Procedure.find_one(Procedure.code == dossier.procedure_code)
+    if procedure is None:
+        raise not_found("procedure", dossier.procedure_code, "procedureCode")
+    act = Act(dossier, procedure, await load_calendar(), at or utcnow(), actor)
+    try:
+        event_type, payload = await rule(act)
+    except NoChange:
+        return dossier
+    dossier.status = after
+    if after in FINISHING and before not in FINISHING:
+        _finish(act)
+    dossier.updated_at = act.now
+    event = DossierEvent(
+        dossier_code=code,
+        type=event_type,
+        at=act.now,
+        actor=actor.user,
+        from_status=before,
+        to_status=after,
+        agency_code=actor.agency_code or dossier.handling_agency_code,
+        procedure_code=dossier.procedure_code,
+        payload=payload,
+    )
+    read_revision = dossier.revision_id
+
+    async def write(session: AsyncClientSession) -> None:
+        dossier.revision_id = read_revision  # a retried attempt checks the same revision
+        try:
+            await dossier.replace(session=session)
+        except RevisionIdWasChanged:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "the dossier was changed by someone else meanwhile; reload it and try again",
+                "code",
+            ) from None
+        event.id = None
+        await event.insert(session=session)
+
+    await in_transaction(Dossier, write)
+    return dossier
+
+
+async def current_status(code: str) -> DossierStatus | None:
+    found = await Dossier.find_one(Dossier.code == code)
+    return found.status if found else None

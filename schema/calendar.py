@@ -1,0 +1,48 @@
+"""Admin-declared days off and make-up working days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from documents.calendar_days import (
+    CalendarDay,
+    CalendarDayKind,
+    calendar_days,
+    remove_calendar_day,
+    set_calendar_day,
+)
+
+strawberry.enum(CalendarDayKind)
+
+
+@strawberry.type(name="CalendarDay")
+class CalendarDayType:
+    day: date
+    kind: CalendarDayKind
+    note: str
+
+    @classmethod
+    def from_document(cls, day: CalendarDay) -> CalendarDayType:
+        return cls(day=day.day, kind=day.kind, note=day.note)
+
+
+@strawberry.type
+class CalendarQueries:
+    @strawberry.field(description="Admin-declared days of a year, on top of public holidays.")
+    async def calendar_days(self, year: int) -> list[CalendarDayType]:
+        return [CalendarDayType.from_document(d) for d in await calendar_days(year)]
+
+
+@strawberry.type
+class CalendarMutations:
+    @strawberry.mutation(description="Declare an extra day off or a make-up working day.")
+    async def set_calendar_day(
+        self, day: date, kind: CalendarDayKind, note: str = ""
+    ) -> CalendarDayType:
+        return CalendarDayType.from_document(await set_calendar_day(day, kind, note))
+
+    @strawberry.mutation(description="Remove a declared day; true if one was removed.")
+    async def remove_calendar_day(self, day: date) -> bool:
+        return await remove_calendar_day(day)
