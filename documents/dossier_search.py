@@ -59,27 +59,38 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, LOCAL_TIME)
 
 
-def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, Any]:
+def _deadline_query(spec: DossierFilter, now: datetime) -> dict[str, Any]:
     query: dict[str, Any] = {}
     due: dict[str, datetime] = {}
     if spec.due_before:
         due["$lt"] = _local_midnight(spec.due_before)
-    if spec.overdue is not None:
-        moment = now or utcnow()
-        open_statuses = [s.value for s in DossierStatus if s not in _CLOCK_STOPPED_OR_DONE]
-        if spec.overdue:
-            query["finished_at"] = None
-            query["status"] = {"$in": open_statuses}
-            due["$lt"] = min(due.get("$lt", moment), moment)
-        else:
-            query["$nor"] = [
-                {"finished_at": None, "status": {"$in": open_statuses}, "due_at": {"$lt": moment}}
-            ]
+    open_statuses = [s.value for s in DossierStatus if s not in _CLOCK_STOPPED_OR_DONE]
+    if spec.overdue:
+        query["finished_at"] = None
+        query["status"] = {"$in": open_statuses}
+        due["$lt"] = min(due.get("$lt", now), now)
+    elif spec.overdue is False:
+        overdue = {"finished_at": None, "status": {"$in": open_statuses}, "due_at": {"$lt": now}}
+        query["$nor"] = [overdue]
     if due:
         query["due_at"] = due
+    return query
+
+
+def _received_query(spec: DossierFilter) -> dict[str, Any]:
+    received: dict[str, datetime] = {}
+    if spec.received_from:
+        received["$gte"] = _local_midnight(spec.received_from)
+    if spec.received_to:  # inclusive of the whole local day
+        received["$lt"] = _local_midnight(spec.received_to + timedelta(days=1))
+    return {"received_at": received} if received else {}
+
+
+def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, Any]:
+    query = _deadline_query(spec, now or utcnow())
     if spec.status:
         wanted = [s.value for s in spec.status]
-        if "status" in query:
+        if "status" in query:  # overdue already narrowed it to open statuses
             wanted = [s for s in wanted if s in query["status"]["$in"]]
         query["status"] = {"$in": wanted}
     if spec.procedure_code:
@@ -88,14 +99,7 @@ def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, 
         query["applicant.id_number"] = spec.applicant_id
     if spec.agency_code:
         query["agency_codes"] = spec.agency_code
-    received: dict[str, datetime] = {}
-    if spec.received_from:
-        received["$gte"] = _local_midnight(spec.received_from)
-    if spec.received_to:  # inclusive of the whole local day
-        received["$lt"] = _local_midnight(spec.received_to + timedelta(days=1))
-    if received:
-        query["received_at"] = received
-    return query
+    return query | _received_query(spec)
 
 
 def _sort(order: DossierOrder) -> list[tuple[str, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from pydantic import ValidationError
 
 from documents.calendar_days import (
     CalendarDay,
@@ -13,6 +14,7 @@ from documents.calendar_days import (
     remove_calendar_day,
     set_calendar_day,
 )
+from schema.errors import UserError, errors_from_validation
 
 strawberry.enum(CalendarDayKind)
 
@@ -29,6 +31,17 @@ class CalendarDayType:
 
 
 @strawberry.type
+class CalendarError(UserError):
+    pass
+
+
+@strawberry.type
+class CalendarDayPayload:
+    calendar_day: CalendarDayType | None = None
+    errors: list[CalendarError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class CalendarQueries:
     @strawberry.field(description="Admin-declared days of a year, on top of public holidays.")
     async def calendar_days(self, year: int) -> list[CalendarDayType]:
@@ -40,8 +53,12 @@ class CalendarMutations:
     @strawberry.mutation(description="Declare an extra day off or a make-up working day.")
     async def set_calendar_day(
         self, day: date, kind: CalendarDayKind, note: str = ""
-    ) -> CalendarDayType:
-        return CalendarDayType.from_document(await set_calendar_day(day, kind, note))
+    ) -> CalendarDayPayload:
+        try:
+            saved = await set_calendar_day(day, kind, note)
+        except ValidationError as error:
+            return CalendarDayPayload(errors=errors_from_validation(CalendarError, error))
+        return CalendarDayPayload(calendar_day=CalendarDayType.from_document(saved))
 
     @strawberry.mutation(description="Remove a declared day; true if one was removed.")
     async def remove_calendar_day(self, day: date) -> bool:
