@@ -1,0 +1,1 @@
+"""HTML templates; a package so that setuptools ships its *.html files."""
