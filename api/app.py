@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.database import connect
 from api.embedded import EmbeddedDatabase
 from api.graphql import graphql_app
+from api.receipt import receipt_route
 from api.settings import Settings
 
 
@@ -41,6 +42,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            receipt_route(),
         ],
         lifespan=lifespan,
     )

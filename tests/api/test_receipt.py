@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 import qrcode
-from starlette.applications import Starlette
 
-from api.receipt import qr_svg, receipt_route
+from api.receipt import qr_svg
 from documents.agency import Agency
 from documents.dossier import Applicant, ApplicantKind, Channel, Dossier
 from documents.procedure import FeeKind, FeeSchedule, Procedure, RequiredPaper
@@ -30,12 +28,9 @@ RESULT_PLACE = "Bộ phận Một cửa UBND Phường Thử, quầy số 3"
 
 
 @pytest.fixture
-async def client(tiny_catalogue: None) -> AsyncIterator[httpx.AsyncClient]:
-    """Beanie is initialised by the `http` fixture under `tiny_catalogue`; the route is
-    served on its own so the test does not depend on `create_app` registering it."""
-    transport = httpx.ASGITransport(app=Starlette(routes=[receipt_route()]))
-    async with httpx.AsyncClient(transport=transport, base_url="http://motcua.test") as http:
-        yield http
+def client(tiny_catalogue: None, http: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The whole app, as a browser reaches it."""
+    return http
 
 
 async def _configure_procedure(**changes: Any) -> None:
