@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from api.demo.catalogue import CENTRE, agencies, procedures
 from api.demo.forms import FORMS
+from api.demo.history import FATES, Timeline, pick_fate, play
 from api.demo.sample_data import sample_applicant, sample_form_data
 from documents import form_lifecycle
 from documents.agency import Agency, AgencyLevel
@@ -16,6 +17,8 @@ from documents.dossier import Channel
 from documents.procedure import Procedure
 from documents.submission import Submission, submit
 
+HISTORY_DAYS = 60
+SHOWCASE_AGE = timedelta(days=12)
 # Online submissions are the reform's target; the demo leans that way.
 _CHANNELS = [Channel.ONLINE] * 6 + [Channel.COUNTER] * 3 + [Channel.POSTAL]
 
@@ -39,14 +42,20 @@ async def seed_catalogue() -> None:
 async def seed_dossiers(
     count: int, seed: int = 2026, on_each: Callable[[], None] | None = None
 ) -> None:
-    """`count` valid dossiers spread over the last 30 days, at any branch or at the
-    procedure's own agencies (reception does not depend on the applicant's address)."""
+    """`count` valid dossiers spread over the last 60 days, at any branch or at the
+    procedure's own agencies (reception does not depend on the applicant's address),
+    each played forward to a drawn status so the demo shows every stage.
+
+    The first dossiers take each status in turn on the quickest procedure, received
+    long enough ago to get there, so even a small demo shows every status."""
     rng = random.Random(seed)
     catalogue = await Procedure.find_all().to_list()
+    quickest = min(catalogue, key=lambda p: p.processing_days)
     branches = [a.code for a in await Agency.find(Agency.level == AgencyLevel.BRANCH).to_list()]
     now = utcnow()
-    for _ in range(count):
-        procedure = rng.choice(catalogue)
+    for index in range(count):
+        showcase = index < len(FATES)
+        procedure = quickest if showcase else rng.choice(catalogue)
         receiving = rng.choice([*procedure.agency_codes, *branches, CENTRE])
         submission = Submission(
             procedure_code=procedure.code,
@@ -55,7 +64,10 @@ async def seed_dossiers(
             applicant=sample_applicant(rng),
             data=sample_form_data(procedure.form_key, rng),
         )
-        received_at = now - timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
-        await submit(submission, actor="seed", received_at=received_at)
+        age = timedelta(minutes=rng.randrange(0, HISTORY_DAYS * 24 * 60))
+        fate = list(FATES)[index] if showcase else pick_fate(rng)
+        received_at = now - (SHOWCASE_AGE if showcase else age)
+        dossier = await submit(submission, actor="seed", received_at=received_at)
+        await play(dossier.code, procedure, fate, Timeline(received_at, now, rng))
         if on_each is not None:
             on_each()

@@ -1,0 +1,136 @@
+"""Plays a demo dossier's life forward in time, so the demo has every status and
+realistic control slips: some steps early, some late, supplements, refusals."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from documents import actions
+from documents.actions import Decision
+from documents.calendar import TIMEZONE
+from documents.dossier import DossierStatus
+from documents.dossier_parts import PaymentMethod
+from documents.procedure import OfficerRole, Procedure
+from documents.processing import Actor, load_dossier
+
+# How often each fate is drawn for a dossier old enough to have reached it.
+FATES: dict[DossierStatus, int] = {
+    DossierStatus.RETURNED: 55,
+    DossierStatus.RESULT_READY: 8,
+    DossierStatus.IN_PROGRESS: 14,
+    DossierStatus.SUPPLEMENT_REQUESTED: 6,
+    DossierStatus.REJECTED: 5,
+    DossierStatus.REFUSED: 5,
+    DossierStatus.WITHDRAWN: 4,
+    DossierStatus.RECEIVED: 3,
+}
+
+OFFICERS = {
+    OfficerRole.RECEPTION: ["tiepnhan.hoa", "tiepnhan.minh", "tiepnhan.lan"],
+    OfficerRole.SPECIALIST: ["chuyenvien.nam", "chuyenvien.thu", "chuyenvien.duc"],
+    OfficerRole.LEADER: ["lanhdao.thanh", "lanhdao.ha"],
+}
+
+
+def pick_fate(rng: random.Random) -> DossierStatus:
+    return rng.choices(list(FATES), weights=list(FATES.values()))[0]
+
+
+class Timeline:
+    """Moves a clock forward through office hours and stops at `now`."""
+
+    def __init__(self, start: datetime, now: datetime, rng: random.Random) -> None:
+        self.at, self.now, self.rng = start, now, rng
+
+    def after(self, working_days: float) -> datetime | None:
+        # Calendar days stretch working days over weekends; speed varies by officer.
+        days = working_days * self.rng.uniform(0.3, 1.15) * 7 / 5
+        self.at = _office_hours(self.at + timedelta(days=days, minutes=self.rng.randrange(20, 180)))
+        return self.at if self.at < self.now else None
+
+
+def _office_hours(moment: datetime) -> datetime:
+    """The same moment, or the next opening (08:00 local) when the office is closed."""
+    local = moment.astimezone(TIMEZONE)
+    if local.hour >= 17:
+        local = (local + timedelta(days=1)).replace(hour=8)
+    elif local.hour < 8:
+        local = local.replace(hour=8)
+    while local.weekday() >= 5:
+        local = (local + timedelta(days=1)).replace(hour=8)
+    return local.astimezone(UTC)
+
+
+class _Life:
+    """One dossier's actions, stage by stage; each stage says whether to go on."""
+
+    def __init__(
+        self, code: str, procedure: Procedure, fate: DossierStatus, clock: Timeline
+    ) -> None:
+        self.code, self.procedure, self.fate, self.clock = code, procedure, fate, clock
+        self.desk = Actor(user=clock.rng.choice(OFFICERS[OfficerRole.RECEPTION]))
+
+    async def reception(self) -> bool:
+        at = self.clock.after(0.05)
+        if self.fate is DossierStatus.RECEIVED or at is None:
+            return False
+        if self.fate is DossierStatus.REFUSED:
+            await actions.refuse(
+                self.code, "Hồ sơ không thuộc thẩm quyền giải quyết", self.desk, at=at
+            )
+            return False
+        await actions.accept(self.code, self.desk, at=at)
+        return True
+
+    async def processing(self) -> bool:
+        for step in self.procedure.steps[1:]:
+            at = self.clock.after(step.working_days)
+            if at is None:
+                return False
+            waiting = self.fate is DossierStatus.SUPPLEMENT_REQUESTED
+            if waiting and step.role is OfficerRole.LEADER:
+                items = [{"item": "Bản sao giấy tờ tùy thân", "reason": "Bản sao không rõ nét"}]
+                await actions.request_supplement(
+                    self.code, items, Actor(user="chuyenvien.nam"), at=at
+                )
+                return False
+            officer = self.clock.rng.choice(OFFICERS[step.role])
+            await actions.hand_over(self.code, step.key, Actor(), to_user=officer, at=at)
+        return self.fate not in (DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED)
+
+    async def decision(self) -> bool:
+        at = self.clock.after(0.3)
+        if at is None:
+            return False
+        if self.fate is DossierStatus.WITHDRAWN:
+            await actions.withdraw(self.code, "Công dân không còn nhu cầu", Actor(), at=at)
+            return False
+        leader = Actor(user=self.clock.rng.choice(OFFICERS[OfficerRole.LEADER]))
+        if self.fate is DossierStatus.REJECTED:
+            reason = "Không đủ điều kiện theo quy định"
+            await actions.record_result(self.code, Decision.REJECT, reason, leader, at=at)
+            return False
+        await actions.record_result(self.code, Decision.APPROVE, "Đủ điều kiện", leader, at=at)
+        return self.fate is not DossierStatus.RESULT_READY
+
+    async def hand_back(self) -> bool:
+        at = self.clock.after(0.5)
+        if at is None:
+            return False
+        dossier = await load_dossier(self.code)
+        if dossier.fee_due:
+            await actions.request_payment(self.code, self.desk, at=at)
+            reference = f"BL-{self.code[-11:]}"
+            await actions.record_payment(
+                self.code, dossier.fee_due, PaymentMethod.COUNTER, reference, self.desk, at=at
+            )
+        await actions.return_result(self.code, self.desk, at=at)
+        return True
+
+
+async def play(code: str, procedure: Procedure, fate: DossierStatus, clock: Timeline) -> None:
+    life = _Life(code, procedure, fate, clock)
+    for stage in (life.reception, life.processing, life.decision, life.hand_back):
+        if not await stage():
+            return
