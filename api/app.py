@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -30,7 +31,11 @@ def create_app(
         if uri is None:  # e.g. `uvicorn --factory api.app:create_app`
             embedded = EmbeddedDatabase(settings.db_path)
             uri = await asyncio.to_thread(embedded.start)
-        client = await connect(uri, settings.database, command_listeners)
+        client = await connect(uri, settings, command_listeners)
+        # Long-lived objects (schema, models) leave the collector's view: a full
+        # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -25,7 +25,7 @@ SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { na
 
 
 async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool) -> None:
-    client = await connect(uri, settings.database)
+    client = await connect(uri, settings)
     try:
         if only_if_empty and not await is_empty():
             return

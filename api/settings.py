@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
     port: int = 8000
     # Development mode serves GraphiQL; it defaults to on only for the embedded database.
     dev_mode: bool | None = None
+    # Dossiers received at or after the cut-off count from the next working day;
+    # appointments fall at closing time. Local time (Asia/Ho_Chi_Minh).
+    afternoon_cutoff: time = time(15, 0)
+    office_close: time = time(17, 0)
     # How many dossiers `motcua serve --seed-if-empty` (and so `make run`) generates.
     demo_dossiers: int = Field(default=300, ge=0)
 

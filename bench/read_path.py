@@ -244,7 +244,7 @@ def _progress(done: int, total: int) -> None:
 
 
 async def seed(uri: str, database: str, dossiers: int) -> None:
-    client = await connect(uri, database)
+    client = await connect(uri, Settings(mongodb_uri=uri, database=database))
     try:
         print("seeding the demo catalogue and dossiers…", flush=True)
         await seed_catalogue()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
 
@@ -26,10 +27,27 @@ class CalendarDay(Document):
         name = "calendar_days"
 
 
+@dataclass(frozen=True)
+class OfficeHours:
+    cutoff: time = time(15, 0)
+    close: time = time(17, 0)
+
+
+_office_hours = OfficeHours()
+
+
+def configure_office_hours(hours: OfficeHours) -> None:
+    """Set once at start-up from the process settings."""
+    global _office_hours  # noqa: PLW0603 - configuration read once, like the settings
+    _office_hours = hours
+
+
 async def load_calendar() -> WorkingCalendar:
     """The official calendar with every admin-declared day applied."""
     days = await CalendarDay.find_all().to_list()
     return WorkingCalendar(
+        cutoff=_office_hours.cutoff,
+        office_close=_office_hours.close,
         extra_days_off=frozenset(d.day for d in days if d.kind is CalendarDayKind.DAY_OFF),
         makeup_working_days=frozenset(
             d.day for d in days if d.kind is CalendarDayKind.MAKEUP_WORKING_DAY
