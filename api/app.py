@@ -9,11 +9,14 @@ from contextlib import asynccontextmanager
 
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from api.auth import AuthMiddleware
 from api.database import connect
 from api.embedded import EmbeddedDatabase
 from api.graphql import graphql_app
+from api.guards import RateLimitMiddleware, RequestGuardMiddleware
 from api.receipt import receipt_route
 from api.settings import Settings
 
@@ -48,6 +51,12 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             receipt_route(),
+        ],
+        # Outermost first: ids and limits, then who is asking, then how often.
+        middleware=[
+            Middleware(RequestGuardMiddleware, settings=settings),
+            Middleware(AuthMiddleware, settings=settings),
+            Middleware(RateLimitMiddleware, settings=settings),
         ],
         lifespan=lifespan,
     )

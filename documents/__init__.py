@@ -5,6 +5,7 @@ from __future__ import annotations
 from beanie import Document
 
 from documents.agency import Agency
+from documents.api_key import ApiKey
 from documents.calendar_days import CalendarDay
 from documents.counter import Counter
 from documents.dossier import Dossier
@@ -21,4 +22,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     DossierEvent,
     Counter,
     CalendarDay,
+    ApiKey,
 ]

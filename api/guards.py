@@ -1,0 +1,29 @@
+"""HTTP hardening around the GraphQL endpoint. (Being written.)"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.settings import Settings
+
+
+class RequestGuardMiddleware:
+    """Request ids, body limits, CSRF preflight rule, WebSocket Origin check."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+class RateLimitMiddleware:
+    """Token bucket per principal, with RateLimit headers."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
