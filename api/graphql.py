@@ -9,6 +9,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.settings import Settings
+from documents.principal import ANONYMOUS
 from schema import build_schema
 from schema.context import Context
 
@@ -17,8 +18,14 @@ class MotcuaGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
+        state = request.scope.get("state", {})
+        client = request.client.host if request.client else ""
         return Context(
-            request=request, response=response if isinstance(response, Response) else None
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            principal=state.get("principal", ANONYMOUS),
+            request_id=state.get("request_id", ""),
+            client_address=client,
         )
 
 
