@@ -1,9 +1,11 @@
-"""`motcua` on the command line: serve the API and load demo data."""
+"""`motcua` on the command line: serve the API, load demo data, print dev tokens."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
+from datetime import timedelta
 from types import FrameType
 
 import typer
@@ -12,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.app import create_app
+from api.auth import ROLES, issue_token
 from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
 from api.seed import is_empty, seed_catalogue, seed_dossiers
@@ -22,6 +25,7 @@ cli = typer.Typer(help="motcua: one-stop public administrative service centre AP
 console = Console(stderr=True)
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
+TTL_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool) -> None:
@@ -87,6 +91,39 @@ def seed(
             asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
     except EmbeddedDatabaseError as error:
         raise _fail(error) from None
+
+
+def _ttl(value: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)([mhd])", value.strip())
+    if match is None or int(match[1]) == 0:
+        raise typer.BadParameter("expected a duration such as 30m, 8h or 2d")
+    return timedelta(**{TTL_UNITS[match[2]]: int(match[1])})
+
+
+@cli.command()
+def token(
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
+    agency: str | None = typer.Option(None, help="Agency code (officers, agency admins)."),
+    sub: str | None = typer.Option(None, help="Subject; derived from the role by default."),
+    id_number: str | None = typer.Option(None, help="Applicants: 12-digit id or tax code."),
+    ttl: str = typer.Option("8h", help="Lifetime: 30m, 8h, 2d…"),
+) -> None:
+    """Print a development bearer token, signed with the data directory's secret."""
+    settings = Settings()
+    if not settings.development:
+        raise _fail(RuntimeError("tokens can only be printed in development mode"))
+    if settings.jwks_url:
+        message = "MOTCUA_JWKS_URL is set: the API would not accept a development token"
+        raise _fail(RuntimeError(message))
+    lifetime = _ttl(ttl)
+    subject = sub or "dev-" + re.sub(r"[:_]", "-", role)
+    try:
+        printed = issue_token(
+            settings, role, sub=subject, agency=agency, id_number=id_number, ttl=lifetime
+        )
+    except ValueError as error:
+        raise _fail(error) from None
+    typer.echo(printed)
 
 
 @cli.command()

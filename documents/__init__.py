@@ -6,11 +6,13 @@ from beanie import Document
 
 from documents.agency import Agency
 from documents.api_key import ApiKey
+from documents.audit import AuditRecord
 from documents.calendar_days import CalendarDay
 from documents.counter import Counter
 from documents.dossier import Dossier
 from documents.event import DossierEvent
 from documents.form import FormSchema
+from documents.idempotency import IdempotencyRecord
 from documents.procedure import Procedure
 
 # The one list of models, used by init_beanie in the app and in the tests.
@@ -23,4 +25,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Counter,
     CalendarDay,
     ApiKey,
+    IdempotencyRecord,
+    AuditRecord,
 ]

@@ -43,3 +43,14 @@ class Agency(Document):
 
 async def root_agencies() -> list[Agency]:
     return await Agency.find(Agency.parent_code == None).sort("+code").to_list()  # noqa: E711
+
+
+async def subtree_codes(code: str) -> frozenset[str]:
+    """The agency and every agency below it, one query per level of the tree."""
+    found = {code}
+    level = [code]
+    while level:
+        children = await Agency.find({"parent_code": {"$in": level}}).to_list()
+        level = [a.code for a in children if a.code not in found]
+        found.update(level)
+    return frozenset(found)

@@ -86,9 +86,16 @@ async def principal_for_key(presented: str) -> Principal | None:
     return key.principal()
 
 
-async def revoke_api_key(key_id: str) -> ApiKey | None:
-    key = await ApiKey.find_one(ApiKey.key_id == key_id)
-    if key is not None and key.revoked_at is None:
+async def find_api_key(key_id: str) -> ApiKey | None:
+    return await ApiKey.find_one(ApiKey.key_id == key_id)
+
+
+async def all_api_keys() -> list[ApiKey]:
+    return await ApiKey.find_all().sort("+created_at").to_list()
+
+
+async def revoke_api_key(key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
         key.revoked_at = utcnow()
         await key.save()
     return key

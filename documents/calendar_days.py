@@ -55,8 +55,12 @@ async def load_calendar() -> WorkingCalendar:
     )
 
 
+async def calendar_day(day: date) -> CalendarDay | None:
+    return await CalendarDay.find_one(CalendarDay.day == day)
+
+
 async def set_calendar_day(day: date, kind: CalendarDayKind, note: str = "") -> CalendarDay:
-    existing = await CalendarDay.find_one(CalendarDay.day == day)
+    existing = await calendar_day(day)
     if existing is None:
         existing = CalendarDay(day=day, kind=kind, note=note)
         await existing.insert()

@@ -129,12 +129,17 @@ async def search(
     spec: DossierFilter,
     order: DossierOrder,
     first: int,
+    *,
     after: Position | None = None,
     now: datetime | None = None,
+    visible: dict[str, Any] | None = None,
 ) -> tuple[list[Dossier], bool]:
-    """One page of at most `first` dossiers (capped at 100), and whether more follow."""
+    """One page of at most `first` dossiers (capped at 100), and whether more follow,
+    among those `visible` (a policy filter, ANDed in)."""
     first = max(0, min(first, MAX_PAGE))
     query = filter_query(spec, now)
+    if visible:
+        query = {"$and": [query, visible]} if query else visible
     if after is not None:
         query = {"$and": [query, _after(order, after)]} if query else _after(order, after)
     cursor = Dossier.get_pymongo_collection().find(

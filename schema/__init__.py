@@ -8,13 +8,16 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
+from schema.administration import AdministrationMutations, AdministrationQueries
 from schema.agencies.queries import AgencyQueries
+from schema.audit import AuditExtension
 from schema.calendar import CalendarMutations, CalendarQueries
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries
 from schema.dossiers.workflow import WorkflowMutations
 from schema.forms.schema import FormMutations, FormQueries
 from schema.procedures.schema import ProcedureMutations, ProcedureQueries
+from schema.public import PublicQueries
 
 
 @strawberry.type
@@ -25,14 +28,30 @@ class NodeQueries:
 
 Query = merge_types(
     "Query",
-    (DossierQueries, ProcedureQueries, FormQueries, AgencyQueries, CalendarQueries, NodeQueries),
+    (
+        DossierQueries,
+        PublicQueries,
+        ProcedureQueries,
+        FormQueries,
+        AgencyQueries,
+        CalendarQueries,
+        AdministrationQueries,
+        NodeQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (DossierMutations, WorkflowMutations, FormMutations, ProcedureMutations, CalendarMutations),
+    (
+        DossierMutations,
+        WorkflowMutations,
+        FormMutations,
+        ProcedureMutations,
+        CalendarMutations,
+        AdministrationMutations,
+    ),
 )
 
 
 @cache  # Strawberry's relay fields bind resolvers at build time; build once per process.
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation)
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=[AuditExtension])

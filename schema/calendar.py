@@ -10,11 +10,15 @@ from pydantic import ValidationError
 from documents.calendar_days import (
     CalendarDay,
     CalendarDayKind,
+    calendar_day,
     calendar_days,
     remove_calendar_day,
     set_calendar_day,
 )
+from documents.policy import AdminArea
+from schema.context import Info
 from schema.errors import UserError, errors_from_validation
+from schema.permissions import require_admin
 
 strawberry.enum(CalendarDayKind)
 
@@ -52,14 +56,20 @@ class CalendarQueries:
 class CalendarMutations:
     @strawberry.mutation(description="Declare an extra day off or a make-up working day.")
     async def set_calendar_day(
-        self, day: date, kind: CalendarDayKind, note: str = ""
+        self, info: Info, day: date, kind: CalendarDayKind, note: str = ""
     ) -> CalendarDayPayload:
+        await require_admin(info, AdminArea.CALENDAR)
+        before = await calendar_day(day)
         try:
             saved = await set_calendar_day(day, kind, note)
         except ValidationError as error:
             return CalendarDayPayload(errors=errors_from_validation(CalendarError, error))
+        info.context.audit.change("calendarDay", day.isoformat(), before, saved)
         return CalendarDayPayload(calendar_day=CalendarDayType.from_document(saved))
 
     @strawberry.mutation(description="Remove a declared day; true if one was removed.")
-    async def remove_calendar_day(self, day: date) -> bool:
+    async def remove_calendar_day(self, info: Info, day: date) -> bool:
+        await require_admin(info, AdminArea.CALENDAR)
+        before = await calendar_day(day)
+        info.context.audit.change("calendarDay", day.isoformat(), before, None)
         return await remove_calendar_day(day)

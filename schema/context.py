@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from documents.policy import Access, access_for
 from documents.principal import ANONYMOUS, Principal
 from documents.processing import Actor
 from loaders import Loaders
+from schema.audit import AuditDraft
+
+
+class Limiter(Protocol):
+    """Allows or refuses one more call for a key (e.g. a client address)."""
+
+    def allow(self, key: str) -> bool: ...
 
 
 @dataclass
@@ -23,6 +32,16 @@ class Context:
     # The client's address, for per-address limits on anonymous queries.
     client_address: str = ""
     loaders: Loaders = field(default_factory=Loaders)
+    audit: AuditDraft = field(default_factory=AuditDraft)
+    # Limits anonymous dossier look-ups per client address; set by the transport.
+    public_lookups: Limiter | None = None
+    _access: Access | None = field(default=None, repr=False)
+
+    async def access(self) -> Access:
+        """The principal with the agencies it covers, worked out once per request."""
+        if self._access is None:
+            self._access = await access_for(self.principal)
+        return self._access
 
     @property
     def actor(self) -> Actor:

@@ -35,9 +35,10 @@ PERMIT_SCHEMA: dict[str, Any] = {
 
 VALID_DATA: dict[str, Any] = {"fullName": "Nguyễn Văn An", "birthDate": "1990-05-17"}
 
+APPLICANT_ID = "001090012345"
 APPLICANT: dict[str, Any] = {
     "kind": "CITIZEN",
-    "idNumber": "001090012345",
+    "idNumber": APPLICANT_ID,
     "fullName": "Nguyễn Văn An",
     "phone": "0912345678",
     "address": "12 Hàng Bạc, Hoàn Kiếm, Hà Nội",

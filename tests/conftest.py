@@ -18,9 +18,10 @@ from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.auth import issue_token
 from api.embedded import EmbeddedDatabase
 from api.settings import Settings
-from tests.catalogue import load_tiny_catalogue
+from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
 
 
 @pytest.fixture(scope="session")
@@ -34,20 +35,49 @@ def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(mongodb_uri: str) -> Settings:
+def settings(mongodb_uri: str, tmp_path: Path) -> Settings:
     return Settings(
-        mongodb_uri=mongodb_uri, database=f"test_{uuid.uuid4().hex[:12]}", dev_mode=True
+        mongodb_uri=mongodb_uri,
+        database=f"test_{uuid.uuid4().hex[:12]}",
+        dev_mode=True,
+        data_dir=tmp_path / "var",
     )
 
 
 class GraphQLClient:
-    """Posts GraphQL over HTTP through the ASGI app, as a front end would."""
+    """Posts GraphQL over HTTP through the ASGI app, as a front end would, as one
+    principal (a development token) or anonymously."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, settings: Settings | None = None, token: str | None = None
+    ) -> None:
         self.http = http
+        self.settings = settings
+        self.token = token
+
+    def as_role(
+        self, role: str, agency: str | None = CITY, id_number: str | None = None
+    ) -> GraphQLClient:
+        """A client for `role` (e.g. `officer:reception`, `applicant`, `system_admin`)."""
+        assert self.settings is not None
+        needs_agency = role.startswith(("officer", "agency_admin"))
+        token = issue_token(
+            self.settings,
+            role,
+            sub=f"test-{role.replace(':', '-')}",
+            agency=agency if needs_agency else None,
+            id_number=id_number or (APPLICANT_ID if role == "applicant" else None),
+        )
+        return GraphQLClient(self.http, self.settings, token)
+
+    def anonymous(self) -> GraphQLClient:
+        return GraphQLClient(self.http, self.settings)
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         body: dict[str, Any] = response.json()
         return body
 
@@ -80,8 +110,15 @@ async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def gql(http: httpx.AsyncClient) -> GraphQLClient:
-    return GraphQLClient(http)
+def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
+    """A reception officer of the city: sees every dossier of the test catalogue and
+    can submit at its desks. Use `.as_role(...)` or `.anonymous()` for others."""
+    return GraphQLClient(http, settings).as_role("officer:reception")
+
+
+@pytest.fixture
+def admin(gql: GraphQLClient) -> GraphQLClient:
+    return gql.as_role("system_admin")
 
 
 @pytest.fixture

@@ -4,16 +4,15 @@ import strawberry
 from pydantic import ValidationError
 
 from documents.errors import DomainError
+from documents.processing import load_dossier
 from documents.submission import Submission, submit
 from schema.context import Info
+from schema.dossiers.guarded import DossierError, IdempotencyKey, idempotent
 from schema.dossiers.inputs import SubmitDossierInput
+from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
-from schema.errors import UserError, errors_from, errors_from_validation
-
-
-@strawberry.type
-class DossierError(UserError):
-    pass
+from schema.errors import errors_from, errors_from_validation
+from schema.permissions import PermissionDeniedError
 
 
 @strawberry.type
@@ -25,13 +24,23 @@ class SubmitDossierPayload:
 @strawberry.type
 class DossierMutations:
     @strawberry.mutation(description="Submit a dossier; it is validated against its form.")
-    async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> SubmitDossierPayload:
+    async def submit_dossier(
+        self,
+        info: Info,
+        input: SubmitDossierInput,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SubmitDossierPayload:
         try:
             applicant = input.applicant.to_domain()
         except ValidationError as error:
             return SubmitDossierPayload(
                 errors=errors_from_validation(DossierError, error, "applicant")
             )
+        access = await info.context.access()
+        if not access.can_submit(
+            applicant.id_number, input.receiving_agency_code, input.procedure_code
+        ):
+            raise PermissionDeniedError("you may not submit this dossier")
         submission = Submission(
             procedure_code=input.procedure_code,
             receiving_agency_code=input.receiving_agency_code,
@@ -39,8 +48,13 @@ class DossierMutations:
             applicant=applicant,
             data=input.data,
         )
+        actor = info.context.principal.subject
+        arguments = {"submission": submission.__dict__ | {"applicant": applicant.model_dump()}}
         try:
-            dossier = await submit(submission)
+            code = await idempotent(
+                info, idempotency_key, "SUBMIT", arguments, lambda: submit(submission, actor)
+            )
         except DomainError as error:
             return SubmitDossierPayload(errors=errors_from(DossierError, error))
-        return SubmitDossierPayload(dossier=DossierType.from_document(dossier))
+        info.context.audit.targets.append(f"dossier:{code}")
+        return SubmitDossierPayload(dossier=await present(info, await load_dossier(code)))

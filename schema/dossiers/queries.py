@@ -3,9 +3,11 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from documents.dossier import Dossier
 from documents.dossier_search import MAX_PAGE, DossierFilter, position_of, search
 from schema.context import Info
 from schema.dossiers.inputs import DossierFilterInput
+from schema.dossiers.presenting import present, present_all
 from schema.dossiers.types import DossierConnection, DossierType
 from schema.enums import DossierOrder
 from schema.pagination import decode_cursor, encode_cursor
@@ -15,8 +17,7 @@ from schema.pagination import decode_cursor, encode_cursor
 class DossierQueries:
     @strawberry.field
     async def dossier(self, info: Info, code: str) -> DossierType | None:
-        found = await info.context.loaders.dossier_by_code.load(code)
-        return DossierType.from_document(found) if found else None
+        return await present(info, await info.context.loaders.dossier_by_code.load(code))
 
     @strawberry.field(
         description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}."
@@ -33,13 +34,19 @@ class DossierQueries:
             raise ValueError("first must not be negative")
         spec = filter.to_domain() if filter else DossierFilter()
         position = decode_cursor(after) if after else None
-        page, more = await search(spec, order_by, first, position)
+        visible = (await info.context.access()).dossier_filter()
+        page: list[Dossier] = []
+        more = False
+        if visible is not None:
+            page, more = await search(spec, order_by, first, after=position, visible=visible)
         loader = info.context.loaders.dossier_by_code
         for dossier in page:
             loader.prime(dossier.code, dossier)
+        shown = await present_all(info, list(page))
         edges = [
-            relay.Edge(cursor=encode_cursor(position_of(d)), node=DossierType.from_document(d))
-            for d in page
+            relay.Edge(cursor=encode_cursor(position_of(d)), node=node)
+            for d, node in zip(page, shown, strict=True)
+            if node is not None
         ]
         return DossierConnection(
             edges=edges,

@@ -150,8 +150,11 @@ class DossierType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DossierType | None]:
+        # Imported here: presenting builds on this type.
+        from schema.dossiers.presenting import present_all  # noqa: PLC0415
+
         found = await info.context.loaders.dossier_by_code.load_many(list(node_ids))
-        return [cls.from_document(d) if d else None for d in found]
+        return await present_all(info, found)
 
     @strawberry.field(description="One value of the form data, by JSON pointer (`/child/name`).")
     def field(self, path: str) -> JSON | None:

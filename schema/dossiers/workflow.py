@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date
 
 import strawberry
@@ -10,22 +9,12 @@ from strawberry.scalars import JSON
 
 from documents import actions
 from documents.actions import Decision
-from documents.dossier import Dossier
-from documents.errors import DomainError
-from documents.processing import Actor, load_dossier
+from documents.workflow import Action
 from schema.context import Info
-from schema.dossiers.mutations import DossierError
-from schema.dossiers.types import DossierType
+from schema.dossiers.guarded import DossierPayload, IdempotencyKey, act_on_dossier
 from schema.enums import PaymentMethod
-from schema.errors import errors_from
 
 strawberry.enum(Decision)
-
-
-@strawberry.type(description="The dossier after the action, or as it is now if it failed.")
-class DossierPayload:
-    dossier: DossierType | None = None
-    errors: list[DossierError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -34,37 +23,36 @@ class SupplementItemInput:
     reason: str
 
 
-async def _run(code: str, action: Awaitable[Dossier]) -> DossierPayload:
-    try:
-        dossier = await action
-    except DomainError as error:
-        # The current state lets the client show what changed (CONFLICT) or why the
-        # action does not apply (ILLEGAL_TRANSITION).
-        try:
-            current = DossierType.from_document(await load_dossier(code))
-        except DomainError:
-            current = None
-        return DossierPayload(dossier=current, errors=errors_from(DossierError, error))
-    return DossierPayload(dossier=DossierType.from_document(dossier))
-
-
-def _actor(info: Info) -> Actor:
-    return info.context.actor
-
-
 @strawberry.type
 class WorkflowMutations:
     @strawberry.mutation(description="Reception accepts the dossier for processing.")
-    async def accept_dossier(self, info: Info, code: str) -> DossierPayload:
-        return await _run(code, actions.accept(code, _actor(info)))
+    async def accept_dossier(
+        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.ACCEPT, lambda: actions.accept(code, actor), key=idempotency_key
+        )
 
     @strawberry.mutation(description="Reception refuses the dossier, with a reason.")
-    async def refuse_dossier(self, info: Info, code: str, reason: str) -> DossierPayload:
-        return await _run(code, actions.refuse(code, reason, _actor(info)))
+    async def refuse_dossier(
+        self, info: Info, code: str, reason: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.REFUSE, lambda: actions.refuse(code, reason, actor),
+            key=idempotency_key, arguments={"reason": reason},
+        )  # fmt: skip
 
     @strawberry.mutation
-    async def assign_dossier(self, info: Info, code: str, user: str) -> DossierPayload:
-        return await _run(code, actions.assign(code, user, _actor(info)))
+    async def assign_dossier(
+        self, info: Info, code: str, user: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.ASSIGN, lambda: actions.assign(code, user, actor),
+            key=idempotency_key, arguments={"user": user},
+        )  # fmt: skip
 
     @strawberry.mutation(description="Give the dossier to a step, agency and user.")
     async def hand_over(
@@ -74,51 +62,123 @@ class WorkflowMutations:
         to_step: str,
         to_agency: str | None = None,
         to_user: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
-        call = actions.hand_over(code, to_step, _actor(info), to_agency=to_agency, to_user=to_user)
-        return await _run(code, call)
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.HAND_OVER,
+            lambda: actions.hand_over(code, to_step, actor, to_agency=to_agency, to_user=to_user),
+            key=idempotency_key,
+            arguments={"toStep": to_step, "toAgency": to_agency, "toUser": to_user},
+        )  # fmt: skip
 
     @strawberry.mutation(description="List everything missing at once; the clock stops.")
     async def request_supplement(
-        self, info: Info, code: str, items: list[SupplementItemInput]
+        self,
+        info: Info,
+        code: str,
+        items: list[SupplementItemInput],
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
+        actor = info.context.actor
         wanted = [{"item": i.item, "reason": i.reason} for i in items]
-        return await _run(code, actions.request_supplement(code, wanted, _actor(info)))
+        return await act_on_dossier(
+            info, code, Action.REQUEST_SUPPLEMENT,
+            lambda: actions.request_supplement(code, wanted, actor),
+            key=idempotency_key, arguments={"items": wanted},
+        )  # fmt: skip
 
     @strawberry.mutation(description="The applicant supplies what was asked for.")
     async def supplement_dossier(
-        self, info: Info, code: str, data: JSON, note: str | None = None
+        self,
+        info: Info,
+        code: str,
+        data: JSON,
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
-        return await _run(code, actions.supplement(code, data, note, _actor(info)))
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.SUPPLEMENT, lambda: actions.supplement(code, data, note, actor),
+            key=idempotency_key, arguments={"data": data, "note": note},
+        )  # fmt: skip
 
     @strawberry.mutation(description="Approve (result ready) or reject (with a reason).")
     async def record_result(
-        self, info: Info, code: str, decision: Decision, note: str | None = None
+        self,
+        info: Info,
+        code: str,
+        decision: Decision,
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
-        return await _run(code, actions.record_result(code, decision, note, _actor(info)))
+        actor = info.context.actor
+        action = Action.APPROVE if decision is Decision.APPROVE else Action.REJECT
+        return await act_on_dossier(
+            info, code, action, lambda: actions.record_result(code, decision, note, actor),
+            key=idempotency_key, arguments={"decision": decision.value, "note": note},
+        )  # fmt: skip
 
     @strawberry.mutation(description="Hand the result to the applicant.")
-    async def return_result(self, info: Info, code: str) -> DossierPayload:
-        return await _run(code, actions.return_result(code, _actor(info)))
+    async def return_result(
+        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.RETURN_RESULT, lambda: actions.return_result(code, actor),
+            key=idempotency_key,
+        )  # fmt: skip
 
     @strawberry.mutation(description="The applicant withdraws the dossier.")
-    async def withdraw_dossier(self, info: Info, code: str, reason: str) -> DossierPayload:
-        return await _run(code, actions.withdraw(code, reason, _actor(info)))
+    async def withdraw_dossier(
+        self, info: Info, code: str, reason: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.WITHDRAW, lambda: actions.withdraw(code, reason, actor),
+            key=idempotency_key, arguments={"reason": reason},
+        )  # fmt: skip
 
     @strawberry.mutation(description="Văn bản xin lỗi: once, before the deadline.")
     async def issue_apology(
-        self, info: Info, code: str, reason: str, new_appointment: date
+        self,
+        info: Info,
+        code: str,
+        reason: str,
+        new_appointment: date,
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
-        call = actions.issue_apology(code, reason, new_appointment, _actor(info))
-        return await _run(code, call)
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.ISSUE_APOLOGY,
+            lambda: actions.issue_apology(code, reason, new_appointment, actor),
+            key=idempotency_key, arguments={"reason": reason, "newAppointment": new_appointment},
+        )  # fmt: skip
 
     @strawberry.mutation(description="Ask the applicant to pay the fee (portal status 6).")
-    async def request_payment(self, info: Info, code: str) -> DossierPayload:
-        return await _run(code, actions.request_payment(code, _actor(info)))
+    async def request_payment(
+        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
+    ) -> DossierPayload:
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.REQUEST_PAYMENT, lambda: actions.request_payment(code, actor),
+            key=idempotency_key,
+        )  # fmt: skip
 
     @strawberry.mutation(description="Record a receipt; a repeated reference is ignored.")
     async def record_payment(
-        self, info: Info, code: str, amount: int, method: PaymentMethod, reference: str
+        self,
+        info: Info,
+        code: str,
+        amount: int,
+        method: PaymentMethod,
+        reference: str,
+        idempotency_key: IdempotencyKey = None,
     ) -> DossierPayload:
-        call = actions.record_payment(code, amount, method, reference, _actor(info))
-        return await _run(code, call)
+        actor = info.context.actor
+        return await act_on_dossier(
+            info, code, Action.RECORD_PAYMENT,
+            lambda: actions.record_payment(code, amount, method, reference, actor),
+            key=idempotency_key,
+            arguments={"amount": amount, "method": method.value, "reference": reference},
+        )  # fmt: skip

@@ -6,11 +6,13 @@ from strawberry import relay
 
 from documents import form_lifecycle
 from documents.errors import DomainError, ErrorCode
-from documents.form import forms_with_key
+from documents.form import FormStatus, forms_with_key
+from documents.policy import AdminArea
 from schema.context import Info
 from schema.errors import UserError, errors_from
 from schema.forms.inputs import CreateFormDraftInput
 from schema.forms.types import FormType, form_or_none
+from schema.permissions import require_admin
 
 
 @strawberry.type
@@ -42,28 +44,36 @@ class FormQueries:
 @strawberry.type
 class FormMutations:
     @strawberry.mutation(description="Create a draft form; its schema is checked first.")
-    async def create_form_draft(self, input: CreateFormDraftInput) -> FormPayload:
+    async def create_form_draft(self, info: Info, input: CreateFormDraftInput) -> FormPayload:
+        await require_admin(info, AdminArea.FORMS)
         try:
             hints = input.hints.to_domain() if input.hints else None
             form = await form_lifecycle.create_draft(input.key, input.title, input.schema, hints)
         except DomainError as error:
             return _failed(error)
+        info.context.audit.change("form", str(form.id), None, form)
         return FormPayload(form=FormType.from_document(form))
 
     @strawberry.mutation(description="Give a draft the next version number and freeze it.")
-    async def publish_form(self, id: relay.GlobalID) -> FormPayload:
+    async def publish_form(self, info: Info, id: relay.GlobalID) -> FormPayload:
+        await require_admin(info, AdminArea.FORMS)
         if id.type_name != "Form" or not PydanticObjectId.is_valid(id.node_id):
             return _failed(DomainError(ErrorCode.NOT_FOUND, "no form has this id", "id"))
         try:
             form = await form_lifecycle.publish(PydanticObjectId(id.node_id))
         except DomainError as error:
             return _failed(error)
+        before = form.model_copy(update={"status": FormStatus.DRAFT, "version": None})
+        info.context.audit.change("form", str(form.id), before, form)
         return FormPayload(form=FormType.from_document(form))
 
     @strawberry.mutation(description="Stop new submissions on a published version.")
-    async def retire_form(self, key: str, version: int) -> FormPayload:
+    async def retire_form(self, info: Info, key: str, version: int) -> FormPayload:
+        await require_admin(info, AdminArea.FORMS)
         try:
             form = await form_lifecycle.retire(key, version)
         except DomainError as error:
             return _failed(error)
+        before = form.model_copy(update={"status": FormStatus.PUBLISHED, "retired_at": None})
+        info.context.audit.change("form", str(form.id), before, form)
         return FormPayload(form=FormType.from_document(form))

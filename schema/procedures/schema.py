@@ -5,9 +5,11 @@ from pydantic import ValidationError
 
 from documents import catalogue
 from documents.errors import DomainError
+from documents.policy import AdminArea
 from documents.procedure import all_procedures
 from schema.context import Info
 from schema.errors import UserError, errors_from, errors_from_validation
+from schema.permissions import require_admin
 from schema.procedures.inputs import ProcedureInput, ProcedureUpdateInput, input_fields
 from schema.procedures.types import ProcedureType, procedure_by_code
 
@@ -37,25 +39,34 @@ class ProcedureQueries:
 @strawberry.type
 class ProcedureMutations:
     @strawberry.mutation
-    async def create_procedure(self, input: ProcedureInput) -> ProcedurePayload:
+    async def create_procedure(self, info: Info, input: ProcedureInput) -> ProcedurePayload:
+        await require_admin(info, AdminArea.PROCEDURES, input.agency_codes)
         try:
             procedure = await catalogue.create_procedure(input_fields(input))
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
         except DomainError as error:
             return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        info.context.audit.change("procedure", procedure.code, None, procedure)
         return ProcedurePayload(procedure=ProcedureType.from_document(procedure))
 
     @strawberry.mutation
     async def update_procedure(
         self,
+        info: Info,
         code: str,
         input: ProcedureUpdateInput,
     ) -> ProcedurePayload:
+        current = await info.context.loaders.procedure_by_code.load(code)
+        agencies = list(current.agency_codes) if current else []
+        if isinstance(input.agency_codes, list):
+            agencies += input.agency_codes
+        await require_admin(info, AdminArea.PROCEDURES, agencies)
         try:
             procedure = await catalogue.update_procedure(code, input_fields(input))
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
         except DomainError as error:
             return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        info.context.audit.change("procedure", code, current, procedure)
         return ProcedurePayload(procedure=ProcedureType.from_document(procedure))

@@ -16,7 +16,9 @@ import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
+from api.auth import issue_token
 from api.cli import cli
+from api.settings import Settings
 from documents.dossier import DossierStatus
 from documents.form_validation import validate_data
 
@@ -87,8 +89,10 @@ def test_serve_seeds_an_empty_database_and_answers_a_nested_query(tmp_path: Path
         text=True,
     )
     url = f"http://127.0.0.1:{port}/graphql"
+    # Signed with the data directory's secret, as `motcua token` does.
+    token = issue_token(Settings(data_dir=tmp_path / "var"), "system_admin", sub="admin")
     try:
-        body = _wait_for(url, NESTED, server)
+        body = _wait_for(url, NESTED, server, token)
         edges = body["data"]["dossiers"]["edges"]
         assert len(edges) == 5
         assert all(e["node"]["procedure"]["name"] for e in edges)
@@ -104,12 +108,14 @@ def test_serve_seeds_an_empty_database_and_answers_a_nested_query(tmp_path: Path
     assert not (tmp_path / "var" / "embedded.uri").exists()  # the database was stopped
 
 
-def _wait_for(url: str, query: str, server: subprocess.Popen[str]) -> Any:
+def _wait_for(url: str, query: str, server: subprocess.Popen[str], token: str) -> Any:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         assert server.poll() is None, server.communicate()[0]
         try:
-            response = httpx.post(url, json={"query": query}, timeout=5)
+            response = httpx.post(
+                url, json={"query": query}, headers={"authorization": f"Bearer {token}"}, timeout=5
+            )
             return response.json()
         except httpx.TransportError:
             time.sleep(0.5)

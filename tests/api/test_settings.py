@@ -14,7 +14,7 @@ async def test_afternoon_cutoff_setting_moves_the_start_of_the_clock(settings: S
     early_cutoff = settings.model_copy(update={"afternoon_cutoff": time(11, 0)})
     async for _, http in running_app(early_cutoff):
         await load_tiny_catalogue()
-        gql = GraphQLClient(http)
+        gql = GraphQLClient(http, early_cutoff)
         # Tuesday 12:00 is after an 11:00 cut-off: three working days from Wednesday.
         payload = await act(gql, "2026-03-03 12:00", SUBMIT, input=submission())
         assert payload["dossier"]["dueAt"] == local("2026-03-09 17:00").astimezone(UTC).isoformat()

@@ -62,8 +62,9 @@ async def test_concurrent_officers_one_wins_the_others_get_conflict(gql: GraphQL
     code = await _in_progress(gql)
     users = [f"cv.{n}" for n in range(8)]
     with fixed_time(local("2026-03-03 10:00")):
+        specialist = gql.as_role("officer:specialist")
         results = await asyncio.gather(
-            *(gql.data(ASSIGN, {"code": code, "user": user}) for user in users)
+            *(specialist.data(ASSIGN, {"code": code, "user": user}) for user in users)
         )
     payloads = [r["assignDossier"] for r in results]
     winners = [p["dossier"]["assignee"] for p in payloads if not p["errors"]]
@@ -86,8 +87,12 @@ async def test_concurrent_different_actions_never_lose_an_update(gql: GraphQLCli
     code = await _in_progress(gql)
     with fixed_time(local("2026-03-03 11:00")):
         supplement, result = await asyncio.gather(
-            gql.data(REQUEST_SUPPLEMENT, {"code": code, "items": ITEMS}),
-            gql.data(RECORD_RESULT, {"code": code, "decision": "APPROVE", "note": None}),
+            gql.as_role("officer:specialist").data(
+                REQUEST_SUPPLEMENT, {"code": code, "items": ITEMS}
+            ),
+            gql.as_role("officer:leader").data(
+                RECORD_RESULT, {"code": code, "decision": "APPROVE", "note": None}
+            ),
         )
     payloads = [supplement["requestSupplement"], result["recordResult"]]
     assert sorted(bool(p["errors"]) for p in payloads) == [False, True]
@@ -287,7 +292,7 @@ async def test_overdue_is_live_and_filterable(gql: GraphQLClient) -> None:
 
 async def test_admin_days_off_move_new_deadlines(gql: GraphQLClient) -> None:
     set_day = """mutation { setCalendarDay(day: "2026-03-04", kind: DAY_OFF, note: "Nghỉ bù") { calendarDay { day kind } errors { code } } }"""
-    data: dict[str, Any] = await gql.data(set_day)
+    data: dict[str, Any] = await gql.as_role("system_admin").data(set_day)
     assert data["setCalendarDay"]["calendarDay"] == {"day": "2026-03-04", "kind": "DAY_OFF"}
     dossier = await submit_at(gql, "2026-03-03 09:00")
     assert dossier["dueAt"] == local("2026-03-09 17:00").astimezone(UTC).isoformat()

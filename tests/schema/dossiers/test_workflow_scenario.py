@@ -53,7 +53,13 @@ async def test_full_scenario_moves_the_appointment_and_fills_the_control_slip(
     assert accepted["dossier"]["portalStatusCode"] == 2  # accepted, still at reception
 
     review = await run(
-        gql, "2026-03-03 10:00", HAND_OVER, code=code, toStep="review", toUser="cv.an"
+        gql,
+        "2026-03-03 10:00",
+        HAND_OVER,
+        role="officer:reception",
+        code=code,
+        toStep="review",
+        toUser="cv.an",
     )
     assert review["errors"] == []
     assert review["dossier"]["portalStatusCode"] == 4
@@ -101,8 +107,8 @@ async def test_full_scenario_moves_the_appointment_and_fills_the_control_slip(
     slip = details["controlSlip"]
     assert [(r["stepKey"], r["fromUser"], r["toUser"]) for r in slip] == [
         ("reception", None, None),
-        ("review", None, "cv.an"),
-        ("approve", "cv.an", "ld.binh"),
+        ("review", "test-officer-reception", "cv.an"),
+        ("approve", "test-officer-specialist", "ld.binh"),
     ]
     assert all(r["agencyCode"] == WARD for r in slip)
     assert [r["fromAgencyCode"] for r in slip] == [None, WARD, WARD]

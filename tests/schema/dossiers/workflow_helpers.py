@@ -29,10 +29,35 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=HANOI)
 
 
-async def act(gql: GraphQLClient, at: str, mutation: str, **variables: Any) -> dict[str, Any]:
-    """Run one mutation at a Hà Nội local time and return its payload."""
+# Who takes each action in these tests: the role the access policy expects.
+ROLES = {
+    "submitDossier": "officer:reception",
+    "acceptDossier": "officer:reception",
+    "refuseDossier": "officer:reception",
+    "assignDossier": "officer:specialist",
+    "handOver": "officer:specialist",
+    "requestSupplement": "officer:specialist",
+    "supplementDossier": "applicant",
+    "recordResult": "officer:leader",
+    "returnResult": "officer:reception",
+    "withdrawDossier": "applicant",
+    "issueApology": "officer:specialist",
+    "requestPayment": "officer:reception",
+    "recordPayment": "officer:reception",
+}
+
+
+def role_for(mutation: str) -> str:
+    return next(role for field, role in ROLES.items() if f" {field}(" in mutation)
+
+
+async def act(
+    gql: GraphQLClient, at: str, mutation: str, role: str | None = None, **variables: Any
+) -> dict[str, Any]:
+    """Run one mutation, as the officer or applicant who takes it (or `role`), at a
+    Hà Nội local time, and return its payload."""
     with fixed_time(local(at)):
-        data = await gql.data(mutation, variables)
+        data = await gql.as_role(role or role_for(mutation)).data(mutation, variables)
     payload: dict[str, Any] = next(iter(data.values()))
     return payload
 

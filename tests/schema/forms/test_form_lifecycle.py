@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+import pytest
+
+from api.settings import Settings
 from tests.conftest import GraphQLClient
 
 CREATE_DRAFT = """
@@ -47,6 +51,12 @@ HINTS = {
         {"pointer": "/owner", "labelVi": "Chủ", "labelEn": "Owner", "sensitive": True},
     ],
 }
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
+    """Forms and procedures are managed by a system administrator."""
+    return GraphQLClient(http, settings).as_role("system_admin")
 
 
 async def create_draft(gql: GraphQLClient, schema: Any = PET_SCHEMA, **extra: Any) -> Any:

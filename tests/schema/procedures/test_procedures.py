@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from api.settings import Settings
 from tests.catalogue import CITY, PROCEDURE, WARD
 from tests.conftest import GraphQLClient
 
@@ -48,6 +50,12 @@ NEW: dict[str, Any] = {
     ],
     "fee": {"kind": "FIXED", "amount": 8000},
 }
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
+    """Forms and procedures are managed by a system administrator."""
+    return GraphQLClient(http, settings).as_role("system_admin")
 
 
 async def _create(gql: GraphQLClient, **changes: Any) -> dict[str, Any]:

@@ -1,0 +1,158 @@
+"""The access policy, in one place: who may see and do what.
+
+`Access` is a principal together with the agencies it covers (its agency and every
+agency below it), worked out once per request. Resolvers ask it; nothing else decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from documents.agency import subtree_codes
+from documents.dossier import Dossier
+from documents.principal import Operation, Principal, PrincipalKind
+from documents.procedure import OfficerRole
+from documents.workflow import Action
+
+K = PrincipalKind
+R = OfficerRole
+A = Action
+
+# Which officer role may take which workflow action (on dossiers in its agencies).
+ROLE_ACTIONS: dict[OfficerRole, frozenset[Action]] = {
+    R.RECEPTION: frozenset(
+        {A.ACCEPT, A.REFUSE, A.ASSIGN, A.HAND_OVER, A.RETURN_RESULT}
+        | {A.REQUEST_PAYMENT, A.RECORD_PAYMENT}
+    ),
+    R.SPECIALIST: frozenset({A.ASSIGN, A.HAND_OVER, A.REQUEST_SUPPLEMENT, A.ISSUE_APOLOGY}),
+    R.LEADER: frozenset({A.ASSIGN, A.HAND_OVER, A.APPROVE, A.REJECT, A.ISSUE_APOLOGY}),
+}
+APPLICANT_ACTIONS = frozenset({A.SUPPLEMENT, A.WITHDRAW})
+INTEGRATOR_ACTIONS = {A.RECORD_PAYMENT: Operation.RECORD_PAYMENTS}
+
+
+class AdminArea(StrEnum):
+    FORMS = "FORMS"
+    PROCEDURES = "PROCEDURES"
+    AGENCIES = "AGENCIES"
+    CALENDAR = "CALENDAR"
+    API_KEYS = "API_KEYS"
+    AUDIT = "AUDIT"
+
+
+# What an agency admin may manage within its agencies; the rest is city-wide.
+_AGENCY_ADMIN_AREAS = frozenset({AdminArea.PROCEDURES, AdminArea.API_KEYS, AdminArea.AUDIT})
+
+
+@dataclass(frozen=True)
+class Access:
+    principal: Principal
+    # The agencies an officer or agency admin covers; None for everyone else.
+    agencies: frozenset[str] | None = None
+
+    @property
+    def kind(self) -> PrincipalKind:
+        return self.principal.kind
+
+    # -- dossiers -------------------------------------------------------------------
+
+    def dossier_filter(self) -> dict[str, Any] | None:
+        """A MongoDB filter that keeps only the dossiers this principal may see;
+        None when it may see none."""
+        if self.kind is K.SYSTEM_ADMIN:
+            return {}
+        if self.kind in (K.OFFICER, K.AGENCY_ADMIN) and self.agencies:
+            return {"agency_codes": {"$in": sorted(self.agencies)}}
+        if self.kind is K.APPLICANT and self.principal.id_number:
+            return {"applicant.id_number": self.principal.id_number}
+        if self.kind is K.INTEGRATOR and Operation.READ_DOSSIERS in self.principal.scope.operations:
+            return self._integrator_filter()
+        return None
+
+    def _integrator_filter(self) -> dict[str, Any]:
+        scope = self.principal.scope
+        query: dict[str, Any] = {}
+        if scope.agencies:
+            query["agency_codes"] = {"$in": sorted(scope.agencies)}
+        if scope.procedures:
+            query["procedure_code"] = {"$in": sorted(scope.procedures)}
+        return query
+
+    def can_view(self, dossier: Dossier) -> bool:
+        kind = self.kind
+        if kind is K.SYSTEM_ADMIN:
+            return True
+        if kind in (K.OFFICER, K.AGENCY_ADMIN):
+            return bool(self.agencies and self.agencies.intersection(dossier.agency_codes))
+        if kind is K.APPLICANT:
+            return dossier.applicant.id_number == self.principal.id_number
+        if kind is K.INTEGRATOR:
+            return self._integrator_covers(dossier, Operation.READ_DOSSIERS)
+        return False
+
+    def _integrator_covers(self, dossier: Dossier, operation: Operation) -> bool:
+        scope = self.principal.scope
+        return (
+            operation in scope.operations
+            and (not scope.agencies or bool(scope.agencies.intersection(dossier.agency_codes)))
+            and (not scope.procedures or dossier.procedure_code in scope.procedures)
+        )
+
+    def sees_personal_data(self, dossier: Dossier) -> bool:
+        """Only the applicant and the officers handling the dossier see it unmasked."""
+        if self.kind is K.APPLICANT:
+            return dossier.applicant.id_number == self.principal.id_number
+        if self.kind is K.OFFICER and self.agencies:
+            handling = {dossier.handling_agency_code, *(s.agency_code for s in dossier.steps)}
+            return bool(self.agencies.intersection(handling))
+        return False
+
+    def can_act(self, action: Action, dossier: Dossier) -> bool:
+        kind = self.kind
+        if kind is K.OFFICER and self.principal.role is not None:
+            allowed = ROLE_ACTIONS[self.principal.role]
+            return action in allowed and self.can_view(dossier)
+        if kind is K.APPLICANT:
+            return action in APPLICANT_ACTIONS and self.can_view(dossier)
+        if kind is K.INTEGRATOR and action in INTEGRATOR_ACTIONS:
+            return self._integrator_covers(dossier, INTEGRATOR_ACTIONS[action])
+        return False
+
+    def can_submit(self, applicant_id: str, agency_code: str, procedure_code: str) -> bool:
+        """Applicants file for themselves; reception files at its own desks; integrators
+        (e.g. the national portal) within their scope."""
+        kind = self.kind
+        if kind is K.APPLICANT:
+            return applicant_id == self.principal.id_number
+        if kind is K.OFFICER:
+            covered = self.agencies is not None and agency_code in self.agencies
+            return self.principal.role is R.RECEPTION and covered
+        if kind is K.INTEGRATOR:
+            scope = self.principal.scope
+            return (
+                Operation.SUBMIT_DOSSIERS in scope.operations
+                and (not scope.agencies or agency_code in scope.agencies)
+                and (not scope.procedures or procedure_code in scope.procedures)
+            )
+        return False
+
+    # -- administration ---------------------------------------------------------------
+
+    def can_admin(self, area: AdminArea, agency_codes: list[str] | None = None) -> bool:
+        """System admins manage everything; agency admins manage procedures, keys and
+        the audit log of their own agencies (every agency named must be theirs)."""
+        if self.kind is K.SYSTEM_ADMIN:
+            return True
+        if self.kind is not K.AGENCY_ADMIN or area not in _AGENCY_ADMIN_AREAS:
+            return False
+        if area is AdminArea.AUDIT:
+            return True
+        return bool(agency_codes) and set(agency_codes or []) <= (self.agencies or frozenset())
+
+
+async def access_for(principal: Principal) -> Access:
+    if principal.kind in (K.OFFICER, K.AGENCY_ADMIN) and principal.agency_code:
+        return Access(principal, await subtree_codes(principal.agency_code))
+    return Access(principal)
