@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,8 @@ def create_app(
     settings: Settings | None = None, command_listeners: Sequence[CommandListener] = ()
 ) -> Starlette:
     settings = settings or Settings()
+    # The driver's debug logs carry whole documents, personal data included.
+    logging.getLogger("pymongo").setLevel(max(logging.INFO, logging.getLogger().level))
     graphql = graphql_app(settings)
 
     @asynccontextmanager

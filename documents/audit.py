@@ -46,10 +46,16 @@ class AuditRecord(Document):
 
 
 async def audit_page(
-    first: int, before: PydanticObjectId | None = None, operation: str | None = None
+    first: int,
+    before: PydanticObjectId | None = None,
+    operation: str | None = None,
+    agencies: frozenset[str] | None = None,
 ) -> tuple[list[AuditRecord], bool]:
-    """Newest first; `before` is the id of the last record of the previous page."""
+    """Newest first; `before` is the id of the last record of the previous page;
+    `agencies` keeps the records of actors from those agencies only."""
     query: dict[str, Any] = {}
+    if agencies is not None:
+        query["actor_agency"] = {"$in": sorted(agencies)}
     if operation:
         query["operations"] = operation
     if before is not None:
@@ -61,3 +67,8 @@ async def audit_page(
         .to_list()
     )
     return found[:first], len(found) > first
+
+
+async def audit_records_by_ids(ids: list[str]) -> list[AuditRecord]:
+    valid = [PydanticObjectId(i) for i in ids if PydanticObjectId.is_valid(i)]
+    return await AuditRecord.find({"_id": {"$in": valid}}).to_list() if valid else []

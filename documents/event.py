@@ -63,3 +63,8 @@ async def events_page(
         .to_list()
     )
     return found[:first], len(found) > first
+
+
+async def events_by_ids(ids: list[str]) -> list[DossierEvent]:
+    valid = [PydanticObjectId(i) for i in ids if PydanticObjectId.is_valid(i)]
+    return await DossierEvent.find({"_id": {"$in": valid}}).to_list() if valid else []

@@ -22,8 +22,12 @@ from schema.public import PublicQueries
 
 @strawberry.type
 class NodeQueries:
-    node: relay.Node = relay.node(description="Any object, by its global id.")
-    nodes: list[relay.Node] = relay.node(description="Several objects, by their global ids.")
+    node: relay.Node | None = relay.node(
+        description="Any object, by its global id; null when unknown or not yours to see."
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Several objects, by their global ids; null where unknown or hidden."
+    )
 
 
 Query = merge_types(

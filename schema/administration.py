@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
@@ -17,7 +18,7 @@ from documents.api_key import (
     find_api_key,
     revoke_api_key,
 )
-from documents.audit import AuditRecord, audit_page
+from documents.audit import AuditRecord, audit_page, audit_records_by_ids
 from documents.dossier_search import MAX_PAGE
 from documents.errors import ErrorCode
 from documents.policy import AdminArea
@@ -108,6 +109,19 @@ class AuditRecordType(relay.Node):
             changes=as_json([c.model_dump(mode="json") for c in record.changes]),
         )
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AuditRecordType | None]:
+        await require_admin(info, AdminArea.AUDIT)
+        agencies = (await info.context.access()).agencies
+        found = {
+            str(r.id): r
+            for r in await audit_records_by_ids(list(node_ids))
+            if agencies is None or r.actor_agency in agencies
+        }
+        return [cls.from_document(found[i]) if i in found else None for i in node_ids]
+
 
 @strawberry.type
 class AuditRecordConnection(relay.Connection[AuditRecordType]):
@@ -129,7 +143,10 @@ class AdministrationQueries:
         if after is not None and not PydanticObjectId.is_valid(after):
             raise InvalidCursorError
         before = PydanticObjectId(after) if after else None
-        records, more = await audit_page(max(0, min(first, MAX_PAGE)), before, operation)
+        access = await info.context.access()
+        records, more = await audit_page(
+            max(0, min(first, MAX_PAGE)), before, operation, access.agencies
+        )
         edges = [
             relay.Edge(cursor=str(r.id), node=AuditRecordType.from_document(r)) for r in records
         ]

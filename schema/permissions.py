@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from graphql import GraphQLError
+
 from documents.policy import AdminArea
 from schema.context import Info
 
 
-class PermissionDeniedError(Exception):
-    """A top-level GraphQL error; production masking leaves its message alone."""
+class PermissionDeniedError(GraphQLError):
+    """A top-level GraphQL error with `extensions.code` FORBIDDEN; being a GraphQLError,
+    production masking leaves its message alone."""
 
     def __init__(self, message: str = "You are not allowed to do this.") -> None:
-        super().__init__(message)
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
 
 
 async def require_admin(info: Info, area: AdminArea, agency_codes: list[str] | None = None) -> None:

@@ -6,14 +6,16 @@ import hmac
 from datetime import datetime
 
 import strawberry
+from graphql import GraphQLError
 
 from schema.context import Info
 from schema.enums import DossierStatus, Timeliness
 
 
-class RateLimitedError(Exception):
+class RateLimitedError(GraphQLError):
     def __init__(self) -> None:
-        super().__init__("Too many look-ups from this address; try again in a minute.")
+        message = "Too many look-ups from this address; try again in a minute."
+        super().__init__(message, extensions={"code": "RATE_LIMITED"})
 
 
 @strawberry.type(description="The public view of a dossier: no personal data.")

@@ -10,6 +10,7 @@ from documents.form import DisplayHints, FieldHint
 from documents.procedure import OfficerRole, Procedure, ProcedureStep
 
 WARD = "000.22.99.H26"
+OTHER_WARD = "000.22.98.H26"
 CITY = "000.00.00.H26"
 PROCEDURE = "9.000001"
 
@@ -50,6 +51,9 @@ async def load_tiny_catalogue() -> None:
         [
             Agency(code=CITY, name="UBND Thành phố Hà Nội", level=AgencyLevel.CITY),
             Agency(code=WARD, name="UBND Phường Thử", level=AgencyLevel.WARD, parent_code=CITY),
+            Agency(
+                code=OTHER_WARD, name="UBND Phường Khác", level=AgencyLevel.WARD, parent_code=CITY
+            ),
         ]
     )
     hints = DisplayHints(

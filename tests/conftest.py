@@ -54,6 +54,7 @@ class GraphQLClient:
         self.http = http
         self.settings = settings
         self.token = token
+        self.api_key: str | None = None
 
     def as_role(
         self, role: str, agency: str | None = CITY, id_number: str | None = None
@@ -73,8 +74,15 @@ class GraphQLClient:
     def anonymous(self) -> GraphQLClient:
         return GraphQLClient(self.http, self.settings)
 
+    def with_api_key(self, key: str) -> GraphQLClient:
+        client = GraphQLClient(self.http, self.settings)
+        client.api_key = key
+        return client
+
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.api_key:
+            headers["x-api-key"] = self.api_key
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )

@@ -14,7 +14,7 @@ from documents.clock import utcnow
 from documents.deadlines import is_overdue
 from documents.dossier import Applicant, Dossier
 from documents.dossier_search import MAX_PAGE
-from documents.event import DossierEvent, events_page
+from documents.event import DossierEvent, events_by_ids, events_page
 from documents.workflow import channel_code, portal_status_code
 from loaders.calendar import CURRENT
 from schema.agencies.types import AgencyType, agency_by_code
@@ -71,6 +71,26 @@ class DossierEventType(relay.Node):
             agency_code=event.agency_code,
             payload=as_json(event.payload),
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[DossierEventType | None]:
+        """Only events of dossiers the viewer may see."""
+        from schema.dossiers.presenting import present_all  # noqa: PLC0415
+
+        ids = list(node_ids)
+        events = {str(e.id): e for e in await events_by_ids(ids)}
+        codes = sorted({e.dossier_code for e in events.values()})
+        dossiers = await info.context.loaders.dossier_by_code.load_many(codes)
+        shown = await present_all(info, dossiers)
+        visible = {code for code, seen in zip(codes, shown, strict=True) if seen is not None}
+        return [
+            cls.from_document(events[i])
+            if i in events and events[i].dossier_code in visible
+            else None
+            for i in ids
+        ]
 
 
 @strawberry.type(name="Dossier")
