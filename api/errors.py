@@ -13,6 +13,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay import GlobalIDValueError
 
 from documents.errors import DomainError
+from schema.pagination import InvalidCursorError
 from schema.permissions import PermissionDeniedError
 
 logger = logging.getLogger("motcua.errors")
@@ -37,6 +38,7 @@ _EXPECTED: tuple[type[Exception], ...] = (
     DomainError,
     PermissionDeniedError,
     GlobalIDValueError,
+    InvalidCursorError,
 )
 
 
@@ -75,41 +77,46 @@ def rebuilt(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Gr
     )
 
 
-class ErrorPolicy(MaskErrors):
-    """Every error passes here: codes are added, and in production unexpected errors
-    become "Unexpected error." with the request id (logged in full) and suggestions
-    ("Did you mean …?") are removed so the schema cannot be guessed field by field.
+def presented(error: GraphQLError, production: bool, request_id: str) -> GraphQLError:
+    """The error as the client sees it: coded, and in production masked if unexpected
+    (logged in full) and without suggestions, so the schema cannot be guessed field
+    by field. Masked errors pass through unchanged, so applying this twice is safe.
     """
+    if is_unexpected(error):
+        logger.error(
+            "Unexpected error [request %s]: %s",
+            request_id,
+            error.message,
+            exc_info=error.original_error,
+        )
+        if production:
+            return GraphQLError(
+                UNEXPECTED_MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": INTERNAL_ERROR, "requestId": request_id},
+            )
+    message = _SUGGESTION.sub("", error.message) if production else error.message
+    extensions = dict(error.extensions or {})
+    code = error_code(error)
+    if code is not None:
+        extensions.setdefault("code", code)
+    if message == error.message and extensions == (error.extensions or {}):
+        return error
+    return rebuilt(error, message, extensions)
+
+
+class ErrorPolicy(MaskErrors):
+    """Applies `presented` to every error of every result, plain or streamed."""
 
     def __init__(self, production: bool) -> None:
-        # MaskErrors handles plain and streamed results; `anonymise_error` decides.
+        # MaskErrors walks results and streams; `anonymise_error` decides per error.
         super().__init__(should_mask_error=lambda _: True)
         self.production = production
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = str(getattr(self.execution_context.context, "request_id", ""))
-        if is_unexpected(error):
-            logger.error(
-                "Unexpected error [request %s]: %s",
-                request_id,
-                error.message,
-                exc_info=error.original_error,
-            )
-            if self.production:
-                return GraphQLError(
-                    UNEXPECTED_MESSAGE,
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": INTERNAL_ERROR, "requestId": request_id},
-                )
-        message = _SUGGESTION.sub("", error.message) if self.production else error.message
-        extensions = dict(error.extensions or {})
-        code = error_code(error)
-        if code is not None:
-            extensions.setdefault("code", code)
-        if message == error.message and extensions == (error.extensions or {}):
-            return error
-        return rebuilt(error, message, extensions)
+        return presented(error, self.production, request_id)
 
 
 def error_response(

@@ -20,7 +20,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from api.errors import INTERNAL_ERROR, TIMEOUT, ErrorPolicy, error_response
+from api.errors import INTERNAL_ERROR, TIMEOUT, ErrorPolicy, error_response, presented
+from api.guards import TokenBuckets
 from api.limits import limit_extensions
 from api.settings import Settings
 from documents.principal import ANONYMOUS
@@ -74,8 +75,11 @@ def app_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.development:
         extensions.append(DisableIntrospection)
-    schema = copy.copy(build_schema())
-    schema.extensions = tuple(extensions)
+    base = build_schema()
+    schema = copy.copy(base)
+    # The schema's own extensions (the audit log) come first, so they see errors
+    # after ErrorPolicy has masked them.
+    schema.extensions = (*base.extensions, *extensions)
     return schema
 
 
@@ -83,6 +87,9 @@ class MotcuaGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.operation_timeout = settings.operation_timeout_seconds
+        self.production = not settings.development
+        per_minute = settings.public_lookups_per_minute
+        self.public_lookups = TokenBuckets(capacity=per_minute, per_second=per_minute / 60)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,6 +119,7 @@ class MotcuaGraphQL(GraphQL[Context, None]):
             principal=state.get("principal", ANONYMOUS),
             request_id=state.get("request_id", ""),
             client_address=client,
+            public_lookups=self.public_lookups,
         )
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
@@ -141,6 +149,14 @@ class MotcuaGraphQL(GraphQL[Context, None]):
                 extensions={"code": TIMEOUT, "requestId": context.request_id},
             )
             result = ExecutionResult(data=None, errors=[error])
+        if result.errors:
+            # An exception raised by an extension skips ErrorPolicy (which codes every
+            # error it sees): present it here.
+            rid = context.request_id
+            result.errors = [
+                e if "code" in (e.extensions or {}) else presented(e, self.production, rid)
+                for e in result.errors
+            ]
         status = request_error_status(result)
         if status is not None and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = status

@@ -125,9 +125,14 @@ class RequestGuardMiddleware:
         )
 
     def origin_allowed(self, headers: Headers) -> bool:
-        """Browsers always send Origin on WebSocket handshakes; other clients may not."""
+        """Browsers always send Origin on WebSocket handshakes; other clients may not.
+
+        Sec-Fetch-Site is set by browsers only, and covers proxies that rewrite Host.
+        """
         origin = headers.get("origin")
-        if origin is None or is_same_origin(origin, headers.get("host")):
+        if origin is None or headers.get("sec-fetch-site") == "same-origin":
+            return True
+        if is_same_origin(origin, headers.get("host")):
             return True
         return "*" in self.allowed_origins or normalize_origin(origin) in self.allowed_origins
 
@@ -183,6 +188,9 @@ class TokenBuckets:
             reset=math.ceil((self.capacity - bucket.tokens) / self.per_second),
             retry_after=max(1, math.ceil((1 - bucket.tokens) / self.per_second)),
         )
+
+    def allow(self, key: str) -> bool:
+        return self.take(key).allowed
 
     def level(self, bucket: Bucket, now: float) -> float:
         refilled = bucket.tokens + (now - bucket.updated) * self.per_second

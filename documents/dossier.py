@@ -97,6 +97,8 @@ class Dossier(Document):
     payment_status: PaymentStatus = PaymentStatus.WAIVED
     payment_requested_at: datetime | None = None
     payments: list[Payment] = Field(default_factory=list)
+    # Papers taken from the applicant's e-data repository at submission (docs/papers.md).
+    reused_count: int = 0
     # Derived and stored so "received, handled or worked on by" is one multikey index
     # lookup: the embedded server answers an `$or` of fields with a collection scan.
     agency_codes: list[str] = Field(default_factory=list)

@@ -28,6 +28,8 @@ class EventType(StrEnum):
     APOLOGY_ISSUED = "APOLOGY_ISSUED"
     PAYMENT_REQUESTED = "PAYMENT_REQUESTED"
     PAYMENT_RECORDED = "PAYMENT_RECORDED"
+    # The dossier moved to the agency its handling agency was merged into.
+    AGENCY_MERGED = "AGENCY_MERGED"
 
 
 class DossierEvent(Document):

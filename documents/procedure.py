@@ -49,6 +49,14 @@ class FeeSchedule(BaseModel):
     required_before_return: bool = False
 
 
+class ResultReuse(BaseModel):
+    """A slot that an earlier result fills: the applicant's newest result of this type
+    from their e-data repository, issued at most `max_age_days` ago and still valid."""
+
+    result_type: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
+    max_age_days: int = Field(ge=1)
+
+
 class RequiredPaper(BaseModel):
     """A paper slot of the dossier (thành phần hồ sơ)."""
 
@@ -57,6 +65,7 @@ class RequiredPaper(BaseModel):
     originals: int = Field(default=1, ge=0)
     copies: int = Field(default=0, ge=0)
     optional: bool = False
+    satisfied_by_result: ResultReuse | None = None
 
 
 class Procedure(Document):

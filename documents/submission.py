@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from documents.agency import Agency, AgencyState
+from documents.agency import Agency, current_codes, resolve_current
 from documents.calendar_days import load_calendar
 from documents.clock import utcnow
-from documents.codes import next_dossier_code
+from documents.codes import LOCAL_TIME, next_dossier_code
 from documents.dossier import Applicant, Channel, Dossier
 from documents.dossier_parts import StepRecord
 from documents.errors import DomainError, ErrorCode, not_found
@@ -32,23 +33,26 @@ class Submission:
     data: Any  # anything a client sent; `ensure_valid` rejects non-objects
 
 
-async def _active_agency(code: str, field: str) -> Agency:
-    agency = await Agency.find_one(Agency.code == code)
-    if agency is None:
-        raise not_found("agency", code, field)
-    if agency.state is AgencyState.MERGED:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, f"agency {code!r} was merged into {agency.merged_into!r}", field
-        )
+async def _receiving_agency(code: str, received_at: datetime) -> Agency:
+    """The agency whose desk `code` is on the day of receipt: itself, or, once a merge
+    has taken effect, the agency it was merged into, so the code is the new agency's."""
+    day = received_at.astimezone(LOCAL_TIME).date()
+    agency = await resolve_current(code, day, "receivingAgencyCode")
+    if agency.merged_by(day):  # a broken chain of merges: nobody receives there
+        raise DomainError(ErrorCode.NOT_FOUND, f"agency {code!r} was merged", "receivingAgencyCode")
     return agency
 
 
-def handling_agency_for(procedure: Procedure, receiving_code: str) -> str:
+def handling_agency_for(
+    procedure: Procedure, receiving_code: str, current: Mapping[str, str] | None = None
+) -> str:
     """The receiving agency handles the dossier itself when the procedure lists it;
-    otherwise the procedure's first handling agency does (reception is address-free)."""
-    if receiving_code in procedure.agency_codes or not procedure.agency_codes:
+    otherwise the procedure's first handling agency does (reception is address-free).
+    `current` maps the procedure's agencies to what merges made of them."""
+    listed = [(current or {}).get(code, code) for code in procedure.agency_codes]
+    if receiving_code in listed or not listed:
         return receiving_code
-    return procedure.agency_codes[0]
+    return listed[0]
 
 
 async def submit(
@@ -61,11 +65,19 @@ async def submit(
     procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
     if procedure is None or not procedure.active:
         raise not_found("procedure", submission.procedure_code, "procedureCode")
-    receiving = await _active_agency(submission.receiving_agency_code, "receivingAgencyCode")
+    receiving = await _receiving_agency(submission.receiving_agency_code, received_at or utcnow())
     form = await current_form(procedure.form_key)
     assert form.version is not None  # published forms always have one
     ensure_valid(form.json_schema, submission.data)
-    handling_code = handling_agency_for(procedure, receiving.code)
+    # Work goes to agencies as they are now: a back-dated receipt at a merged agency
+    # keeps its old code, but no new open dossier is handled by a merged agency.
+    named = [
+        receiving.code,
+        *procedure.agency_codes,
+        *(s.agency_code or "" for s in procedure.steps),
+    ]
+    current = await current_codes([code for code in named if code])
+    handling_code = handling_agency_for(procedure, current[receiving.code], current)
     calendar = await load_calendar()
     fee_due = amount_due(procedure.fee, submission.data)
 
@@ -81,7 +93,7 @@ async def submit(
                     step_key=first_step.key,
                     step_name=first_step.name,
                     role=first_step.role,
-                    agency_code=first_step.agency_code or receiving.code,
+                    agency_code=current[first_step.agency_code or receiving.code],
                     received_at=now,
                     due_at=calendar.appointment_at(now, first_step.working_days),
                 )

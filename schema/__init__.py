@@ -9,6 +9,7 @@ from strawberry import relay
 from strawberry.tools import merge_types
 
 from schema.administration import AdministrationMutations, AdministrationQueries
+from schema.agencies.merges import AgencyMutations
 from schema.agencies.queries import AgencyQueries
 from schema.audit import AuditExtension
 from schema.calendar import CalendarMutations, CalendarQueries
@@ -52,6 +53,7 @@ Mutation = merge_types(
         ProcedureMutations,
         CalendarMutations,
         AdministrationMutations,
+        AgencyMutations,
     ),
 )
 

@@ -55,6 +55,10 @@ class AgencyType(relay.Node):
     async def parent(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.parent_code)
 
+    @strawberry.field(description="The agency this one was merged into, if it was merged.")
+    async def merged_into(self, info: Info) -> AgencyType | None:
+        return await agency_by_code(info, self.merged_into_code)
+
     @strawberry.field
     async def children(self, info: Info) -> list[AgencyType]:
         found = await info.context.loaders.agencies_by_parent.load(self.code)

@@ -33,12 +33,19 @@ class FeeScheduleInput:
 
 
 @strawberry.input
+class ResultReuseInput:
+    result_type: str
+    max_age_days: int
+
+
+@strawberry.input
 class RequiredPaperInput:
     slot: str
     name: str
     originals: int = 1
     copies: int = 0
     optional: bool = False
+    satisfied_by_result: ResultReuseInput | None = None
 
 
 @strawberry.input

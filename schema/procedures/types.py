@@ -51,6 +51,12 @@ class FeeScheduleType:
         )
 
 
+@strawberry.type(name="ResultReuse")
+class ResultReuseType:
+    result_type: str = strawberry.field(description="E.g. JUDICIAL_RECORD.")
+    max_age_days: int = strawberry.field(description="Issued at most this many days ago.")
+
+
 @strawberry.type(name="RequiredPaper")
 class RequiredPaperType:
     slot: str
@@ -58,10 +64,17 @@ class RequiredPaperType:
     originals: int
     copies: int
     optional: bool
+    satisfied_by_result: ResultReuseType | None = strawberry.field(
+        description="Filled at submission from the applicant's e-data repository."
+    )
 
     @classmethod
     def from_model(cls, paper: RequiredPaper) -> RequiredPaperType:
-        return cls(**paper.model_dump())
+        reuse = paper.satisfied_by_result
+        return cls(
+            **paper.model_dump(exclude={"satisfied_by_result"}),
+            satisfied_by_result=ResultReuseType(**reuse.model_dump()) if reuse else None,
+        )
 
 
 @strawberry.type(name="Procedure")

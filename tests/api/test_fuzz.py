@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 
 from api.settings import Settings
 from schema import build_schema
+from tests.catalogue import APPLICANT_ID, CITY, PROCEDURE, WARD, load_tiny_catalogue
 from tests.conftest import running_app
 
 SCHEMA = build_schema()._schema
@@ -63,26 +65,48 @@ GARBAGE = st.recursive(
 )
 
 
+KNOWN = st.sampled_from([WARD, CITY, PROCEDURE, "permit", APPLICANT_ID]) | st.text(max_size=12)
+GLOBAL_IDS = st.tuples(
+    st.sampled_from(["Agency", "Procedure", "Form", "Dossier", "Nope"]), KNOWN
+).map(lambda pair: base64.b64encode(":".join(pair).encode()).decode())
+SCALARS: dict[str, st.SearchStrategy[Any]] = {
+    "Int": st.integers(min_value=-5, max_value=150),
+    "Boolean": st.booleans(),
+    "ID": GLOBAL_IDS | KNOWN,
+    "Date": st.dates().map(str),
+    "DateTime": st.datetimes().map(lambda d: d.isoformat()),
+}
+
+
+def rarely() -> st.SearchStrategy[bool]:
+    # Not `== 0`: Hypothesis draws boundary values far more often than others.
+    return st.integers(0, 29).map(lambda n: n == 17)
+
+
+def sometimes_garbage(typed: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return rarely().flatmap(lambda garbage: GARBAGE if garbage else typed)
+
+
 def value_for(type_: GraphQLInputType, depth: int = 0) -> st.SearchStrategy[Any]:
-    """Mostly well-typed values (so resolvers run), sometimes garbage."""
+    """Mostly well-typed values, so that resolvers run; sometimes garbage."""
     if isinstance(type_, GraphQLNonNull):
         return value_for(type_.of_type, depth)
     if isinstance(type_, GraphQLList):
-        return st.lists(value_for(type_.of_type, depth), max_size=3) | GARBAGE
-    if isinstance(type_, GraphQLEnumType):
-        return st.sampled_from(["@" + name for name in type_.values]) | GARBAGE
-    if isinstance(type_, GraphQLInputObjectType) and depth < 3:
+        typed = st.lists(value_for(type_.of_type, depth), max_size=3)
+    elif isinstance(type_, GraphQLEnumType):
+        typed = st.sampled_from(["@" + name for name in type_.values])
+    elif isinstance(type_, GraphQLInputObjectType) and depth < 3:
         fields = {name: value_for(f.type, depth + 1) for name, f in type_.fields.items()}
-        return st.fixed_dictionaries({}, optional=fields) | GARBAGE
-    if isinstance(type_, GraphQLScalarType):
-        typed = {
-            "Int": st.integers(min_value=-5, max_value=150),
-            "Boolean": st.booleans(),
-            "Date": st.dates().map(str),
-            "DateTime": st.datetimes().map(lambda d: d.isoformat()),
-        }.get(type_.name, st.text(max_size=12))
-        return typed | GARBAGE
-    return GARBAGE
+        required = {n for n, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)}
+        typed = st.fixed_dictionaries(
+            {n: fields[n] for n in sorted(required)},
+            optional={n: v for n, v in fields.items() if n not in required},
+        )
+    elif isinstance(type_, GraphQLScalarType):
+        typed = SCALARS.get(type_.name, KNOWN)
+    else:
+        return GARBAGE
+    return sometimes_garbage(typed)
 
 
 @st.composite
@@ -92,7 +116,9 @@ def selection(draw: st.DrawFn, type_: GraphQLNamedType, depth: int) -> str:
         concrete = draw(st.sampled_from(SCHEMA.get_possible_types(type_)))  # type: ignore[arg-type]
         return f"{{ __typename ... on {concrete.name} {draw(selection(concrete, depth))} }}"
     assert isinstance(type_, GraphQLObjectType)
-    names = draw(st.lists(st.sampled_from(sorted(type_.fields)), min_size=1, max_size=3))
+    names = draw(
+        st.lists(st.sampled_from(sorted(type_.fields)), min_size=1, max_size=3, unique=True)
+    )
     parts = []
     for name in names:
         field = type_.fields[name]
@@ -103,10 +129,10 @@ def selection(draw: st.DrawFn, type_: GraphQLNamedType, depth: int) -> str:
                 optional={n: value_for(a.type) for n, a in field.args.items() if n not in required},
             )
         )
-        if draw(st.integers(0, 9)) == 0:
+        if draw(rarely()):
             arguments[draw(NAMES)] = draw(GARBAGE)
         rendered = ", ".join(f"{k}: {literal(v)}" for k, v in arguments.items())
-        text = f"{draw(NAMES)}: {name}" if draw(st.booleans()) else name
+        text = f"{name}_{len(parts)}: {name}" if draw(st.integers(0, 3)) == 0 else name
         text += f"({rendered})" if rendered else ""
         inner = field.type
         while isinstance(inner, (GraphQLNonNull, GraphQLList)):
@@ -114,7 +140,7 @@ def selection(draw: st.DrawFn, type_: GraphQLNamedType, depth: int) -> str:
         if is_composite_type(inner):
             text += " " + (draw(selection(inner, depth - 1)) if depth > 0 else "{ __typename }")
         parts.append(text)
-    if draw(st.integers(0, 9)) == 0:
+    if draw(rarely()):
         parts.append(draw(NAMES))  # a field that may not exist
     return "{ " + " ".join(parts) + " }"
 
@@ -135,6 +161,7 @@ async def production(mongodb_uri: str) -> AsyncIterator[httpx.AsyncClient]:
         rate_limit_burst=1_000_000,
     )
     async for _, http in running_app(settings):
+        await load_tiny_catalogue()
         yield http
 
 
