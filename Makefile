@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck bench lock clean
+.PHONY: run test lint typecheck bench lock clean pages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
+
+# The public pages in Debian's Chromium (apt-get install chromium; never `playwright
+# install`); also refreshes the screenshots in docs/screenshots/.
+pages: $(STAMP)
+	$(BIN)/pytest tests/api/test_pages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,11 +15,15 @@ from starlette.routing import Route, WebSocketRoute
 
 from api.auth import AuthMiddleware
 from api.database import connect
+from api.downloads import download_route
 from api.embedded import EmbeddedDatabase
 from api.graphql import graphql_app
 from api.guards import RateLimitMiddleware, RequestGuardMiddleware
+from api.hub import EventHub
+from api.pages import page_routes
 from api.receipt import receipt_route
 from api.settings import Settings
+from api.webhooks import WebhookWorker
 
 
 def create_app(
@@ -38,13 +42,20 @@ def create_app(
             embedded = EmbeddedDatabase(settings.db_path)
             uri = await asyncio.to_thread(embedded.start)
         client = await connect(uri, settings, command_listeners)
+        hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
+        await hub.start()
+        app.state.hub = hub
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
         gc.collect()
         gc.freeze()
+        app.state.webhooks = WebhookWorker(settings)
+        await app.state.webhooks.start()
         try:
             yield
         finally:
+            await app.state.webhooks.stop()
+            await hub.stop()
             await client.close()
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)
@@ -54,6 +65,8 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             receipt_route(),
+            *page_routes(),
+            download_route(),
         ],
         # Outermost first: ids and limits, then who is asking, then how often.
         middleware=[

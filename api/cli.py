@@ -19,9 +19,11 @@ from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
 from api.seed import is_empty, seed_catalogue, seed_dossiers
 from api.settings import Settings
+from api.stats_cli import stats
 from schema import build_schema
 
 cli = typer.Typer(help="motcua: one-stop public administrative service centre API.")
+cli.add_typer(stats, name="stats")
 console = Console(stderr=True)
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"

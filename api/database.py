@@ -11,7 +11,9 @@ from pymongo.monitoring import CommandListener
 
 from api.settings import Settings
 from documents import DOCUMENT_MODELS
+from documents.attachment import AttachmentLimits, configure_attachment_limits
 from documents.calendar_days import OfficeHours, configure_office_hours
+from documents.grid_files import ensure_file_indexes
 
 
 async def connect(
@@ -22,4 +24,13 @@ async def connect(
     )
     await init_beanie(database=client[settings.database], document_models=DOCUMENT_MODELS)
     configure_office_hours(OfficeHours(settings.afternoon_cutoff, settings.office_close))
+    configure_attachment_limits(
+        AttachmentLimits(
+            application_media_types=frozenset(settings.attachment_media_types),
+            result_media_types=frozenset(settings.result_media_types),
+            max_file_bytes=settings.max_attachment_bytes,
+            max_dossier_bytes=settings.max_dossier_attachment_bytes,
+        )
+    )
+    await ensure_file_indexes()
     return client

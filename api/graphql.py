@@ -20,10 +20,12 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.auth import Authenticator
 from api.errors import INTERNAL_ERROR, TIMEOUT, ErrorPolicy, error_response, presented
 from api.guards import TokenBuckets
 from api.limits import limit_extensions
 from api.settings import Settings
+from api.websocket import TransportWSHandler
 from documents.principal import ANONYMOUS
 from schema import build_schema
 from schema.context import Context
@@ -84,12 +86,18 @@ def app_schema(settings: Settings) -> strawberry.Schema:
 
 
 class MotcuaGraphQL(GraphQL[Context, None]):
+    # Authenticates connection_init and pings clients (Strawberry pings only on the
+    # legacy protocol, which stays off).
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.operation_timeout = settings.operation_timeout_seconds
         self.production = not settings.development
         per_minute = settings.public_lookups_per_minute
         self.public_lookups = TokenBuckets(capacity=per_minute, per_second=per_minute / 60)
+        self.authenticator = Authenticator(settings)
+        self.ws_ping_interval = settings.ws_ping_interval_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -120,6 +128,7 @@ class MotcuaGraphQL(GraphQL[Context, None]):
             request_id=state.get("request_id", ""),
             client_address=client,
             public_lookups=self.public_lookups,
+            events=getattr(request.app.state, "hub", None),
         )
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
@@ -190,4 +199,6 @@ def graphql_app(settings: Settings) -> MotcuaGraphQL:
         graphql_ide="graphiql" if settings.development else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         allowed_origins=settings.allowed_origins,
+        # Attachments (docs/papers.md); api/guards.py still demands the CSRF preflight header.
+        multipart_uploads_enabled=True,
     )

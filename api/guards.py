@@ -76,12 +76,13 @@ class RequestGuardMiddleware:
             return
         started = False
         received = 0
+        limit = self.body_limit(headers)
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.settings.max_body_bytes:
+            if received > limit:
                 raise BodyTooLargeError
             return message
 
@@ -95,12 +96,13 @@ class RequestGuardMiddleware:
         except BodyTooLargeError:
             if started:
                 raise
-            await self.too_large(request_id)(scope, receive, send_with_id)
+            await self.too_large(request_id, limit)(scope, receive, send_with_id)
 
     def refusal(self, scope: Scope, headers: Headers, request_id: str) -> ASGIApp | None:
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.settings.max_body_bytes:
-            return self.too_large(request_id)
+        limit = self.body_limit(headers)
+        if length.isdigit() and int(length) > limit:
+            return self.too_large(request_id, limit)
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if (
             scope["method"] == "POST"
@@ -118,8 +120,14 @@ class RequestGuardMiddleware:
             )
         return None
 
-    def too_large(self, request_id: str) -> ASGIApp:
-        limit = self.settings.max_body_bytes
+    def body_limit(self, headers: Headers) -> int:
+        """Multipart bodies carry an attachment (docs/papers.md): room for one file."""
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "multipart/form-data":
+            return self.settings.max_upload_body_bytes
+        return self.settings.max_body_bytes
+
+    def too_large(self, request_id: str, limit: int) -> ASGIApp:
         return error_response(
             413, f"The request body exceeds {limit} bytes.", "PAYLOAD_TOO_LARGE", request_id
         )

@@ -9,15 +9,18 @@ from datetime import timedelta
 from api.demo.catalogue import CENTRE, agencies, procedures
 from api.demo.forms import FORMS
 from api.demo.history import FATES, Timeline, pick_fate, play
+from api.demo.opinions import give_opinions, is_tet, online_share
 from api.demo.sample_data import sample_applicant, sample_form_data
 from documents import form_lifecycle
 from documents.agency import Agency, AgencyLevel
+from documents.calendar import TIMEZONE
 from documents.clock import utcnow
 from documents.dossier import Channel
 from documents.procedure import Procedure
+from documents.processing import load_dossier
 from documents.submission import Submission, submit
 
-HISTORY_DAYS = 60
+HISTORY_DAYS = 365
 SHOWCASE_AGE = timedelta(days=12)
 # Online submissions are the reform's target; the demo leans that way.
 _CHANNELS = [Channel.ONLINE] * 6 + [Channel.COUNTER] * 3 + [Channel.POSTAL]
@@ -42,7 +45,8 @@ async def seed_catalogue() -> None:
 async def seed_dossiers(
     count: int, seed: int = 2026, on_each: Callable[[], None] | None = None
 ) -> None:
-    """`count` valid dossiers spread over the last 60 days, at any branch or at the
+    """`count` valid dossiers spread over the last year (online share and ratings
+    rising, Tết slower), at any branch or at the
     procedure's own agencies (reception does not depend on the applicant's address),
     each played forward to a drawn status so the demo shows every stage.
 
@@ -57,17 +61,21 @@ async def seed_dossiers(
         showcase = index < len(FATES)
         procedure = quickest if showcase else rng.choice(catalogue)
         receiving = rng.choice([*procedure.agency_codes, *branches, CENTRE])
+        age = timedelta(minutes=rng.randrange(0, HISTORY_DAYS * 24 * 60))
+        progress = 1 - age / timedelta(days=HISTORY_DAYS)
+        online = rng.random() < online_share(progress)
         submission = Submission(
             procedure_code=procedure.code,
             receiving_agency_code=receiving,
-            channel=rng.choice(_CHANNELS),
+            channel=Channel.ONLINE if online else rng.choice(_CHANNELS[6:]),
             applicant=sample_applicant(rng),
             data=sample_form_data(procedure.form_key, rng),
         )
-        age = timedelta(minutes=rng.randrange(0, HISTORY_DAYS * 24 * 60))
         fate = list(FATES)[index] if showcase else pick_fate(rng)
         received_at = now - (SHOWCASE_AGE if showcase else age)
         dossier = await submit(submission, actor="seed", received_at=received_at)
-        await play(dossier.code, procedure, fate, Timeline(received_at, now, rng))
+        slowness = 1.8 if is_tet(received_at.astimezone(TIMEZONE)) else 1.0
+        await play(dossier.code, procedure, fate, Timeline(received_at, now, rng, slowness))
+        await give_opinions(await load_dossier(dossier.code), progress, rng)
         if on_each is not None:
             on_each()

@@ -49,6 +49,32 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     # How many dossiers `motcua serve --seed-if-empty` (and so `make run`) generates.
     demo_dossiers: int = Field(default=300, ge=0)
+    # Webhooks (docs/webhooks.md): polling, retries with backoff, and HTTP timeouts.
+    webhook_poll_seconds: float = Field(default=2.0, gt=0)
+    webhook_backoff_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_backoff_seconds: float = Field(default=3600.0, gt=0)
+    webhook_retry_hours: float = Field(default=24.0, gt=0)
+    webhook_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhook_read_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Events committed this long after a later event are still dispatched.
+    webhook_dispatch_lag_seconds: float = Field(default=30.0, ge=0)
+    # Development only: let webhooks target loopback and private addresses.
+    allow_private_webhook_targets: bool = False
+    # Real-time: each subscriber's buffer of undelivered events (overflow closes it),
+    # the server's graphql-transport-ws ping interval, and the hub's restart backoff cap.
+    subscriber_queue_size: int = Field(default=1000, ge=1)
+    ws_ping_interval_seconds: float = Field(default=15.0, gt=0)
+    hub_max_backoff_seconds: float = Field(default=5.0, gt=0)
+    # Attachments (docs/papers.md). Types are judged by content; "application/xml" means
+    # XML carrying an XML-DSig signature, accepted for results only by default.
+    attachment_media_types: list[str] = Field(
+        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"]
+    )
+    result_media_types: list[str] = Field(
+        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png", "application/xml"]
+    )
+    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_dossier_attachment_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
 
     @property
     def embedded(self) -> bool:
@@ -57,6 +83,11 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.embedded if self.dev_mode is None else self.dev_mode
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        """A multipart upload's body: one whole file plus the usual request."""
+        return self.max_body_bytes + self.max_attachment_bytes
 
     @property
     def db_path(self) -> Path:

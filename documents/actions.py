@@ -25,6 +25,7 @@ from documents.fees import payment_status
 from documents.form import FormSchema
 from documents.form_validation import ensure_valid
 from documents.processing import Act, Actor, NoChange, close_current_step, perform
+from documents.repository import accepted_papers
 from documents.workflow import Action
 
 Change = tuple[EventType, dict[str, Any]]
@@ -45,6 +46,8 @@ def _required_text(value: str, field: str, what: str) -> str:
 async def accept(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
     async def rule(act: Act) -> Change:
         act.dossier.accepted_at = act.now
+        # The accepted papers go to the applicant's e-data repository, atomically.
+        act.writes.append(await accepted_papers(act.dossier, act.procedure, act.now))
         return EventType.ACCEPTED, {}
 
     return await perform(code, Action.ACCEPT, rule, actor, at)

@@ -14,6 +14,7 @@ from beanie import Document, PydanticObjectId
 from pymongo import ASCENDING, IndexModel
 
 from documents.media_types import JPEG, PDF, PNG, SIGNED_XML
+from documents.procedure import RequiredPaper
 
 MIB = 1024 * 1024
 
@@ -21,6 +22,11 @@ MIB = 1024 * 1024
 class AttachmentKind(StrEnum):
     APPLICATION = "APPLICATION"
     RESULT = "RESULT"
+
+
+class PaperSource(StrEnum):
+    UPLOADED = "UPLOADED"
+    REUSED = "REUSED"
 
 
 class Attachment(Document):
@@ -80,6 +86,27 @@ def configure_attachment_limits(limits: AttachmentLimits) -> None:
 
 def attachment_limits() -> AttachmentLimits:
     return _limits
+
+
+@dataclass(frozen=True)
+class PaperState:
+    """A required paper of a dossier, and how it is satisfied (None: it is not)."""
+
+    paper: RequiredPaper
+    source: PaperSource | None
+
+
+def paper_states(papers: list[RequiredPaper], attachments: list[Attachment]) -> list[PaperState]:
+    """A slot with any uploaded file counts as uploaded; one with only repository
+    files as reused."""
+    sources: dict[str, PaperSource] = {}
+    for attachment in attachments:
+        if attachment.kind is AttachmentKind.APPLICATION and attachment.slot is not None:
+            if not attachment.reused:
+                sources[attachment.slot] = PaperSource.UPLOADED
+            else:
+                sources.setdefault(attachment.slot, PaperSource.REUSED)
+    return [PaperState(paper, sources.get(paper.slot)) for paper in papers]
 
 
 async def attachments_of(code: str) -> list[Attachment]:

@@ -1,8 +1,8 @@
-"""File bytes in GridFS: streamed in, checked and hashed on the way, streamed out.
+"""Uploads: streamed into GridFS, with type, size and hash checked on the way.
 
-An upload is written chunk by chunk and never held whole in memory. Whatever stops it
-(a limit, a spoofed type, an error, a cancelled request), the GridFS stream is aborted,
-so no orphan chunks remain.
+The upload is read and written chunk by chunk, never held whole in memory. Whatever
+stops it (a limit, a spoofed type, an error, a cancelled request), the GridFS file is
+aborted, so no orphan chunks remain.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from beanie import PydanticObjectId
-from gridfs import AsyncGridFSBucket, NoFile
-from gridfs.asynchronous.grid_file import AsyncGridIn, AsyncGridOut
 
-from documents.attachment import Attachment
 from documents.errors import DomainError, ErrorCode
+from documents.grid_files import ChunkWriter
 from documents.media_types import HEAD_BYTES, KNOWN, SIGNED_XML, SignatureScan, normalized, sniff
 
-CHUNK_BYTES = 256 * 1024
 _MAX_FILENAME = 200
 
 ChunkSource = AsyncIterator[bytes]
@@ -43,10 +40,6 @@ class StoredFile:
     size: int
     media_type: str
     filename: str
-
-
-def bucket() -> AsyncGridFSBucket:
-    return AsyncGridFSBucket(Attachment.get_pymongo_collection().database)
 
 
 def clean_filename(name: str | None) -> str:
@@ -92,7 +85,7 @@ def _check_size(size: int, limits: FileLimits) -> None:
 class _Upload:
     """One file on its way into GridFS: type, size and hash checked as bytes arrive."""
 
-    def __init__(self, stream: AsyncGridIn, declared: str | None, limits: FileLimits) -> None:
+    def __init__(self, stream: ChunkWriter, declared: str | None, limits: FileLimits) -> None:
         self.stream = stream
         self.declared = declared
         self.limits = limits
@@ -146,7 +139,7 @@ async def store(
 ) -> StoredFile:
     """Stream `source` into GridFS; DomainError when it breaks a rule."""
     name = clean_filename(filename)
-    stream = bucket().open_upload_stream(name, chunk_size_bytes=CHUNK_BYTES)
+    stream = ChunkWriter(name)
     upload = _Upload(stream, declared, limits)
     try:
         async for chunk in source:
@@ -158,41 +151,9 @@ async def store(
         await asyncio.shield(stream.abort())
         raise
     return StoredFile(
-        file_id=PydanticObjectId(stream._id),
+        file_id=PydanticObjectId(stream.file_id),
         sha256=upload.digest.hexdigest(),
         size=upload.size,
         media_type=media_type,
         filename=name,
     )
-
-
-async def open_file(file_id: PydanticObjectId) -> AsyncGridOut | None:
-    try:
-        return await bucket().open_download_stream(file_id)
-    except NoFile:
-        return None
-
-
-async def delete_file(file_id: PydanticObjectId) -> None:
-    try:
-        await bucket().delete(file_id)
-    except NoFile:
-        pass
-
-
-async def read_range(file_id: PydanticObjectId, start: int, end: int) -> AsyncIterator[bytes]:
-    """Bytes `start` to `end` (inclusive) of the file, a chunk at a time."""
-    out = await open_file(file_id)
-    if out is None:
-        return
-    try:
-        await out.seek(start)
-        remaining = end - start + 1
-        while remaining > 0:
-            data = await out.read(min(CHUNK_BYTES, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
-    finally:
-        await out.close()

@@ -7,7 +7,7 @@ streams, so the signature may sit anywhere in the file.
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -59,7 +59,7 @@ class SignatureScan:
     small; expat refuses entity-expansion bombs and never fetches external entities."""
 
     def __init__(self) -> None:
-        self.parser = XMLPullParser(events=("start", "end"))
+        self.parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
         self.signed = False
         self.well_formed = True
 
@@ -83,7 +83,10 @@ class SignatureScan:
         return self.well_formed and self.signed
 
     def _drain(self) -> None:
-        for event, element in self.parser.read_events():
+        for item in self.parser.read_events():
+            if len(item) != 2 or not isinstance(item[1], Element):
+                continue  # only start and end events (with their element) are asked for
+            event, element = item
             if event == "start" and element.tag == XMLDSIG_SIGNATURE:
                 self.signed = True
             elif event == "end":

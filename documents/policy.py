@@ -100,6 +100,22 @@ class Access:
             and (not scope.procedures or dossier.procedure_code in scope.procedures)
         )
 
+    def can_subscribe(self) -> bool:
+        """Anyone signed in may follow dossier events (each one is still checked with
+        `can_view`); integrators need the SUBSCRIBE operation in their key's scope."""
+        if self.kind is K.ANONYMOUS:
+            return False
+        if self.kind is K.INTEGRATOR:
+            return Operation.SUBSCRIBE in self.principal.scope.operations
+        return True
+
+    def can_register_webhooks(self) -> bool:
+        """Administrators, and integrators whose key may subscribe; each event is still
+        checked with `can_subscribe` and `can_view` for the webhook's owner."""
+        if self.kind is K.INTEGRATOR:
+            return Operation.SUBSCRIBE in self.principal.scope.operations
+        return self.principal.is_admin
+
     def sees_personal_data(self, dossier: Dossier) -> bool:
         """Only the applicant and the officers handling the dossier see it unmasked."""
         if self.kind is K.APPLICANT:
@@ -137,6 +153,28 @@ class Access:
                 and (not scope.procedures or procedure_code in scope.procedures)
             )
         return False
+
+    # -- papers (docs/papers.md) ---------------------------------------------------
+
+    def can_attach(self, dossier: Dossier) -> bool:
+        """The applicant attaches papers to their own dossier, reception to the
+        dossiers of its agencies; the same people may remove them."""
+        if self.kind is K.APPLICANT or (
+            self.kind is K.OFFICER and self.principal.role is R.RECEPTION
+        ):
+            return self.can_view(dossier)
+        return False
+
+    def can_attach_result(self, dossier: Dossier) -> bool:
+        """Officers of any role in an agency that handles the dossier."""
+        if self.kind is not K.OFFICER or self.principal.role is None or not self.agencies:
+            return False
+        handling = {dossier.handling_agency_code, *(s.agency_code for s in dossier.steps)}
+        return bool(self.agencies.intersection(handling))
+
+    def has_repository(self) -> bool:
+        """Only applicants have an e-data repository, and only they see it."""
+        return self.kind is K.APPLICANT and bool(self.principal.id_number)
 
     # -- administration ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ two officers acting at once cannot both win: the second gets CONFLICT.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from documents.dossier import Dossier, DossierStatus
 from documents.errors import DomainError, ErrorCode, not_found
 from documents.event import DossierEvent, EventType
 from documents.procedure import Procedure
+from documents.rollups import refresh_fact
 from documents.transactions import in_transaction
 from documents.workflow import FINISHING, Action, next_status
 
@@ -45,6 +46,8 @@ class Act:
     calendar: WorkingCalendar
     now: datetime
     actor: Actor
+    # More writes for the action's transaction, e.g. filing accepted papers.
+    writes: list[Callable[[AsyncClientSession], Awaitable[None]]] = field(default_factory=list)
 
 
 class NoChange(Exception):  # noqa: N818 - a signal, not an error
@@ -120,6 +123,9 @@ async def perform(
             ) from None
         event.id = None
         await event.insert(session=session)
+        for extra in act.writes:
+            await extra(session)
+        await refresh_fact(dossier, act.calendar, session)
 
     await in_transaction(Dossier, write)
     return dossier

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from beanie import Document, PydanticObjectId
+from beanie import Document, PydanticObjectId, SortDirection
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -73,9 +73,7 @@ def local_today(now: datetime) -> date:
     return now.astimezone(TIMEZONE).date()
 
 
-def _item(
-    attachment: Attachment, dossier: Dossier, name: str, now: datetime
-) -> dict[str, Any]:
+def _item(attachment: Attachment, dossier: Dossier, name: str, now: datetime) -> dict[str, Any]:
     assert attachment.id is not None
     result = attachment.kind is AttachmentKind.RESULT
     return {
@@ -121,7 +119,9 @@ async def accepted_papers(dossier: Dossier, procedure: Procedure, now: datetime)
             _item(a, dossier, names.get(a.slot or "", a.slot or a.filename), now) for a in papers
         ]
         # Built afresh on every attempt: the transaction may be retried.
-        await RepositoryItem.insert_many([RepositoryItem(**item) for item in items], session=session)
+        await RepositoryItem.insert_many(
+            [RepositoryItem(**item) for item in items], session=session
+        )
 
     return write
 
@@ -130,7 +130,7 @@ async def repository_of(owner_id: str) -> list[RepositoryItem]:
     """An applicant's items, newest first."""
     return (
         await RepositoryItem.find(RepositoryItem.owner_id == owner_id)
-        .sort([("added_at", DESCENDING), ("_id", DESCENDING)])
+        .sort([("added_at", SortDirection.DESCENDING), ("_id", SortDirection.DESCENDING)])
         .to_list()
     )
 
@@ -152,7 +152,7 @@ async def newest_valid_result(
             RepositoryItem.result_type == result_type,
             RepositoryItem.valid_from >= now - timedelta(days=max_age_days),
         )
-        .sort([("valid_from", DESCENDING)])
+        .sort([("valid_from", SortDirection.DESCENDING)])
         .to_list()
     )
     today = local_today(now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,8 @@ from documents.fees import amount_due, payment_status
 from documents.form_lifecycle import current_form
 from documents.form_validation import ensure_valid
 from documents.procedure import Procedure
+from documents.reuse import ReusedPaper, plan_reuse, reused_attachment
+from documents.rollups import refresh_fact
 from documents.transactions import in_transaction
 
 
@@ -31,6 +33,8 @@ class Submission:
     channel: Channel
     applicant: Applicant
     data: Any  # anything a client sent; `ensure_valid` rejects non-objects
+    # Repository items the applicant names instead of uploading (docs/papers.md).
+    reused_papers: tuple[ReusedPaper, ...] = field(default=())
 
 
 async def _receiving_agency(code: str, received_at: datetime) -> Agency:
@@ -80,6 +84,10 @@ async def submit(
     handling_code = handling_agency_for(procedure, current[receiving.code], current)
     calendar = await load_calendar()
     fee_due = amount_due(procedure.fee, submission.data)
+    applicant_id = submission.applicant.id_number
+    reuse = await plan_reuse(
+        procedure, applicant_id, submission.reused_papers, received_at or utcnow()
+    )
 
     async def work(session: AsyncClientSession) -> Dossier:
         now = received_at or utcnow()
@@ -116,8 +124,11 @@ async def submit(
             appointment_at=due_at,
             fee_due=fee_due,
             payment_status=payment_status(fee_due, 0),
+            reused_count=len(reuse),
         )
         await dossier.insert(session=session)
+        for planned in reuse:
+            await reused_attachment(code, planned, actor, now).insert(session=session)
         event = DossierEvent(
             dossier_code=code,
             type=EventType.RECEIVED,
@@ -126,8 +137,10 @@ async def submit(
             to_status=dossier.status,
             agency_code=receiving.code,
             procedure_code=procedure.code,
+            payload={"reusedSlots": [p.slot for p in reuse]} if reuse else {},
         )
         await event.insert(session=session)
+        await refresh_fact(dossier, calendar, session)
         return dossier
 
     return await in_transaction(Dossier, work)

@@ -8,12 +8,14 @@ from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
 from documents.agency import Agency
+from documents.attachment import Attachment
 from documents.calendar import WorkingCalendar
 from documents.dossier import Dossier
 from documents.event import DossierEvent
 from documents.form import FormSchema
 from documents.procedure import Procedure
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
+from loaders.attachments import attachments_by_dossier_loader
 from loaders.calendar import calendar_loader
 from loaders.dossiers import dossier_by_code_loader, events_by_dossier_loader
 from loaders.forms import (
@@ -46,3 +48,6 @@ class Loaders:
         default_factory=events_by_dossier_loader
     )
     calendar: DataLoader[str, WorkingCalendar] = field(default_factory=calendar_loader)
+    attachments_by_dossier: DataLoader[str, list[Attachment]] = field(
+        default_factory=attachments_by_dossier_loader
+    )

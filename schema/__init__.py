@@ -13,12 +13,18 @@ from schema.agencies.merges import AgencyMutations
 from schema.agencies.queries import AgencyQueries
 from schema.audit import AuditExtension
 from schema.calendar import CalendarMutations, CalendarQueries
+from schema.dossiers.attachments import AttachmentMutations
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries
 from schema.dossiers.workflow import WorkflowMutations
 from schema.forms.schema import FormMutations, FormQueries
 from schema.procedures.schema import ProcedureMutations, ProcedureQueries
 from schema.public import PublicQueries
+from schema.repository import RepositoryQueries
+from schema.statistics.queries import StatisticsQueries
+from schema.statistics.ratings import RatingMutations
+from schema.subscriptions import Subscription
+from schema.webhooks import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -41,6 +47,9 @@ Query = merge_types(
         AgencyQueries,
         CalendarQueries,
         AdministrationQueries,
+        RepositoryQueries,
+        WebhookQueries,
+        StatisticsQueries,
         NodeQueries,
     ),
 )
@@ -49,15 +58,20 @@ Mutation = merge_types(
     (
         DossierMutations,
         WorkflowMutations,
+        AttachmentMutations,
         FormMutations,
         ProcedureMutations,
         CalendarMutations,
         AdministrationMutations,
         AgencyMutations,
+        WebhookMutations,
+        RatingMutations,
     ),
 )
 
 
 @cache  # Strawberry's relay fields bind resolvers at build time; build once per process.
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=[AuditExtension])
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=[AuditExtension]
+    )

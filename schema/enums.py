@@ -9,16 +9,21 @@ from __future__ import annotations
 import strawberry
 
 from documents.agency import AgencyLevel, AgencyState
+from documents.attachment import AttachmentKind, PaperSource
 from documents.dossier import ApplicantKind, Channel, DossierStatus
 from documents.dossier_parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossier_search import DossierOrder
 from documents.errors import ErrorCode
 from documents.form import FormStatus
 from documents.procedure import FeeKind, OfficerRole
+from documents.repository import RepositoryItemKind
 
 for _enum in (
     AgencyLevel,
     AgencyState,
+    AttachmentKind,
+    PaperSource,
+    RepositoryItemKind,
     ApplicantKind,
     Channel,
     DossierStatus,
@@ -37,6 +42,7 @@ __all__ = [
     "AgencyLevel",
     "AgencyState",
     "ApplicantKind",
+    "AttachmentKind",
     "Channel",
     "DossierOrder",
     "DossierStatus",
@@ -44,7 +50,9 @@ __all__ = [
     "FeeKind",
     "FormStatus",
     "OfficerRole",
+    "PaperSource",
     "PaymentMethod",
     "PaymentStatus",
+    "RepositoryItemKind",
     "Timeliness",
 ]

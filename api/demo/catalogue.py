@@ -21,12 +21,14 @@ from documents.procedure import (
     Procedure,
     ProcedureStep,
     RequiredPaper,
+    ResultReuse,
 )
 
 __all__ = [
     "AGENCY_ROWS",
     "FORMS",
     "FORMS_BY_KEY",
+    "JUDICIAL_RECORD",
     "PROCEDURE_ROWS",
     "FormDefinition",
     "agencies",
@@ -43,6 +45,8 @@ FINANCE = "000.00.11.H26"
 POLICE = "000.00.05.H26"
 
 _HN = "Thành phố Hà Nội"
+# The result type judicial record certificates are attached with (`attachResult`).
+JUDICIAL_RECORD = "JUDICIAL_RECORD"
 
 
 def _agency(
@@ -311,6 +315,15 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
             ),
             _copy(
                 "premisesContract", "Bản sao hợp đồng thuê, mượn địa điểm kinh doanh", optional=True
+            ),
+            # Filled from the owner's e-data repository when the Department of Justice
+            # issued them a judicial record certificate within 180 days (docs/papers.md).
+            RequiredPaper(
+                slot="judicialRecord",
+                name="Phiếu lý lịch tư pháp của chủ hộ kinh doanh",
+                originals=1,
+                optional=True,
+                satisfied_by_result=ResultReuse(result_type=JUDICIAL_RECORD, max_age_days=180),
             ),
         ],
         "result_place": _LOCAL_RESULT,

@@ -40,12 +40,14 @@ def pick_fate(rng: random.Random) -> DossierStatus:
 class Timeline:
     """Moves a clock forward through office hours and stops at `now`."""
 
-    def __init__(self, start: datetime, now: datetime, rng: random.Random) -> None:
-        self.at, self.now, self.rng = start, now, rng
+    def __init__(
+        self, start: datetime, now: datetime, rng: random.Random, slowness: float = 1.0
+    ) -> None:
+        self.at, self.now, self.rng, self.slowness = start, now, rng, slowness
 
     def after(self, working_days: float) -> datetime | None:
         # Calendar days stretch working days over weekends; speed varies by officer.
-        days = working_days * self.rng.uniform(0.3, 1.15) * 7 / 5
+        days = working_days * self.rng.uniform(0.3, 1.15) * self.slowness * 7 / 5
         self.at = _office_hours(self.at + timedelta(days=days, minutes=self.rng.randrange(20, 180)))
         return self.at if self.at < self.now else None
 

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 
 from documents.dossier import Applicant
 from documents.dossier_search import DossierFilter
+from documents.reuse import ReusedPaper
 from schema.enums import ApplicantKind, Channel, DossierStatus
 
 
@@ -34,12 +35,28 @@ class ApplicantInput:
 
 
 @strawberry.input
+class ReusedPaperInput:
+    slot: str
+    repository_item_id: strawberry.ID = strawberry.field(
+        description="An item of the applicant's own e-data repository (`myRepository`)."
+    )
+
+
+@strawberry.input
 class SubmitDossierInput:
     procedure_code: str
     receiving_agency_code: str
     channel: Channel
     applicant: ApplicantInput
     data: JSON
+    reused_papers: list[ReusedPaperInput] = strawberry.field(
+        default_factory=list,
+        description="Papers taken from the repository instead of uploaded; slots a recent "
+        "result fills (`satisfiedByResult`) are filled without being named.",
+    )
+
+    def reused(self) -> tuple[ReusedPaper, ...]:
+        return tuple(ReusedPaper(p.slot, str(p.repository_item_id)) for p in self.reused_papers)
 
 
 @strawberry.input

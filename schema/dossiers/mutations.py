@@ -47,6 +47,7 @@ class DossierMutations:
             channel=input.channel,
             applicant=applicant,
             data=input.data,
+            reused_papers=input.reused(),
         )
         actor = info.context.principal.subject
         arguments = {"submission": submission.__dict__ | {"applicant": applicant.model_dump()}}

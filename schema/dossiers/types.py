@@ -19,6 +19,7 @@ from documents.workflow import channel_code, portal_status_code
 from loaders.calendar import CURRENT
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info
+from schema.dossiers.papers import DossierPapers
 from schema.dossiers.parts import (
     ApologyType,
     ControlSlipRow,
@@ -30,6 +31,7 @@ from schema.forms.types import FormType, form_or_none
 from schema.pagination import InvalidCursorError
 from schema.procedures.types import ProcedureType, procedure_by_code
 from schema.scalars import as_json
+from schema.statistics.ratings import DossierOpinions
 
 
 @strawberry.type(name="Applicant")
@@ -94,7 +96,7 @@ class DossierEventType(relay.Node):
 
 
 @strawberry.type(name="Dossier")
-class DossierType(relay.Node):
+class DossierType(DossierPapers, DossierOpinions, relay.Node):
     code: str
     procedure_code: str
     form_key: str

@@ -16,6 +16,7 @@ from api.demo.catalogue import (
     AGENCY_ROWS,
     FORMS,
     FORMS_BY_KEY,
+    JUDICIAL_RECORD,
     PROCEDURE_ROWS,
     FormDefinition,
     agencies,
@@ -325,3 +326,9 @@ def test_agency_rows_build_valid_documents(offline_documents: None) -> None:
     built = agencies()
     assert [a.code for a in built] == [row["code"] for row in AGENCY_ROWS]
     assert all(isinstance(a.level, AgencyLevel) for a in built)
+
+
+def test_household_business_reuses_a_recent_judicial_record() -> None:
+    row = next(r for r in PROCEDURE_ROWS if r["form_key"] == "household-business")
+    reused = [p.satisfied_by_result for p in row["required_papers"] if p.satisfied_by_result]
+    assert [(r.result_type, r.max_age_days) for r in reused] == [(JUDICIAL_RECORD, 180)]

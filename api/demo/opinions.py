@@ -1,0 +1,48 @@
+"""Demo ratings and complaints: satisfaction rises over the year, Tết is harder."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from documents import rating_actions
+from documents.dossier import Dossier
+from documents.ratings import FeedbackKind, RatingLevel, RatingScores
+
+COMMENTS = ["Cán bộ hướng dẫn tận tình", "Thủ tục nhanh gọn", "Phải chờ lâu", None]
+
+
+def online_share(progress: float) -> float:
+    """From about 40% a year ago to about 85% now (`progress` 0 -> 1)."""
+    return 0.4 + 0.45 * progress
+
+
+async def give_opinions(dossier: Dossier, progress: float, rng: random.Random) -> None:
+    """Rate most returned or rejected dossiers; now and then complain, and answer."""
+    if dossier.status not in rating_actions.RATEABLE or rng.random() > 0.7:
+        return
+    happy = 0.55 + 0.35 * progress - (0.25 if dossier.timeliness == "LATE" else 0)
+    roll = rng.random()
+    level = RatingLevel.SATISFIED if roll < happy else RatingLevel.NORMAL
+    if roll > 0.93 - 0.05 * progress:
+        level = RatingLevel.DISSATISFIED
+    good = 5 if level is RatingLevel.SATISFIED else 3 if level is RatingLevel.NORMAL else 2
+    scores = RatingScores(
+        overall=level,
+        time=good,
+        attitude=min(5, good + rng.randrange(0, 2)),
+        guidance=good,
+        cost=min(5, good + 1),
+        comment=rng.choice(COMMENTS),
+    )
+    await rating_actions.rate(dossier, scores, "seed")
+    if level is RatingLevel.DISSATISFIED and rng.random() < 0.5:
+        complaint = await rating_actions.file_feedback(
+            dossier, FeedbackKind.COMPLAINT, "Thời gian giải quyết quá lâu", "seed"
+        )
+        await rating_actions.answer_feedback(complaint, "Đã rút kinh nghiệm, xin lỗi.", "seed")
+
+
+def is_tet(moment: datetime) -> bool:
+    """Late January to February: the Lunar New Year slows everything down."""
+    return (moment.month == 1 and moment.day >= 20) or moment.month == 2

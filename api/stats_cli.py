@@ -1,0 +1,58 @@
+"""`motcua stats rebuild|verify`: recompute the statistics roll-ups from the dossiers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from api.database import connect
+from api.embedded import EmbeddedDatabaseError, database_uri
+from api.settings import Settings
+from documents.stats_rebuild import rebuild, verify
+
+stats = typer.Typer(help="Statistics roll-ups (docs/scoreboard.md).")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    settings = Settings()
+
+    async def connected() -> T:
+        client = await connect(uri, settings)
+        try:
+            return await work()
+        finally:
+            await client.close()
+
+    try:
+        with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
+            return asyncio.run(connected())
+    except EmbeddedDatabaseError as error:
+        console.print(f"motcua: {error}", style="bold red", highlight=False)
+        raise typer.Exit(code=1) from None
+
+
+@stats.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute every roll-up from the dossiers, ratings and feedback."""
+    started = time.perf_counter()
+    rows = _run(rebuild)
+    typer.echo(f"Rebuilt {rows} daily roll-ups in {time.perf_counter() - started:.1f} s.")
+
+
+@stats.command("verify")
+def verify_command() -> None:
+    """Compare the roll-ups with a recomputation; exit 1 listing any difference."""
+    lines = _run(verify)
+    for line in lines:
+        typer.echo(line)
+    if lines:
+        typer.echo(f"{len(lines)} differences; `motcua stats rebuild` recomputes them.", err=True)
+        raise typer.Exit(code=1)
+    typer.echo("The roll-ups agree with the dossiers.")

@@ -1,0 +1,252 @@
+"""Fan-out benchmark: N WebSocket subscribers on one API process, changes via another.
+
+Process A holds N `dossierEvents` subscribers (reception officers of the dossiers'
+ward: every event is theirs, unmasked); process B accepts M dossiers, `--interval`
+apart. For every delivery it records the time from B's mutation response to the
+subscriber receiving the event, then reports p50/p99, deliveries per second and A's
+resident memory per subscriber. It steps N up (e.g. 250, 500, 1000, 2000) within a
+time budget and reports the largest N with p99 under 500 ms.
+`--record` rewrites docs/benchmarks.md's fan-out section.
+
+    .venv/bin/python bench/fanout.py [--steps 250,500,1000,2000] [--changes 10]
+                                     [--interval 0.5] [--budget 300] [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from api.auth import issue_token
+from api.database import connect as connect_database
+from api.embedded import database_uri
+from api.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the tiny test catalogue and the process helper
+
+from tests.catalogue import WARD, load_tiny_catalogue, submission  # noqa: E402
+from tests.processes import ApiProcess, api_process  # noqa: E402
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- fanout:start -->", "<!-- fanout:end -->"
+TARGET_P99_MS = 500.0
+INTERVAL = [0.5]  # set from --interval, for the report
+SUBSCRIBE = "subscription { dossierEvents(filter: {types: [ACCEPTED]}) { eventId dossierCode } }"
+SUBMIT = (
+    "mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { dossier { code } } }"
+)
+ACCEPT = "mutation($code: String!) { acceptDossier(code: $code) { dossier { code } } }"
+MACHINE = f"{os.cpu_count()} cores; subscribers' client and both API processes share them"
+
+
+@dataclass(frozen=True)
+class Step:
+    subscribers: int
+    changes: int
+    latencies_ms: list[float]
+    deliveries_per_second: float
+    rss_per_subscriber_kib: float
+    missing: int
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[max(0, math.ceil(p * len(ordered)) - 1)] if ordered else math.inf
+
+    @property
+    def ok(self) -> bool:
+        return self.missing == 0 and self.percentile(0.99) < TARGET_P99_MS
+
+
+class Subscriber:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.received: dict[str, float] = {}
+
+    async def listen(self) -> None:
+        async for raw in self.ws:
+            message = json.loads(raw)
+            if message["type"] == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+            elif message["type"] == "next":
+                code = message["payload"]["data"]["dossierEvents"]["dossierCode"]
+                self.received[code] = time.perf_counter()
+
+
+async def open_subscriber(url: str, token: str, stack: AsyncExitStack) -> Subscriber:
+    ws = await stack.enter_async_context(connect(url, subprotocols=["graphql-transport-ws"]))  # type: ignore[list-item]
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+    await ws.send(json.dumps(init))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    return Subscriber(ws)
+
+
+async def gql(http: httpx.AsyncClient, token: str, query: str, **variables: Any) -> Any:
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def measure(
+    reader: ApiProcess, http: httpx.AsyncClient, token: str, n: int, args: argparse.Namespace
+) -> Step:
+    changes = args.changes
+    codes = [
+        (await gql(http, token, SUBMIT, input=submission()))["submitDossier"]["dossier"]["code"]
+        for _ in range(changes)
+    ]
+    async with AsyncExitStack() as stack:
+        rss_before = reader.rss_bytes()
+        subscribers: list[Subscriber] = []
+        for start in range(0, n, 100):
+            batch = range(start, min(n, start + 100))
+            subscribers += await asyncio.gather(
+                *(open_subscriber(reader.ws_url, token, stack) for _ in batch)
+            )
+        listeners = [asyncio.create_task(s.listen()) for s in subscribers]
+        await asyncio.sleep(1.0)  # let every subscription register with the hub
+        warmup = (await gql(http, token, SUBMIT, input=submission()))["submitDossier"]
+        await gql(http, token, ACCEPT, code=warmup["dossier"]["code"])  # untimed
+        await asyncio.sleep(2.0 + n / 500)
+        for s in subscribers:
+            s.received.clear()
+        rss_per = (reader.rss_bytes() - rss_before) / n / 1024
+        answered: dict[str, float] = {}
+        began = time.perf_counter()
+        for code in codes:
+            await gql(http, token, ACCEPT, code=code)
+            answered[code] = time.perf_counter()
+            await asyncio.sleep(args.interval)
+        deadline = time.perf_counter() + 60 + n / 50
+        expected = n * changes
+        while sum(len(s.received) for s in subscribers) < expected:
+            if time.perf_counter() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        last = max((t for s in subscribers for t in s.received.values()), default=began)
+        for listener in listeners:
+            listener.cancel()
+        latencies = [
+            (s.received[code] - answered[code]) * 1000
+            for s in subscribers
+            for code in codes
+            if code in s.received
+        ]
+    return Step(
+        n, changes, latencies, len(latencies) / (last - began), rss_per, expected - len(latencies)
+    )
+
+
+def line(step: Step) -> str:
+    return (
+        f"| {step.subscribers} | {step.changes} | {step.percentile(0.5):.0f} "
+        f"| {step.percentile(0.99):.0f} | {step.deliveries_per_second:.0f} "
+        f"| {step.rss_per_subscriber_kib:.0f} | {step.missing} | {'yes' if step.ok else 'no'} |"
+    )
+
+
+def section(steps: list[Step]) -> str:
+    best = max((s.subscribers for s in steps if s.ok), default=0)
+    rows = "\n".join(line(step) for step in steps)
+    return (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Latency: from process B's mutation "
+        f"response to a subscriber on process A receiving the event; changes "
+        f"{INTERVAL[0]:g} s apart.\n\n"
+        "| subscribers | changes | p50 ms | p99 ms | deliveries/s | RSS KiB/subscriber "
+        "| missing | p99 < 500 ms |\n|---|---|---|---|---|---|---|---|\n"
+        f"{rows}\n\nLargest N meeting p99 < 500 ms: **{best or 'none measured'}**. "
+        f"Machine: {MACHINE}."
+    )
+
+
+def record(steps: list[Step], path: Path = DOCS) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if START not in text or END not in text:
+        title = "## Fan-out: dossier events to WebSocket subscribers"
+        text = f"{text.rstrip()}\n\n{title}\n\n{START}\n{END}\n"
+    before, rest = text.split(START, 1)
+    path.write_text(f"{before}{START}\n{section(steps)}\n{END}{rest.split(END, 1)[1]}")
+    print(f"recorded in {path}")
+
+
+async def run(uri: str, scratch: Path, args: argparse.Namespace) -> list[Step]:
+    settings = Settings(mongodb_uri=uri, database=f"bench_fanout_{uuid.uuid4().hex[:8]}")
+    settings = settings.model_copy(update={"data_dir": scratch})
+    token = issue_token(settings, "officer:reception", sub="bench", agency=WARD)
+    client = await connect_database(uri, settings)
+    steps: list[Step] = []
+    try:
+        await load_tiny_catalogue()
+        limit = {"rate_limit_per_minute": "1000000", "rate_limit_burst": "100000"}
+        async with (
+            api_process(uri, settings.database, scratch, **limit) as reader,
+            api_process(uri, settings.database, scratch, **limit) as writer,
+            httpx.AsyncClient(base_url=writer.base, timeout=60) as http,
+        ):
+            began = time.perf_counter()
+            for n in args.steps:
+                if time.perf_counter() - began > args.budget:
+                    print(f"budget of {args.budget:.0f} s spent; not trying {n}")
+                    break
+                print(f"{n} subscribers, {args.changes} changes…", flush=True)
+                step = await measure(reader, http, token, n, args)
+                steps.append(step)
+                print(section([step]).split("\n\n")[1].splitlines()[-1], flush=True)
+    finally:
+        await client.drop_database(settings.database)
+        await client.close()
+    return steps
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--steps", default="250,500,1000,2000", help="subscriber counts")
+    parser.add_argument("--changes", type=int, default=10, help="status changes per step")
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between changes")
+    parser.add_argument("--budget", type=float, default=300, help="seconds before stopping")
+    parser.add_argument("--record", action="store_true", help=f"rewrite the section in {DOCS}")
+    args = parser.parse_args()
+    INTERVAL[0] = args.interval
+    args.steps = [int(n) for n in args.steps.split(",")]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    configured = os.environ.get("MONGODB_URI")
+    with (
+        tempfile.TemporaryDirectory(prefix="motcua-fanout-") as scratch,
+        database_uri(configured, Path(scratch) / "db") as uri,
+    ):
+        steps = asyncio.run(run(uri, Path(scratch) / "var", args))
+    print(f"\n{section(steps)}")
+    if args.record:
+        record(steps)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        raise SystemExit("interrupted") from None

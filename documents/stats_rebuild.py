@@ -1,0 +1,147 @@
+"""Recomputing the statistics roll-ups from the dossiers: `motcua stats rebuild|verify`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+from documents.attachment import Attachment, AttachmentKind
+from documents.calendar_days import load_calendar
+from documents.dossier import Dossier
+from documents.ratings import Feedback, Rating
+from documents.rollups import (
+    COUNTERS,
+    DossierFact,
+    OpenClock,
+    Span,
+    StatsDay,
+    StatsMonth,
+    collection_for,
+    compute_fact,
+    open_clock,
+    span_of,
+    with_months,
+)
+
+BATCH = 500
+Key = tuple[str, str, str]
+Table = dict[Key, dict[str, int]]
+
+
+async def _batches() -> AsyncIterator[list[Dossier]]:
+    last = ""
+    while True:
+        batch = await Dossier.find({"code": {"$gt": last}}).sort("+code").limit(BATCH).to_list()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].code
+
+
+async def recompute() -> tuple[list[DossierFact], Table]:
+    """Every dossier's fact and the roll-ups they add up to; ratings, feedback and
+    attachments are read per batch (about 100 codes per `$in`)."""
+    calendar = await load_calendar()
+    facts: list[DossierFact] = []
+    table: Table = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    async for batch in _batches():
+        for start in range(0, len(batch), 100):
+            chunk = batch[start : start + 100]
+            codes = [d.code for d in chunk]
+            ratings = {
+                r.dossier_code: r
+                for r in await Rating.find({"dossier_code": {"$in": codes}}).to_list()
+            }
+            feedback: dict[str, list[Feedback]] = defaultdict(list)
+            for item in await Feedback.find({"dossier_code": {"$in": codes}}).to_list():
+                feedback[item.dossier_code].append(item)
+            kinds: dict[str, set[AttachmentKind]] = defaultdict(set)
+            for paper in await Attachment.find({"dossier_code": {"$in": codes}}).to_list():
+                kinds[paper.dossier_code].add(paper.kind)
+            for dossier in chunk:
+                fact = compute_fact(
+                    dossier,
+                    calendar,
+                    ratings.get(dossier.code),
+                    feedback[dossier.code],
+                    kinds[dossier.code],
+                )
+                facts.append(fact)
+                add_fact(table, fact)
+    return facts, with_months(dict(table))
+
+
+def add_fact(table: Table, fact: DossierFact) -> None:
+    """Add a fact's day contributions to `table` (a defaultdict of zeroed counters)."""
+    for day, counters in fact.contributions.items():
+        row = table[(fact.agency_code, fact.procedure_code, day)]
+        for name, amount in counters.items():
+            row[name] = row.get(name, 0) + amount
+
+
+def rollup_rows(table: Table) -> list[dict[str, object]]:
+    return [
+        {"agency_code": a, "procedure_code": p, "day": d, "month": d[:7], "span": span_of(d).value}
+        | {name: counters.get(name, 0) for name in COUNTERS}
+        for (a, p, d), counters in table.items()
+    ]
+
+
+async def stored() -> Table:
+    table: Table = {}
+    for model in (StatsDay, StatsMonth):
+        async for row in model.get_pymongo_collection().find({}):
+            key = (row["agency_code"], row["procedure_code"], row["day"])
+            table[key] = {name: int(row.get(name, 0)) for name in COUNTERS}
+    return table
+
+
+def differences(expected: Table, actual: Table) -> list[str]:
+    """Human-readable lines, one per counter that differs; empty when they agree."""
+    lines = []
+    zero = dict.fromkeys(COUNTERS, 0)
+    for key in sorted(expected.keys() | actual.keys()):
+        want, have = expected.get(key, zero), actual.get(key, zero)
+        for name in COUNTERS:
+            if want.get(name, 0) != have.get(name, 0):
+                where = " ".join(key)
+                found, wanted = have.get(name, 0), want.get(name, 0)
+                lines.append(f"{where} {name}: stored {found}, expected {wanted}")
+    return lines
+
+
+async def verify() -> list[str]:
+    facts, expected = await recompute()
+    lines = differences(expected, await stored())
+    want = {f.dossier_code for f in facts if f.open_due_at is not None}
+    have = set(await OpenClock.get_pymongo_collection().distinct("dossier_code"))
+    lines += [f"open clock missing: {code}" for code in sorted(want - have)]
+    lines += [f"open clock of a closed dossier: {code}" for code in sorted(have - want)]
+    return lines
+
+
+async def rebuild() -> int:
+    """Replace every fact and roll-up with a recomputation; returns the roll-up count.
+    Run it while no one writes (e.g. after a restore or a migration)."""
+    facts, table = await recompute()
+    await DossierFact.get_pymongo_collection().delete_many({})
+    await StatsDay.get_pymongo_collection().delete_many({})
+    await StatsMonth.get_pymongo_collection().delete_many({})
+    await OpenClock.get_pymongo_collection().delete_many({})
+    clocks = [clock for clock in map(open_clock, facts) if clock is not None]
+    for start in range(0, len(clocks), BATCH):
+        await OpenClock.get_pymongo_collection().insert_many(clocks[start : start + BATCH])
+    for start in range(0, len(facts), BATCH):
+        docs = [f.model_dump(exclude={"id", "revision_id"}) for f in facts[start : start + BATCH]]
+        await DossierFact.get_pymongo_collection().insert_many(docs)
+    rows = rollup_rows(table)
+    await insert_rollups(rows)
+    return len(rows)
+
+
+async def insert_rollups(rows: list[dict[str, object]]) -> None:
+    for span in Span:
+        chosen = [row for row in rows if row["span"] == span.value]
+        collection = collection_for(span).get_pymongo_collection()
+        for start in range(0, len(chosen), BATCH):
+            await collection.insert_many(chosen[start : start + BATCH])

@@ -1,0 +1,108 @@
+"""A dossier's papers: its attachments and how its required papers are satisfied."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import strawberry
+
+from documents.attachment import Attachment, paper_states
+from schema.context import Info
+from schema.enums import AttachmentKind, PaperSource
+
+if TYPE_CHECKING:
+    from documents.dossier import Dossier
+
+
+def download_path(code: str, attachment_id: str) -> str:
+    """Where `GET` serves the file (api/downloads.py), relative to the API's root."""
+    return f"/dossiers/{code}/attachments/{attachment_id}"
+
+
+@strawberry.type(name="Attachment", description="A file attached to a dossier.")
+class AttachmentType:
+    id: strawberry.ID
+    slot: str | None = strawberry.field(
+        description="The required paper it fills; null for results."
+    )
+    kind: AttachmentKind
+    filename: str
+    media_type: str = strawberry.field(description="Judged by the content, not the name.")
+    size: int = strawberry.field(description="Bytes.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the content; the download's ETag.")
+    electronic: bool = strawberry.field(description="An electronic original (results).")
+    result_type: str | None
+    valid_until: date | None
+    uploaded_at: datetime
+    uploaded_by: str | None
+    reused: bool = strawberry.field(description="Taken from the applicant's e-data repository.")
+    download_url: str = strawberry.field(description="GET it with the same credentials.")
+
+    @classmethod
+    def from_document(cls, attachment: Attachment) -> AttachmentType:
+        ident = str(attachment.id)
+        return cls(
+            id=strawberry.ID(ident),
+            slot=attachment.slot,
+            kind=attachment.kind,
+            filename=attachment.filename,
+            media_type=attachment.media_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            electronic=attachment.electronic,
+            result_type=attachment.result_type,
+            valid_until=attachment.valid_until,
+            uploaded_at=attachment.uploaded_at,
+            uploaded_by=attachment.uploaded_by,
+            reused=attachment.reused,
+            download_url=download_path(attachment.dossier_code, ident),
+        )
+
+
+@strawberry.type(name="DossierPaper", description="A required paper of the dossier's procedure.")
+class DossierPaperType:
+    slot: str
+    name: str
+    optional: bool
+    satisfied: bool
+    source: PaperSource | None = strawberry.field(description="Null while nothing fills it.")
+
+
+@strawberry.type
+class DossierPapers:
+    """The paper fields of `Dossier`, kept here to keep its module small."""
+
+    if TYPE_CHECKING:
+        code: str
+        procedure_code: str
+        document: Dossier
+
+    @strawberry.field(description="Papers and results, oldest first.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        found = await info.context.loaders.attachments_by_dossier.load(self.code)
+        return [AttachmentType.from_document(a) for a in found]
+
+    @strawberry.field(description="Each required paper, and whether something fills it.")
+    async def required_papers(self, info: Info) -> list[DossierPaperType]:
+        loaders = info.context.loaders
+        procedure, attachments = await asyncio.gather(
+            loaders.procedure_by_code.load(self.procedure_code),
+            loaders.attachments_by_dossier.load(self.code),
+        )
+        papers = procedure.required_papers if procedure else []
+        return [
+            DossierPaperType(
+                slot=state.paper.slot,
+                name=state.paper.name,
+                optional=state.paper.optional,
+                satisfied=state.source is not None,
+                source=state.source,
+            )
+            for state in paper_states(papers, attachments)
+        ]
+
+    @strawberry.field(description="Papers taken from the e-data repository at submission.")
+    def reused_count(self) -> int:
+        return self.document.reused_count

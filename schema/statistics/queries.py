@@ -1,0 +1,144 @@
+"""Statistics queries: signed-in (scoped to the caller's agencies) and public."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+
+from documents import statistics as domain
+from documents.principal import PrincipalKind
+from documents.scoreboard import rank
+from schema.agencies.types import AgencyType
+from schema.context import Info
+from schema.permissions import PermissionDeniedError
+from schema.procedures.types import ProcedureType
+from schema.statistics.types import (
+    AgencyRank,
+    Indicators,
+    ProcedureRow,
+    Statistics,
+    StatisticsScope,
+)
+
+MAX_DAYS = 366 * 5
+From = Annotated[date, strawberry.argument(name="from")]
+
+
+def _check_range(start: date, end: date) -> None:
+    if end < start or (end - start).days > MAX_DAYS:
+        raise GraphQLError("`to` must be on or after `from`, at most five years later")
+
+
+async def _public_scope(scope: StatisticsScope | None) -> domain.Scope:
+    if scope is None:
+        return domain.Scope()
+    agencies = await domain.agency_scope(scope.agency_code) if scope.agency_code else None
+    return domain.Scope(agencies, scope.procedure_code)
+
+
+async def _signed_in_scope(info: Info, scope: StatisticsScope | None) -> domain.Scope:
+    """Officers and agency admins see their agencies, integrators their key's scope."""
+    access = await info.context.access()
+    kind = access.kind
+    wanted = scope.agency_code if scope else None
+    procedure = scope.procedure_code if scope else None
+    if kind is PrincipalKind.SYSTEM_ADMIN:
+        return await _public_scope(scope)
+    if kind in (PrincipalKind.OFFICER, PrincipalKind.AGENCY_ADMIN) and access.agencies:
+        code = wanted or access.principal.agency_code
+        if code is None or code not in access.agencies:
+            raise PermissionDeniedError("statistics of other agencies are not yours to see")
+        return domain.Scope(await domain.agency_scope(code), procedure)
+    if kind is PrincipalKind.INTEGRATOR:
+        allowed = access.principal.scope
+        if allowed.procedures and procedure not in allowed.procedures:
+            raise PermissionDeniedError("the key's scope names the procedures it may see")
+        if allowed.agencies:
+            if wanted not in allowed.agencies:
+                raise PermissionDeniedError("the key's scope names the agencies it may see")
+            return domain.Scope(frozenset([wanted]), procedure)
+        return await _public_scope(scope)
+    raise PermissionDeniedError("statistics are for officers, administrators and integrators")
+
+
+async def _statistics(
+    scope: domain.Scope, start: date, end: date, granularity: domain.Granularity
+) -> Statistics:
+    _check_range(start, end)
+    totals, series = await domain.statistics(scope, start, end, granularity)
+    return Statistics.from_domain(totals, series)
+
+
+@strawberry.type
+class StatisticsQueries:
+    @strawberry.field(description="Indicators of the caller's agencies (or an integrator's scope).")
+    async def statistics(
+        self,
+        info: Info,
+        from_: From,
+        to: date,
+        scope: StatisticsScope | None = None,
+        granularity: domain.Granularity = domain.Granularity.MONTH,
+    ) -> Statistics:
+        chosen = await _signed_in_scope(info, scope)
+        return await _statistics(chosen, from_, to, granularity)
+
+    @strawberry.field(description="The same indicators, for anyone: agency and procedure level.")
+    async def public_statistics(
+        self,
+        from_: From,
+        to: date,
+        scope: StatisticsScope | None = None,
+        granularity: domain.Granularity = domain.Granularity.MONTH,
+    ) -> Statistics:
+        return await _statistics(await _public_scope(scope), from_, to, granularity)
+
+    @strawberry.field(description="Agencies by their overall index, highest first (public).")
+    async def agency_ranking(
+        self,
+        info: Info,
+        from_: From,
+        to: date,
+    ) -> list[AgencyRank]:
+        _check_range(from_, to)
+        by_agency = await domain.by_key(domain.Scope(), from_, to, "agency_code")
+        ranked = rank(by_agency)
+        loader = info.context.loaders.agency_by_code
+        agencies = await asyncio.gather(*(loader.load(row.agency_code) for row in ranked))
+        return [
+            AgencyRank(
+                rank=row.rank,
+                score=row.score,
+                agency=AgencyType.from_document(agency),
+                indicators=Indicators.from_domain(row.indicators),
+            )
+            for row, agency in zip(ranked, agencies, strict=True)
+            if agency is not None
+        ]
+
+    @strawberry.field(description="Indicators per procedure, most received first (public).")
+    async def procedure_table(
+        self,
+        info: Info,
+        from_: From,
+        to: date,
+        agency_code: str | None = None,
+    ) -> list[ProcedureRow]:
+        _check_range(from_, to)
+        scope = await _public_scope(StatisticsScope(agency_code=agency_code))
+        by_procedure = await domain.by_key(scope, from_, to, "procedure_code")
+        ordered = sorted(by_procedure.items(), key=lambda kv: (-kv[1].received, kv[0]))
+        loader = info.context.loaders.procedure_by_code
+        procedures = await asyncio.gather(*(loader.load(code) for code, _ in ordered))
+        return [
+            ProcedureRow(
+                procedure=ProcedureType.from_document(procedure),
+                indicators=Indicators.from_domain(indicators),
+            )
+            for (_, indicators), procedure in zip(ordered, procedures, strict=True)
+            if procedure is not None
+        ]

@@ -1,0 +1,81 @@
+"""The event hub: one change stream, fanned out, resumed after failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from api.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
+from api.settings import Settings
+from documents.event import DossierEvent, EventType
+from schema.context import SubscriberTooSlowError
+from tests.realtime import serving
+
+
+class FailingOnce:
+    """A change stream that breaks after `after` changes, the first time only."""
+
+    def __init__(self, inner: ChangeStream, after: int) -> None:
+        self.inner = inner
+        self.left = after
+
+    @property
+    def resume_token(self) -> ResumeToken | None:
+        return self.inner.resume_token
+
+    async def next(self) -> Mapping[str, Any]:
+        if self.left == 0:
+            raise ConnectionResetError("the change stream broke")
+        self.left -= 1
+        return await self.inner.next()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+def event(code: str) -> DossierEvent:
+    return DossierEvent(dossier_code=code, type=EventType.RECEIVED, at=datetime.now(UTC))
+
+
+async def test_hub_resumes_after_a_stream_failure_without_losing_events(
+    settings: Settings,
+) -> None:
+    opened: list[ResumeToken | None] = []
+
+    async def flaky_watch(resume_after: ResumeToken | None) -> ChangeStream:
+        opened.append(resume_after)
+        stream = await watch_dossier_events(resume_after)
+        return FailingOnce(stream, after=2) if len(opened) == 1 else stream
+
+    async with serving(settings):
+        hub = EventHub(initial_backoff=0.01, max_backoff=0.05, watch=flaky_watch)
+        await hub.start()
+        try:
+            async with hub.subscribe() as feed:
+                codes = [f"D-{i}" for i in range(6)]
+                for code in codes:
+                    await event(code).insert()
+                received = [await asyncio.wait_for(anext(feed), 10) for _ in codes]
+        finally:
+            await hub.stop()
+    assert [e.event.dossier_code for e in received] == codes
+    assert hub.restarts == 1
+    assert len(opened) == 2
+    assert opened[1] is not None  # resumed from the token, not from "now"
+
+
+async def test_hub_drops_only_the_subscriber_that_overflows() -> None:
+    hub = EventHub(queue_size=2)
+    async with hub.subscribe() as slow, hub.subscribe() as quick:
+        for i in range(3):
+            hub.publish(event(f"D-{i}"))
+            await anext(quick)
+        assert hub.subscribers == 1
+        try:
+            await anext(slow)
+        except SubscriberTooSlowError:
+            pass
+        else:
+            raise AssertionError("the slow subscriber was not closed")

@@ -1,0 +1,248 @@
+"""The public pages, in a real browser against a real server with the demo data.
+
+`motcua serve --seed-if-empty` runs in a subprocess on a free port (the demo catalogue
+and 40 dossiers in a fresh database), and Debian's Chromium, driven by Playwright,
+opens `/tra-cuu` and `/cong-khai`. The screenshots land in docs/screenshots/ for the
+README.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from pymongo import MongoClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium); "
+    "CI installs it in .ci/run",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def database(mongodb_uri: str) -> Iterator[tuple[str, str]]:
+    name = f"test_pages_{uuid.uuid4().hex[:12]}"
+    yield mongodb_uri, name
+    client: MongoClient[dict[str, Any]] = MongoClient(mongodb_uri)
+    with client:
+        client.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def base_url(database: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    uri, name = database
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("pages")
+    env = {
+        **os.environ,
+        "MOTCUA_MONGODB_URI": uri,
+        "MOTCUA_DATABASE": name,
+        "MOTCUA_PORT": str(port),
+        "MOTCUA_DATA_DIR": str(data_dir / "var"),
+        "MOTCUA_DEMO_DOSSIERS": "40",
+    }
+    log = data_dir / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api", "serve", "--seed-if-empty"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/tra-cuu", server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def fits_the_width(page: Page) -> bool:
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width <= page.viewport_size["width"] if page.viewport_size else False
+
+
+def seeded_dossier(database: tuple[str, str]) -> dict[str, Any]:
+    uri, name = database
+    client: MongoClient[dict[str, Any]] = MongoClient(uri)
+    with client:
+        found = client[name]["dossiers"].find_one(
+            {"status": "IN_PROGRESS"}, sort=[("code", 1)]
+        ) or client[name]["dossiers"].find_one({}, sort=[("code", 1)])
+    assert found is not None, "the demo data has no dossier"
+    return dict(found)
+
+
+def look_up(page: Page, code: str, last4: str) -> None:
+    page.get_by_label("Mã hồ sơ").fill(code)
+    page.get_by_label("4 số cuối CCCD/CMND").fill(last4)
+    page.get_by_role("button", name="Tra cứu").click()
+
+
+def test_tra_cuu_shows_the_status_of_a_seeded_dossier(
+    base_url: str, page: Page, phone: Page, database: tuple[str, str]
+) -> None:
+    dossier = seeded_dossier(database)
+    page.goto(f"{base_url}/tra-cuu")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    look_up(page, dossier["code"], dossier["applicant"]["id_number"][-4:])
+
+    result = page.locator("#result")
+    expect(result.get_by_role("heading", name=f"Hồ sơ {dossier['code']}")).to_be_visible()
+    expect(result.locator("li[aria-current=step]")).to_have_count(1)
+    assert dossier["status"] == "IN_PROGRESS"
+    expect(result.locator(".badge").first).to_have_text("Đang giải quyết")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "tra-cuu.png", full_page=True)
+
+    phone.goto(f"{base_url}/tra-cuu")
+    look_up(phone, dossier["code"], dossier["applicant"]["id_number"][-4:])
+    expect(phone.locator("#result .badge").first).to_have_text("Đang giải quyết")
+    assert fits_the_width(phone)
+    phone.screenshot(path=SCREENSHOTS / "tra-cuu-phone.png", full_page=True)
+
+
+def test_tra_cuu_with_wrong_digits_says_not_found(
+    base_url: str, page: Page, database: tuple[str, str]
+) -> None:
+    dossier = seeded_dossier(database)
+    wrong = "0000" if dossier["applicant"]["id_number"][-4:] != "0000" else "1111"
+    page.goto(f"{base_url}/tra-cuu")
+    look_up(page, dossier["code"], wrong)
+    expect(page.locator("#result")).to_contain_text("Không tìm thấy hồ sơ")
+
+
+def test_tra_cuu_shows_keyboard_focus(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/tra-cuu")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Bỏ qua, đến nội dung chính")).to_be_focused()
+    for _ in range(5):  # the brand, the two page links, the language button, the code
+        page.keyboard.press("Tab")
+    expect(page.get_by_label("Mã hồ sơ")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_tra_cuu_language_choice_persists(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/tra-cuu")
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check a dossier's status")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Dossier code")).to_be_visible()
+
+
+def test_cong_khai_shows_the_ranking_and_charts(base_url: str, page: Page, phone: Page) -> None:
+    page.goto(f"{base_url}/cong-khai")
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(page.locator("#status")).to_have_class("message info")
+    ranking = page.locator("#ranking-table")
+    expect(ranking.locator("thead th").first).to_have_text("Hạng")
+    assert ranking.locator("tbody tr").count() > 0
+    chart = page.locator("#on-time-chart")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0
+    expect(page.locator("#procedure-table tbody tr").first).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "cong-khai.png", full_page=True)
+
+    phone.goto(f"{base_url}/cong-khai")
+    expect(phone.locator("body")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(phone.locator("#ranking-table tbody tr").first).to_be_visible()
+    assert fits_the_width(phone)
+    phone.screenshot(path=SCREENSHOTS / "cong-khai-phone.png", full_page=True)
+
+
+def test_pages_serve_html_and_the_vendored_chart_library(base_url: str) -> None:
+    for path in ("/tra-cuu", "/cong-khai"):
+        response = httpx.get(f"{base_url}{path}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert '<html lang="vi">' in response.text
+    library = httpx.get(f"{base_url}/static/vendor/chart.umd.min.js")
+    assert library.status_code == 200
+    assert "Chart.js" in library.text[:200]

@@ -1,0 +1,125 @@
+"""Roll-ups follow the dossiers idempotently; verify notices drift and rebuild repairs it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from documents.calendar import WorkingCalendar
+from documents.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
+from documents.dossier_parts import Timeliness
+from documents.rollups import Span, StatsDay, compute_fact, delta
+from documents.statistics import segments
+from documents.stats_rebuild import rebuild, verify
+from tests.catalogue import WARD
+from tests.conftest import GraphQLClient
+from tests.schema.dossiers.workflow_helpers import (
+    REQUEST_SUPPLEMENT,
+    SUPPLEMENT,
+    WITHDRAW,
+    act,
+)
+from tests.schema.statistics_helpers import (
+    FILE,
+    RATE,
+    RATING,
+    as_applicant,
+    open_dossier,
+    refused_dossier,
+    returned_dossier,
+)
+
+CALENDAR = WorkingCalendar()
+
+
+def _dossier(**fields: object) -> Dossier:
+    at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+    values: dict[str, object] = {
+        "code": f"{WARD}-260303-0001",
+        "procedure_code": "9.000001",
+        "form_key": "permit",
+        "form_version": 1,
+        "applicant": Applicant(
+            kind=ApplicantKind.CITIZEN, id_number="001090012345", full_name="An"
+        ),
+        "channel": Channel.ONLINE,
+        "receiving_agency_code": WARD,
+        "handling_agency_code": WARD,
+        "received_at": at,
+        "updated_at": at,
+        "due_at": datetime(2026, 3, 6, 10, 0, tzinfo=UTC),
+        "appointment_at": datetime(2026, 3, 6, 10, 0, tzinfo=UTC),
+        **fields,
+    }
+    return Dossier.model_validate(values)
+
+
+@pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
+async def test_rollup_delta_of_an_unchanged_dossier_is_empty() -> None:
+    dossier = _dossier()
+    fact = compute_fact(dossier, CALENDAR, None, [], set())
+    assert delta(fact, compute_fact(dossier, CALENDAR, None, [], set())) == {}
+
+
+@pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
+async def test_rollup_delta_moves_a_finished_dossier_from_open_to_resolved() -> None:
+    opened = compute_fact(_dossier(), CALENDAR, None, [], set())
+    finished = _dossier(
+        status=DossierStatus.RESULT_READY,
+        finished_at=datetime(2026, 3, 9, 3, 0, tzinfo=UTC),  # Monday
+        timeliness=Timeliness.LATE,
+    )
+    changes = delta(opened, compute_fact(finished, CALENDAR, None, [], set()))
+    assert changes == {
+        (WARD, "9.000001", "2026-03-03"): {"open": -1},
+        (WARD, "9.000001", "2026-03-09"): {"resolved": 1, "processing_days": 4, "legal_days": 3},
+    }
+
+
+@pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
+async def test_rollup_fact_keeps_overdue_live_only_while_the_clock_runs() -> None:
+    assert compute_fact(_dossier(), CALENDAR, None, [], set()).open_due_at is not None
+    waiting = _dossier(status=DossierStatus.SUPPLEMENT_REQUESTED)
+    assert compute_fact(waiting, CALENDAR, None, [], set()).open_due_at is None
+
+
+@pytest.mark.usefixtures("tiny_catalogue")
+async def test_rollups_verify_after_workflow_activity_and_rebuild_repairs_drift(
+    gql: GraphQLClient,
+) -> None:
+    code = await returned_dossier(gql, "2026-03-03")
+    await as_applicant(gql, "2026-03-04 09:00", RATE, code=code, input=RATING)
+    await as_applicant(gql, "2026-03-04 09:30", FILE, code=code, kind="COMPLAINT", text="Chậm")
+    await refused_dossier(gql, "2026-03-04")
+    waiting = await open_dossier(gql, "2026-03-05")
+    items = [{"item": "Giấy khai sinh", "reason": "Thiếu"}]
+    await act(gql, "2026-03-05 10:00", REQUEST_SUPPLEMENT, code=waiting, items=items)
+    await act(gql, "2026-03-06 10:00", SUPPLEMENT, code=waiting, data={"floors": 2}, note=None)
+    withdrawn = await open_dossier(gql, "2026-03-06")
+    await act(gql, "2026-03-06 11:00", WITHDRAW, code=withdrawn, reason="Không cần nữa")
+    # A replayed action changes nothing: the same fact, a zero delta.
+    await act(gql, "2026-03-06 11:05", WITHDRAW, code=withdrawn, reason="Không cần nữa")
+    assert await verify() == []
+
+    row = await StatsDay.find_one(StatsDay.day == "2026-03-03")
+    assert row is not None
+    row.received += 5
+    await row.save()
+    assert await verify() == [f"{WARD} 9.000001 2026-03-03 received: stored 6, expected 1"]
+    await rebuild()
+    assert await verify() == []
+
+
+def test_rollup_segments_read_whole_months_from_month_rollups() -> None:
+    assert segments(date(2026, 1, 15), date(2026, 4, 10), whole_months=True) == [
+        (Span.MONTH, "2026-02", "2026-03"),
+        (Span.DAY, "2026-01-15", "2026-01-31"),
+        (Span.DAY, "2026-04-01", "2026-04-10"),
+    ]
+    assert segments(date(2026, 1, 1), date(2026, 12, 31), whole_months=True) == [
+        (Span.MONTH, "2026-01", "2026-12")
+    ]
+    assert segments(date(2026, 3, 2), date(2026, 3, 30), whole_months=True) == [
+        (Span.DAY, "2026-03-02", "2026-03-30")
+    ]
