@@ -43,19 +43,21 @@ def create_app(
             uri = await asyncio.to_thread(embedded.start)
         client = await connect(uri, settings, command_listeners)
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
-        await hub.start()
         app.state.hub = hub
+        app.state.webhooks = WebhookWorker(settings)
+        if settings.background_services:
+            await hub.start()
+            await app.state.webhooks.start()
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
         gc.collect()
         gc.freeze()
-        app.state.webhooks = WebhookWorker(settings)
-        await app.state.webhooks.start()
         try:
             yield
         finally:
-            await app.state.webhooks.stop()
-            await hub.stop()
+            if settings.background_services:
+                await app.state.webhooks.stop()
+                await hub.stop()
             await client.close()
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)

@@ -57,7 +57,8 @@ class App:
 
 async def serve(settings: Settings, **changes: Any) -> AsyncIterator[App]:
     commands = Commands()
-    async for _, http in running_app(settings.model_copy(update=changes), [commands]):
+    quiet = settings.model_copy(update={"background_services": False, **changes})
+    async for _, http in running_app(quiet, [commands]):
         yield App(http, commands)
 
 
