@@ -32,7 +32,9 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from api.app import create_app
+from api.auth import issue_token
 from api.database import connect
+from api.demo.catalogue import CITY
 from api.embedded import database_uri
 from api.seed import seed_catalogue, seed_dossiers
 from api.settings import Settings
@@ -259,10 +261,23 @@ async def benchmark(
     uri: str, db: AsyncDatabase[Doc], base_clock: DbClock, args: argparse.Namespace
 ) -> Result:
     api, baseline, api_clock = Series(), Series(), DbClock()
-    app = create_app(Settings(mongodb_uri=uri, database=db.name, dev_mode=True), [api_clock])
+    settings = Settings(
+        mongodb_uri=uri,
+        database=db.name,
+        dev_mode=True,
+        data_dir=Path(tempfile.mkdtemp(prefix="motcua-bench-")),
+        background_services=False,  # their reads would count as the API's database time
+    )
+    app = create_app(settings, [api_clock])
+    # The city's reception officers see every dossier unmasked, as the baseline does.
+    token = issue_token(settings, "officer:reception", sub="bench", agency=CITY)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://bench",
+            headers={"authorization": f"Bearer {token}"},
+        ) as http,
     ):
         expected, got = codes_of(await api_page(http)), codes_of(await baseline_page(db))
         assert expected == got, "the baseline's page differs from the API's"

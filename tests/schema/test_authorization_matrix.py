@@ -60,6 +60,12 @@ createFormDraft          -  -  -  -  -  -  -  -  A  -  -
 createProcedure          -  -  -  -  -  -  -  A  A  -  -
 setCalendarDay           -  -  -  -  -  -  -  -  A  -  -
 createApiKey             -  -  -  -  -  -  -  A  A  -  -
+mergeAgencies            -  -  -  -  -  -  -  -  A  -  -
+myRepository             -  A  A  -  -  -  -  -  -  -  -
+statistics               -  -  -  A  A  A  A  A  A  -  -
+publicStatistics         A  A  A  A  A  A  A  A  A  A  A
+rateDossier              -  A  -  -  -  -  -  -  -  -  -
+registerWebhook          -  -  -  -  -  -  -  A  A  -  -
 """
 
 
@@ -143,6 +149,24 @@ CASES: dict[str, Case] = {
     "createApiKey": Case(
         'mutation($a: [String!]!) { createApiKey(input: {name: "n", operations: [READ_DOSSIERS], agencies: $a}) { errors { code } } }',
         "RECEIVED", lambda c: {"a": [WARD]},
+    ),
+    "mergeAgencies": Case(
+        'mutation { mergeAgencies(input: {sources: ["000.22.98.H26"], target: "000.22.99.H26", effectiveDate: "2020-01-01"}, dryRun: true) { errors { code } } }',
+        "RECEIVED", lambda c: {},
+    ),
+    "myRepository": Case("{ myRepository { id } }", "RECEIVED", lambda c: {}, False, False),
+    "statistics": Case(
+        '{ statistics(from: "2026-01-01", to: "2026-12-31") { totals { received } } }', "RECEIVED", lambda c: {}, False, False
+    ),
+    "publicStatistics": Case(
+        '{ publicStatistics(from: "2026-01-01", to: "2026-12-31") { totals { received } } }', "RECEIVED", lambda c: {}, False, False
+    ),
+    "rateDossier": Case(
+        "mutation($code: String!) { rateDossier(code: $code, input: {overall: SATISFIED, time: 5, attitude: 5, guidance: 5, cost: 5}) { errors { code } } }",
+        "RESULT_READY", _code,
+    ),
+    "registerWebhook": Case(
+        'mutation { registerWebhook(input: {url: "https://example.vn/hook"}) { errors { code } } }', "RECEIVED", lambda c: {}
     ),
 }  # fmt: skip
 
