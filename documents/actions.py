@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from documents.agency import Agency
+from documents.agency import resolve_current
 from documents.dossier import Dossier
 from documents.dossier_parts import (
     Apology,
@@ -92,9 +92,9 @@ async def hand_over(
         step = next((s for s in act.procedure.steps if s.key == to_step), None)
         if step is None:
             raise not_found("step", to_step, "toStep")
-        agency = to_agency or step.agency_code or dossier.handling_agency_code
-        if await Agency.find_one(Agency.code == agency) is None:
-            raise not_found("agency", agency, "toAgency")
+        named = to_agency or step.agency_code or dossier.handling_agency_code
+        # A step's agency may have been merged since the procedure was written.
+        agency = (await resolve_current(named, field="toAgency")).code
         giver = dossier.steps[-1] if dossier.steps else None
         from_agency = giver.agency_code if giver else dossier.receiving_agency_code
         from_user = act.actor.user or (giver.assignee if giver else None)
