@@ -25,7 +25,7 @@ from documents.policy import AdminArea
 from documents.principal import Operation
 from schema.context import Info
 from schema.errors import UserError, errors_from_validation
-from schema.pagination import InvalidCursorError
+from schema.pagination import InvalidCursorError, page_info
 from schema.permissions import require_admin
 from schema.scalars import as_json
 
@@ -152,12 +152,7 @@ class AdministrationQueries:
         ]
         return AuditRecordConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=more,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(edges, more, after),
         )
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
+
+from strawberry import relay
 
 from documents.dossier_search import Position
 
@@ -31,3 +35,17 @@ def decode_cursor(cursor: str) -> Position:
     if not isinstance(code, str):
         raise InvalidCursorError
     return Position(moment, code)
+
+
+class _Edge(Protocol):
+    cursor: str
+
+
+def page_info(edges: Sequence[_Edge], more: bool, after: str | None) -> relay.PageInfo:
+    """Forward pagination's page info for a page of `edges` fetched after `after`."""
+    return relay.PageInfo(
+        has_next_page=more,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )

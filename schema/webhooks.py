@@ -31,7 +31,7 @@ from documents.webhook_delivery import (
 from documents.webhook_targets import target_refusal
 from schema.context import Info
 from schema.errors import UserError, errors_from_validation
-from schema.pagination import InvalidCursorError
+from schema.pagination import InvalidCursorError, page_info
 from schema.permissions import PermissionDeniedError
 from schema.subscriptions import DossierEventFilter
 
@@ -218,12 +218,7 @@ class WebhookQueries:
         ]
         return WebhookDeliveryConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=more,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(edges, more, after),
         )
 
 

@@ -10,7 +10,7 @@ from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all
 from schema.dossiers.types import DossierConnection, DossierType
 from schema.enums import DossierOrder
-from schema.pagination import decode_cursor, encode_cursor
+from schema.pagination import decode_cursor, encode_cursor, page_info
 
 
 @strawberry.type
@@ -50,10 +50,5 @@ class DossierQueries:
         ]
         return DossierConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=more,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(edges, more, after),
         )

@@ -28,7 +28,7 @@ from schema.dossiers.parts import (
 )
 from schema.enums import ApplicantKind, Channel, DossierStatus, PaymentStatus, Timeliness
 from schema.forms.types import FormType, form_or_none
-from schema.pagination import InvalidCursorError
+from schema.pagination import InvalidCursorError, page_info
 from schema.procedures.types import ProcedureType, procedure_by_code
 from schema.scalars import as_json
 from schema.statistics.ratings import DossierOpinions
@@ -272,10 +272,5 @@ async def event_connection(code: str, first: int, after: str | None) -> DossierE
     edges = [relay.Edge(cursor=str(e.id), node=DossierEventType.from_document(e)) for e in events]
     return DossierEventConnection(
         edges=edges,
-        page_info=relay.PageInfo(
-            has_next_page=more,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(edges, more, after),
     )
