@@ -12,8 +12,6 @@ from documents.agency import resolve_current
 from documents.dossier import Dossier
 from documents.dossier_parts import (
     Apology,
-    Payment,
-    PaymentMethod,
     PaymentStatus,
     StepRecord,
     SupplementItem,
@@ -21,14 +19,11 @@ from documents.dossier_parts import (
 )
 from documents.errors import DomainError, ErrorCode, invalid_input, not_found
 from documents.event import EventType
-from documents.fees import payment_status
 from documents.form import FormSchema
 from documents.form_validation import ensure_valid
-from documents.processing import Act, Actor, NoChange, close_current_step, perform
+from documents.processing import Act, Actor, Change, close_current_step, perform
 from documents.repository import accepted_papers
 from documents.workflow import Action
-
-Change = tuple[EventType, dict[str, Any]]
 
 
 class Decision(StrEnum):
@@ -288,56 +283,3 @@ async def issue_apology(
         }
 
     return await perform(code, Action.ISSUE_APOLOGY, rule, actor, at)
-
-
-async def request_payment(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
-    async def rule(act: Act) -> Change:
-        dossier = act.dossier
-        if dossier.payment_status is not PaymentStatus.UNPAID:
-            raise DomainError(
-                ErrorCode.NOTHING_DUE, f"nothing is owed ({dossier.payment_status.value})", "code"
-            )
-        dossier.payment_requested_at = act.now
-        return EventType.PAYMENT_REQUESTED, {"amount": dossier.fee_due}
-
-    return await perform(code, Action.REQUEST_PAYMENT, rule, actor, at)
-
-
-async def record_payment(
-    code: str,
-    amount: int,
-    method: PaymentMethod,
-    reference: str,
-    actor: Actor,
-    *,
-    at: datetime | None = None,
-) -> Dossier:
-    """A counter or e-payment receipt, recorded at most once per reference: a repeat
-    of the same reference changes nothing and is not an error (payment callbacks retry)."""
-
-    async def rule(act: Act) -> Change:
-        dossier = act.dossier
-        if any(p.reference == reference for p in dossier.payments):
-            raise NoChange
-        try:
-            payment = Payment(
-                amount=amount,
-                method=method,
-                reference=reference,
-                recorded_at=act.now,
-                recorded_by=act.actor.user,
-            )
-        except ValidationError as error:
-            raise invalid_input(error) from None
-        dossier.payments.append(payment)
-        paid = sum(p.amount for p in dossier.payments)
-        dossier.payment_status = payment_status(dossier.fee_due, paid)
-        return EventType.PAYMENT_RECORDED, {
-            "amount": amount,
-            "method": method.value,
-            "reference": reference,
-            "paid": paid,
-            "due": dossier.fee_due,
-        }
-
-    return await perform(code, Action.RECORD_PAYMENT, rule, actor, at)

@@ -54,7 +54,9 @@ class NoChange(Exception):  # noqa: N818 - a signal, not an error
     """Raised by a rule when the action was already done (an idempotent repeat)."""
 
 
-Rule = Callable[[Act], Awaitable[tuple[EventType, dict[str, Any]]]]
+# What a rule did: the event type to record and its payload.
+Change = tuple[EventType, dict[str, Any]]
+Rule = Callable[[Act], Awaitable[Change]]
 
 
 async def load_dossier(code: str) -> Dossier:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from documents import actions
+from documents import actions, payment_actions
 from documents.actions import Decision
 from documents.calendar import TIMEZONE
 from documents.dossier import DossierStatus
@@ -122,9 +122,9 @@ class _Life:
             return False
         dossier = await load_dossier(self.code)
         if dossier.fee_due:
-            await actions.request_payment(self.code, self.desk, at=at)
+            await payment_actions.request_payment(self.code, self.desk, at=at)
             reference = f"BL-{self.code[-11:]}"
-            await actions.record_payment(
+            await payment_actions.record_payment(
                 self.code, dossier.fee_due, PaymentMethod.COUNTER, reference, self.desk, at=at
             )
         await actions.return_result(self.code, self.desk, at=at)

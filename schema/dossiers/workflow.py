@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
-from documents import actions
+from documents import actions, payment_actions
 from documents.actions import Decision
 from documents.workflow import Action
 from schema.context import Info
@@ -161,7 +161,8 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.REQUEST_PAYMENT, lambda: actions.request_payment(code, actor),
+            info, code, Action.REQUEST_PAYMENT,
+            lambda: payment_actions.request_payment(code, actor),
             key=idempotency_key,
         )  # fmt: skip
 
@@ -178,7 +179,7 @@ class WorkflowMutations:
         actor = info.context.actor
         return await act_on_dossier(
             info, code, Action.RECORD_PAYMENT,
-            lambda: actions.record_payment(code, amount, method, reference, actor),
+            lambda: payment_actions.record_payment(code, amount, method, reference, actor),
             key=idempotency_key,
             arguments={"amount": amount, "method": method.value, "reference": reference},
         )  # fmt: skip
