@@ -57,19 +57,23 @@ async def idempotent(
     operation: str,
     arguments: dict[str, Any],
     work: Callable[[], Awaitable[Dossier]],
-) -> str:
-    """Run `work` once per idempotency key (when given) and return the dossier code."""
-
-    async def code_of_work() -> str:
-        return (await work()).code
-
+) -> Dossier:
+    """Run `work` once per idempotency key (when given); a replay reads the dossier the
+    first run produced."""
     if key is None:
-        return await code_of_work()
+        return await work()
     if not 1 <= len(key) <= 200:
         raise DomainError(ErrorCode.VALIDATION_FAILED, "1 to 200 characters", "idempotencyKey")
+    produced: list[Dossier] = []
+
+    async def code_of_work() -> str:
+        produced.append(await work())
+        return produced[0].code
+
     principal = info.context.principal
     scope = f"{principal.kind.value}:{principal.subject or info.context.client_address}|{key}"
-    return await run_once(scope, request_hash(operation, arguments), code_of_work)
+    code = await run_once(scope, request_hash(operation, arguments), code_of_work)
+    return produced[0] if produced else await load_dossier(code)
 
 
 async def act_on_dossier(
@@ -98,4 +102,4 @@ async def act_on_dossier(
         done = await idempotent(info, key, action.value, {"code": code, **(arguments or {})}, work)
     except DomainError as error:
         return await _failed(info, code, error)
-    return DossierPayload(dossier=await present(info, await load_dossier(done)))
+    return DossierPayload(dossier=await present(info, done))

@@ -4,7 +4,6 @@ import strawberry
 from pydantic import ValidationError
 
 from documents.errors import DomainError
-from documents.processing import load_dossier
 from documents.submission import Submission, submit
 from schema.context import Info
 from schema.dossiers.guarded import DossierError, IdempotencyKey, idempotent
@@ -52,10 +51,10 @@ class DossierMutations:
         actor = info.context.principal.subject
         arguments = {"submission": submission.__dict__ | {"applicant": applicant.model_dump()}}
         try:
-            code = await idempotent(
+            dossier = await idempotent(
                 info, idempotency_key, "SUBMIT", arguments, lambda: submit(submission, actor)
             )
         except DomainError as error:
             return SubmitDossierPayload(errors=errors_from(DossierError, error))
-        info.context.audit.targets.append(f"dossier:{code}")
-        return SubmitDossierPayload(dossier=await present(info, await load_dossier(code)))
+        info.context.audit.targets.append(f"dossier:{dossier.code}")
+        return SubmitDossierPayload(dossier=await present(info, dossier))
