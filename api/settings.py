@@ -58,8 +58,11 @@ class Settings(BaseSettings):
     webhook_read_timeout_seconds: float = Field(default=10.0, gt=0)
     # Events committed this long after a later event are still dispatched.
     webhook_dispatch_lag_seconds: float = Field(default=30.0, ge=0)
-    # The event hub (subscriptions) and the webhook worker; tests that count database
-    # commands turn them off, since both read in the background.
+    # How often each process counts the deadlines that passed into the statistics
+    # roll-ups (docs/scoreboard.md); queries add the ones since, so figures stay live.
+    deadline_sweep_seconds: float = Field(default=60.0, gt=0)
+    # The event hub (subscriptions), the webhook worker and the deadline sweeper; tests
+    # that count database commands turn them off, since they read in the background.
     background_services: bool = True
     # Development only: let webhooks target loopback and private addresses.
     allow_private_webhook_targets: bool = False

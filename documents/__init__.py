@@ -17,7 +17,8 @@ from documents.idempotency import IdempotencyRecord
 from documents.procedure import Procedure
 from documents.ratings import Feedback, Rating
 from documents.repository import RepositoryItem
-from documents.rollups import DossierFact, OpenClock, StatsDay, StatsMonth
+from documents.rollups import DossierFact, OpenClock
+from documents.stats_tables import StatsDay, StatsMonth
 from documents.webhook import Webhook
 from documents.webhook_delivery import WebhookCheckpoint, WebhookDelivery
 

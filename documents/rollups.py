@@ -3,50 +3,35 @@
 Every dossier has one small `DossierFact`: what it currently contributes to the daily
 counters of its handling agency and procedure, keyed by local day. When anything about
 the dossier changes, `refresh_fact` recomputes the fact and applies `new - old` as
-`$inc` deltas to `StatsDay` documents, in the caller's transaction. Recomputing an
-unchanged dossier gives a zero delta, so repeats and retries are harmless.
+`$inc` deltas to the roll-up rows of every level (`documents/stats_tables.py`), in the
+caller's transaction. Recomputing an unchanged dossier gives a zero delta, so repeats
+and retries are harmless.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 from beanie import Document, Indexed
 from pydantic import Field
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.attachment import Attachment, AttachmentKind
 from documents.calendar import WorkingCalendar
+from documents.clock import utcnow
 from documents.dossier import Channel, Dossier, DossierStatus
 from documents.dossier_parts import Timeliness
 from documents.ratings import COMPLAINT_ANSWER_DAYS, Feedback, FeedbackKind, Rating, RatingLevel
+from documents.stats_tables import Span, Table, collection_for, expanded, identity, span_of
 
 # Decision 766 counts dossiers "đã giải quyết": a decision was made on them. Refused at
 # reception (never accepted) and withdrawn dossiers were never resolved; they count as
 # received only.
 RESOLVED = frozenset({DossierStatus.RESULT_READY, DossierStatus.RETURNED, DossierStatus.REJECTED})
 _FINISHED = RESOLVED | {DossierStatus.REFUSED, DossierStatus.WITHDRAWN}
-
-COUNTERS = (
-    "received",
-    "online",
-    "open",
-    "resolved",
-    "on_time",
-    "processing_days",
-    "legal_days",
-    "digitised",
-    "rated_satisfied",
-    "rated_normal",
-    "rated_dissatisfied",
-    "unhappy",
-    "complaints",
-    "complaints_on_time",
-)
 
 Contributions = dict[str, dict[str, int]]  # local day (ISO) -> counter -> amount
 
@@ -56,89 +41,34 @@ class DossierFact(Document):
     agency_code: str
     procedure_code: str
     received_day: str
-    # Set only while the dossier is open and its clock runs: overdue is live, so it is
-    # counted from this index rather than rolled up.
-    open_due_at: datetime | None = None
+    open_due_at: datetime | None = None  # set while the dossier is open and its clock runs
     contributions: Contributions = Field(default_factory=dict)
+
+    @property
+    def counts_overdue(self) -> bool:
+        return self.contributions.get(self.received_day, {}).get("overdue", 0) > 0
 
     class Settings:
         name = "dossier_facts"
-        indexes = [IndexModel([("open_due_at", ASCENDING)], name="open_due")]  # noqa: RUF012
 
 
 class OpenClock(Document):
-    """One per open dossier whose clock runs: overdue is counted from these alone, a
-    collection as big as today's workload, not as history."""
+    """One per open dossier whose clock runs, a collection as big as today's workload.
+    `counted` says whether the roll-ups already count it as overdue; the deadline
+    sweep (`documents/deadline_sweep.py`) counts the ones whose deadline has passed."""
 
     dossier_code: Annotated[str, Indexed(unique=True)]
     agency_code: str
     procedure_code: str
     received_day: str
     due_at: datetime
+    counted: bool = False
 
     class Settings:
         name = "open_clocks"
-
-
-class Span(StrEnum):
-    DAY = "DAY"
-    MONTH = "MONTH"
-
-
-class StatsDay(Document):
-    """Counters of one agency and procedure for one local day (`day` 2026-03-03), or,
-    with span MONTH, for a whole month (`day` 2026-03), so that long ranges read
-    agencies x procedures x months documents, however many dossiers there are."""
-
-    agency_code: str
-    procedure_code: str
-    day: str
-    month: str
-    span: Span = Span.DAY
-    received: int = 0
-    online: int = 0
-    open: int = 0
-    resolved: int = 0
-    on_time: int = 0
-    processing_days: int = 0
-    legal_days: int = 0
-    digitised: int = 0
-    rated_satisfied: int = 0
-    rated_normal: int = 0
-    rated_dissatisfied: int = 0
-    unhappy: int = 0
-    complaints: int = 0
-    complaints_on_time: int = 0
-
-    class Settings:
-        name = "stats_days"
         indexes = [  # noqa: RUF012 - Beanie reads this class attribute
-            IndexModel(
-                [("agency_code", ASCENDING), ("procedure_code", ASCENDING), ("day", ASCENDING)],
-                name="key",
-                unique=True,
-            ),
-            IndexModel([("span", ASCENDING), ("day", ASCENDING)], name="by_span_day"),
+            IndexModel([("counted", ASCENDING), ("due_at", ASCENDING)], name="uncounted")
         ]
-
-
-class StatsMonth(StatsDay):
-    """A month's counters, in their own collection: a long range reads only these."""
-
-    class Settings:
-        name = "stats_months"
-        indexes = [  # noqa: RUF012 - Beanie reads this class attribute
-            IndexModel(
-                [("agency_code", ASCENDING), ("procedure_code", ASCENDING), ("day", ASCENDING)],
-                name="key",
-                unique=True,
-            ),
-            IndexModel([("day", ASCENDING)], name="by_month"),
-        ]
-
-
-def collection_for(span: Span) -> type[StatsDay]:
-    return StatsMonth if span is Span.MONTH else StatsDay
 
 
 def _add(into: Contributions, day: date, counter: str, amount: int = 1) -> None:
@@ -153,8 +83,9 @@ def compute_fact(
     rating: Rating | None,
     feedback: list[Feedback],
     attachment_kinds: set[AttachmentKind],
+    now: datetime,
 ) -> DossierFact:
-    """What the dossier contributes now; a pure function of what it is given."""
+    """What the dossier contributes at `now`; a pure function of what it is given."""
     out: Contributions = {}
     received = calendar.local_date(dossier.received_at)
     _add(out, received, "received")
@@ -191,6 +122,7 @@ def compute_fact(
     running = (
         dossier.status not in _FINISHED and dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED
     )
+    _add(out, received, "overdue", int(running and now > dossier.due_at))
     return DossierFact(
         dossier_code=dossier.code,
         agency_code=dossier.handling_agency_code,
@@ -201,9 +133,9 @@ def compute_fact(
     )
 
 
-def delta(old: DossierFact | None, new: DossierFact) -> dict[tuple[str, str, str], dict[str, int]]:
+def delta(old: DossierFact | None, new: DossierFact) -> Table:
     """(agency, procedure, day) -> counter -> change; empty when nothing changed."""
-    changes: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    changes: Table = defaultdict(dict)
     for fact, sign in ((new, 1), (old, -1)):
         if fact is None:
             continue
@@ -214,33 +146,17 @@ def delta(old: DossierFact | None, new: DossierFact) -> dict[tuple[str, str, str
     return {k: {c: v for c, v in cs.items() if v} for k, cs in changes.items() if any(cs.values())}
 
 
-def with_months(
-    changes: dict[tuple[str, str, str], dict[str, int]],
-) -> dict[tuple[str, str, str], dict[str, int]]:
-    """The day rows plus their sums per month (keyed by `YYYY-MM`)."""
-    out: dict[tuple[str, str, str], dict[str, int]] = {k: dict(v) for k, v in changes.items()}
-    for (agency, procedure, day), counters in changes.items():
-        month = out.setdefault((agency, procedure, day[:7]), {})
-        for name, amount in counters.items():
-            month[name] = month.get(name, 0) + amount
-    return out
-
-
-def span_of(day: str) -> Span:
-    return Span.DAY if len(day) == len("2026-03-03") else Span.MONTH
-
-
-async def apply_delta(
-    changes: dict[tuple[str, str, str], dict[str, int]], session: AsyncClientSession | None
-) -> None:
-    for (agency, procedure, day), counters in sorted(with_months(changes).items()):
-        collection = collection_for(span_of(day)).get_pymongo_collection()
-        await collection.update_one(
-            {"agency_code": agency, "procedure_code": procedure, "day": day},
-            {"$inc": counters, "$setOnInsert": {"month": day[:7], "span": span_of(day).value}},
-            upsert=True,
-            session=session,
-        )
+async def apply_delta(cells: Table, session: AsyncClientSession | None) -> None:
+    """`$inc` the changed rows of every level and span, one bulk write per collection."""
+    writes: dict[Span, list[UpdateOne]] = defaultdict(list)
+    for key, counters in sorted(expanded(cells).items()):
+        row = identity(key)
+        named = {field: row.pop(field) for field in ("agency_code", "procedure_code", "day")}
+        update = {"$inc": counters, "$setOnInsert": row}
+        writes[span_of(key[2])].append(UpdateOne(named, update, upsert=True))
+    for span, operations in writes.items():
+        collection = collection_for(span).get_pymongo_collection()
+        await collection.bulk_write(operations, ordered=True, session=session)
 
 
 async def fact_inputs(
@@ -255,10 +171,14 @@ async def fact_inputs(
 
 
 async def refresh_fact(
-    dossier: Dossier, calendar: WorkingCalendar, session: AsyncClientSession | None
+    dossier: Dossier,
+    calendar: WorkingCalendar,
+    session: AsyncClientSession | None,
+    now: datetime | None = None,
 ) -> None:
     """Bring the dossier's fact and the roll-ups up to date, in `session`'s transaction."""
-    new = compute_fact(dossier, calendar, *await fact_inputs(dossier.code, session))
+    inputs = await fact_inputs(dossier.code, session)
+    new = compute_fact(dossier, calendar, *inputs, now or utcnow())
     old = await DossierFact.find_one(DossierFact.dossier_code == dossier.code, session=session)
     await apply_delta(delta(old, new), session)
     if old is not None:
@@ -281,6 +201,7 @@ def open_clock(fact: DossierFact) -> dict[str, object] | None:
         "procedure_code": fact.procedure_code,
         "received_day": fact.received_day,
         "due_at": fact.open_due_at,
+        "counted": fact.counts_overdue,
     }
 
 

@@ -1,8 +1,9 @@
-"""Reading the indicators of docs/scoreboard.md from the daily roll-ups.
+"""Reading the indicators of docs/scoreboard.md from the roll-ups.
 
-Every query is a `$group` over at most agencies x procedures x days `StatsDay`
-documents, plus a count of the open dossiers that are overdue right now (an index
-range on `DossierFact.open_due_at`), so its cost does not grow with history.
+A query reads the rows of one level (`documents/stats_tables.py`): the city's for a
+city-wide figure, one per agency for an agency or the ranking, and so on, month rows
+for whole months and day rows at the ragged ends. It adds the open dossiers whose
+deadline passed since the last deadline sweep. None of that grows with history.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 
 from documents.agency import Agency, subtree_codes
 from documents.clock import utcnow
-from documents.rollups import COUNTERS, OpenClock, Span, collection_for
+from documents.deadline_sweep import passed_uncounted
+from documents.rollups import OpenClock
+from documents.stats_tables import COUNTERS, Level, Span, collection_for
 
 
 class Granularity(StrEnum):
@@ -35,12 +38,15 @@ def _rate(part: int, whole: int) -> float | None:
 @dataclass(frozen=True)
 class Indicators:
     counts: Counts
-    overdue_in_progress: int = 0
 
     def __getattr__(self, name: str) -> int:
         if name in COUNTERS:
             return self.counts.get(name, 0)
         raise AttributeError(name)
+
+    @property
+    def overdue_in_progress(self) -> int:
+        return self.overdue
 
     @property
     def on_time_rate(self) -> float | None:
@@ -101,8 +107,17 @@ async def agency_scope(code: str) -> frozenset[str] | None:
     return await subtree_codes(code)
 
 
-def _match(scope: Scope, low: str, high: str, day_field: str) -> dict[str, Any]:
-    query: dict[str, Any] = {day_field: {"$gte": low, "$lte": high}}
+def _level(scope: Scope, key: str) -> Level:
+    """The coarsest rows that still tell the scope's agencies and procedures, and `key`'s."""
+    by_agency = scope.agency_codes is not None or key == "agency_code"
+    by_procedure = bool(scope.procedure_code) or key == "procedure_code"
+    if by_agency:
+        return Level.CELL if by_procedure else Level.AGENCY
+    return Level.PROCEDURE if by_procedure else Level.CITY
+
+
+def _match(scope: Scope) -> dict[str, Any]:
+    query: dict[str, Any] = {}
     if scope.agency_codes is not None:
         query["agency_code"] = {"$in": sorted(scope.agency_codes)}
     if scope.procedure_code:
@@ -133,35 +148,44 @@ def segments(start: date, end: date, whole_months: bool) -> list[tuple[Span, str
 async def grouped(
     scope: Scope, start: date, end: date, key: str, whole_months: bool = True
 ) -> dict[str, Counts]:
-    """Counter sums of the roll-ups in range, by `key` (a StatsDay field)."""
+    """Counter sums in range by `key`: `day`, `month`, `agency_code` or `procedure_code`."""
     sums = {name: {"$sum": f"${name}"} for name in COUNTERS}
     out: dict[str, Counts] = {}
     for span, low, high in segments(start, end, whole_months):
-        match = {"span": span.value, **_match(scope, low, high, "day")}
-        pipeline = [{"$match": match}, {"$group": {"_id": f"${key}", **sums}}]
+        match = {"level": _level(scope, key).value, "day": {"$gte": low, "$lte": high}}
+        pipeline = [{"$match": match | _match(scope)}, {"$group": {"_id": f"${key}", **sums}}]
         collection = collection_for(span).get_pymongo_collection()
         async for row in await collection.aggregate(pipeline):
             group = row.pop("_id")
             out[group] = total([out.get(group, {}), row])
+    for group, late in (await _uncounted_overdue(scope, start, end, key)).items():
+        row = out.setdefault(group, dict.fromkeys(COUNTERS, 0))
+        row["overdue"] += late
     return out
 
 
-async def overdue(scope: Scope, start: date, end: date, key: str) -> dict[str, int]:
-    """Open dossiers received in range whose deadline has passed, by `key`, read from
-    the open clocks (today's workload, not growing with history)."""
+async def _uncounted_overdue(scope: Scope, start: date, end: date, key: str) -> dict[str, int]:
+    """Open dossiers received in range whose deadline passed since the last deadline
+    sweep: the roll-ups do not count them yet (at most one sweep interval's worth).
+    Only the indexed condition goes to the server, which then uses the index."""
     low, high = start.isoformat(), end.isoformat()
     fields = {"_id": 0, "agency_code": 1, "procedure_code": 1, "received_day": 1}
-    cursor = OpenClock.get_pymongo_collection().find({"due_at": {"$lt": utcnow()}}, fields)
     counts: dict[str, int] = {}
-    async for fact in cursor:
-        if not low <= fact["received_day"] <= high:
+    async for clock in OpenClock.get_pymongo_collection().find(passed_uncounted(utcnow()), fields):
+        if not low <= clock["received_day"] <= high or not _in_scope(scope, clock):
             continue
-        if scope.agency_codes is not None and fact["agency_code"] not in scope.agency_codes:
-            continue
-        if scope.procedure_code and fact["procedure_code"] != scope.procedure_code:
-            continue
-        counts[fact[key]] = counts.get(fact[key], 0) + 1
+        if key in ("agency_code", "procedure_code"):
+            group = clock[key]
+        else:
+            group = clock["received_day"][: 10 if key == "day" else 7]
+        counts[group] = counts.get(group, 0) + 1
     return counts
+
+
+def _in_scope(scope: Scope, clock: dict[str, Any]) -> bool:
+    if scope.agency_codes is not None and clock["agency_code"] not in scope.agency_codes:
+        return False
+    return not scope.procedure_code or clock["procedure_code"] == scope.procedure_code
 
 
 def total(counts: Iterable[Counts]) -> Counts:
@@ -192,26 +216,17 @@ async def statistics(
 ) -> tuple[Indicators, list[Point]]:
     key = "day" if granularity is Granularity.DAY else "month"
     counts = await grouped(scope, start, end, key, whole_months=key == "month")
-    late = await overdue(scope, start, end, "received_day")
-    buckets: dict[str, tuple[date, list[Counts], int]] = {}
+    buckets: dict[str, tuple[date, list[Counts]]] = {}
     for raw, row in counts.items():
         period, first = period_of(_as_date(raw), granularity)
-        entry = buckets.setdefault(period, (first, [], 0))
-        entry[1].append(row)
-    for raw_day, n in late.items():
-        period, first = period_of(date.fromisoformat(raw_day), granularity)
-        first_, rows, m = buckets.setdefault(period, (first, [], 0))
-        buckets[period] = (first_, rows, m + n)
+        buckets.setdefault(period, (first, []))[1].append(row)
     series = [
-        Point(period, first, Indicators(total(rows), n))
-        for period, (first, rows, n) in sorted(buckets.items())
+        Point(period, first, Indicators(total(rows)))
+        for period, (first, rows) in sorted(buckets.items())
     ]
-    totals = Indicators(total(counts.values()), sum(late.values()))
-    return totals, series
+    return Indicators(total(counts.values())), series
 
 
 async def by_key(scope: Scope, start: date, end: date, key: str) -> dict[str, Indicators]:
     """Indicators per agency (`agency_code`) or per procedure (`procedure_code`)."""
-    counts = await grouped(scope, start, end, key)
-    late = await overdue(scope, start, end, key)
-    return {k: Indicators(total([counts.get(k, {})]), late.get(k, 0)) for k in counts | late}
+    return {k: Indicators(row) for k, row in (await grouped(scope, start, end, key)).items()}

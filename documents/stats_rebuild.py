@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from documents.attachment import Attachment, AttachmentKind
 from documents.calendar_days import load_calendar
+from documents.clock import utcnow
+from documents.deadline_sweep import passed_uncounted
 from documents.dossier import Dossier
 from documents.ratings import Feedback, Rating
-from documents.rollups import (
+from documents.rollups import DossierFact, OpenClock, compute_fact, open_clock
+from documents.stats_tables import (
     COUNTERS,
-    DossierFact,
-    OpenClock,
     Span,
     StatsDay,
     StatsMonth,
+    Table,
     collection_for,
-    compute_fact,
-    open_clock,
-    span_of,
-    with_months,
+    expanded,
+    rollup_rows,
 )
 
 BATCH = 500
-Key = tuple[str, str, str]
-Table = dict[Key, dict[str, int]]
 
 
 async def _batches() -> AsyncIterator[list[Dossier]]:
@@ -38,9 +37,9 @@ async def _batches() -> AsyncIterator[list[Dossier]]:
         last = batch[-1].code
 
 
-async def recompute() -> tuple[list[DossierFact], Table]:
-    """Every dossier's fact and the roll-ups they add up to; ratings, feedback and
-    attachments are read per batch (about 100 codes per `$in`)."""
+async def recompute(now: datetime) -> tuple[list[DossierFact], Table]:
+    """Every dossier's fact at `now` and the roll-ups they add up to; ratings, feedback
+    and attachments are read per batch (about 100 codes per `$in`)."""
     calendar = await load_calendar()
     facts: list[DossierFact] = []
     table: Table = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
@@ -65,10 +64,11 @@ async def recompute() -> tuple[list[DossierFact], Table]:
                     ratings.get(dossier.code),
                     feedback[dossier.code],
                     kinds[dossier.code],
+                    now,
                 )
                 facts.append(fact)
                 add_fact(table, fact)
-    return facts, with_months(dict(table))
+    return facts, expanded(dict(table))
 
 
 def add_fact(table: Table, fact: DossierFact) -> None:
@@ -79,20 +79,21 @@ def add_fact(table: Table, fact: DossierFact) -> None:
             row[name] = row.get(name, 0) + amount
 
 
-def rollup_rows(table: Table) -> list[dict[str, object]]:
-    return [
-        {"agency_code": a, "procedure_code": p, "day": d, "month": d[:7], "span": span_of(d).value}
-        | {name: counters.get(name, 0) for name in COUNTERS}
-        for (a, p, d), counters in table.items()
-    ]
-
-
-async def stored() -> Table:
+async def stored(now: datetime) -> Table:
+    """The roll-ups as queries see them at `now`: with the deadlines passed since the
+    last sweep added, as `documents/statistics.py` adds them."""
     table: Table = {}
     for model in (StatsDay, StatsMonth):
         async for row in model.get_pymongo_collection().find({}):
             key = (row["agency_code"], row["procedure_code"], row["day"])
             table[key] = {name: int(row.get(name, 0)) for name in COUNTERS}
+    late: Table = defaultdict(dict)
+    async for clock in OpenClock.get_pymongo_collection().find(passed_uncounted(now)):
+        key = (clock["agency_code"], clock["procedure_code"], clock["received_day"])
+        late[key]["overdue"] = late[key].get("overdue", 0) + 1
+    for key, counters in expanded(dict(late)).items():
+        row = table.setdefault(key, dict.fromkeys(COUNTERS, 0))
+        row["overdue"] += counters["overdue"]
     return table
 
 
@@ -111,8 +112,9 @@ def differences(expected: Table, actual: Table) -> list[str]:
 
 
 async def verify() -> list[str]:
-    facts, expected = await recompute()
-    lines = differences(expected, await stored())
+    now = utcnow()
+    facts, expected = await recompute(now)
+    lines = differences(expected, await stored(now))
     want = {f.dossier_code for f in facts if f.open_due_at is not None}
     have = set(await OpenClock.get_pymongo_collection().distinct("dossier_code"))
     lines += [f"open clock missing: {code}" for code in sorted(want - have)]
@@ -123,7 +125,7 @@ async def verify() -> list[str]:
 async def rebuild() -> int:
     """Replace every fact and roll-up with a recomputation; returns the roll-up count.
     Run it while no one writes (e.g. after a restore or a migration)."""
-    facts, table = await recompute()
+    facts, table = await recompute(utcnow())
     await DossierFact.get_pymongo_collection().delete_many({})
     await StatsDay.get_pymongo_collection().delete_many({})
     await StatsMonth.get_pymongo_collection().delete_many({})

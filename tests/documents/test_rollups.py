@@ -9,9 +9,10 @@ import pytest
 from documents.calendar import WorkingCalendar
 from documents.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
 from documents.dossier_parts import Timeliness
-from documents.rollups import Span, StatsDay, compute_fact, delta
+from documents.rollups import compute_fact, delta
 from documents.statistics import segments
 from documents.stats_rebuild import rebuild, verify
+from documents.stats_tables import ALL, Level, Span, StatsDay, expanded
 from tests.catalogue import WARD
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import (
@@ -31,6 +32,8 @@ from tests.schema.statistics_helpers import (
 )
 
 CALENDAR = WorkingCalendar()
+BEFORE_DUE = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
+AFTER_DUE = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
 
 
 def _dossier(**fields: object) -> Dossier:
@@ -58,19 +61,19 @@ def _dossier(**fields: object) -> Dossier:
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
 async def test_rollup_delta_of_an_unchanged_dossier_is_empty() -> None:
     dossier = _dossier()
-    fact = compute_fact(dossier, CALENDAR, None, [], set())
-    assert delta(fact, compute_fact(dossier, CALENDAR, None, [], set())) == {}
+    fact = compute_fact(dossier, CALENDAR, None, [], set(), BEFORE_DUE)
+    assert delta(fact, compute_fact(dossier, CALENDAR, None, [], set(), BEFORE_DUE)) == {}
 
 
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
 async def test_rollup_delta_moves_a_finished_dossier_from_open_to_resolved() -> None:
-    opened = compute_fact(_dossier(), CALENDAR, None, [], set())
+    opened = compute_fact(_dossier(), CALENDAR, None, [], set(), BEFORE_DUE)
     finished = _dossier(
         status=DossierStatus.RESULT_READY,
         finished_at=datetime(2026, 3, 9, 3, 0, tzinfo=UTC),  # Monday
         timeliness=Timeliness.LATE,
     )
-    changes = delta(opened, compute_fact(finished, CALENDAR, None, [], set()))
+    changes = delta(opened, compute_fact(finished, CALENDAR, None, [], set(), BEFORE_DUE))
     assert changes == {
         (WARD, "9.000001", "2026-03-03"): {"open": -1},
         (WARD, "9.000001", "2026-03-09"): {"resolved": 1, "processing_days": 4, "legal_days": 3},
@@ -78,10 +81,38 @@ async def test_rollup_delta_moves_a_finished_dossier_from_open_to_resolved() -> 
 
 
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
-async def test_rollup_fact_keeps_overdue_live_only_while_the_clock_runs() -> None:
-    assert compute_fact(_dossier(), CALENDAR, None, [], set()).open_due_at is not None
+async def test_rollup_fact_counts_overdue_once_the_deadline_passes_while_the_clock_runs() -> None:
+    before = compute_fact(_dossier(), CALENDAR, None, [], set(), BEFORE_DUE)
+    after = compute_fact(_dossier(), CALENDAR, None, [], set(), AFTER_DUE)
+    assert before.open_due_at is not None
+    assert not before.counts_overdue
+    assert after.counts_overdue
+    # Overdue is counted on the day it was received, like "in progress".
+    assert delta(before, after) == {(WARD, "9.000001", "2026-03-03"): {"overdue": 1}}
     waiting = _dossier(status=DossierStatus.SUPPLEMENT_REQUESTED)
-    assert compute_fact(waiting, CALENDAR, None, [], set()).open_due_at is None
+    paused = compute_fact(waiting, CALENDAR, None, [], set(), AFTER_DUE)
+    assert paused.open_due_at is None
+    assert not paused.counts_overdue
+
+
+def test_expanded_adds_each_cell_change_to_every_level_and_its_month() -> None:
+    rows = expanded({(WARD, "9.000001", "2026-03-03"): {"received": 2, "open": -1}})
+    keys = {(a, p, d) for a, p, d in rows}
+    assert keys == {
+        (agency, procedure, day)
+        for agency in (WARD, ALL)
+        for procedure in ("9.000001", ALL)
+        for day in ("2026-03-03", "2026-03")
+    }
+    assert all(counters == {"received": 2, "open": -1} for counters in rows.values())
+    two_cells = expanded(
+        {
+            (WARD, "9.000001", "2026-03-03"): {"received": 1},
+            (WARD, "1.2", "2026-03-04"): {"received": 1},
+        }
+    )
+    assert two_cells[(WARD, ALL, "2026-03")] == {"received": 2}
+    assert two_cells[(ALL, ALL, "2026-03-04")] == {"received": 1}
 
 
 @pytest.mark.usefixtures("tiny_catalogue")
@@ -102,7 +133,8 @@ async def test_rollups_verify_after_workflow_activity_and_rebuild_repairs_drift(
     await act(gql, "2026-03-06 11:05", WITHDRAW, code=withdrawn, reason="Không cần nữa")
     assert await verify() == []
 
-    row = await StatsDay.find_one(StatsDay.day == "2026-03-03")
+    cell = {"day": "2026-03-03", "level": Level.CELL.value}
+    row = await StatsDay.find_one(cell)
     assert row is not None
     row.received += 5
     await row.save()

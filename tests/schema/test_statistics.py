@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 
 from documents.clock import fixed_time
+from documents.deadline_sweep import sweep_passed_deadlines
+from documents.stats_rebuild import verify
+from documents.stats_tables import Level, StatsMonth
 from tests.catalogue import PROCEDURE, WARD
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import local
+from tests.schema.dossiers.workflow_helpers import WITHDRAW, act, local
 from tests.schema.statistics_helpers import (
     ANSWER,
     FILE,
@@ -62,6 +65,40 @@ async def test_statistics_counts_received_resolved_open_and_overdue(gql: GraphQL
     assert totals["digitisationRate"] == 0.0
     assert totals["satisfaction"] == 100.0
     assert totals["complaintsAnsweredOnTimeRate"] is None
+
+
+async def test_overdue_is_live_before_the_deadline_sweep_and_rolled_up_after_it(
+    gql: GraphQLClient,
+) -> None:
+    code = await open_dossier(gql, "2026-03-03")  # due three working days later
+
+    async def overdue_at(at: str) -> int:
+        with fixed_time(local(at)):
+            public = await gql.anonymous().data(PUBLIC_STATISTICS, MARCH)
+            signed_in = await _totals(gql)
+        count: int = public["publicStatistics"]["totals"]["overdueInProgress"]
+        assert signed_in["overdueInProgress"] == count
+        return count
+
+    async def city_rollup() -> int:
+        row = await StatsMonth.find_one({"level": Level.CITY.value, "day": "2026-03"})
+        assert row is not None
+        return row.overdue
+
+    assert await overdue_at("2026-03-04 09:00") == 0
+    # Past the deadline, with no event since: counted from the open clock at once.
+    assert await overdue_at("2026-03-20 09:00") == 1
+    assert await city_rollup() == 0
+    with fixed_time(local("2026-03-20 09:00")):
+        assert await verify() == []
+        assert await sweep_passed_deadlines() == 1
+        assert await sweep_passed_deadlines() == 0  # already counted
+        assert await verify() == []
+    assert await city_rollup() == 1
+    assert await overdue_at("2026-03-20 09:00") == 1  # not twice
+    await act(gql, "2026-03-20 10:00", WITHDRAW, code=code, reason="Không cần nữa")
+    assert await city_rollup() == 0
+    assert await overdue_at("2026-03-20 11:00") == 0
 
 
 async def test_statistics_series_groups_by_period(gql: GraphQLClient) -> None:
