@@ -19,8 +19,6 @@ from documents.dossier import Dossier
 from documents.rollups import OpenClock, refresh_fact
 from documents.transactions import in_transaction
 
-BATCH = 100
-
 
 def passed_uncounted(now: datetime) -> dict[str, object]:
     return {"counted": False, "due_at": {"$lt": now}}
@@ -34,26 +32,16 @@ async def sweep_passed_deadlines(now: datetime | None = None) -> int:
     """
     moment = now or utcnow()
     calendar = await load_calendar()
-    swept = 0
-    after: dict[str, object] = {}  # resume past the last clock seen, counted or not
-    while True:
-        query = {"$and": [passed_uncounted(moment), after]}
-        clocks = await OpenClock.find(query).sort("+due_at", "+dossier_code").limit(BATCH).to_list()
-        for clock in clocks:
+    # The codes first, then one transaction each: the list is the backlog since the
+    # last sweep, small, and a cursor must not stay open across transactions.
+    clocks = OpenClock.get_pymongo_collection().find(passed_uncounted(moment), {"dossier_code": 1})
+    codes = [clock["dossier_code"] async for clock in clocks]
+    for code in codes:
 
-            async def refresh(session: AsyncClientSession, code: str = clock.dossier_code) -> None:
-                dossier = await Dossier.find_one(Dossier.code == code, session=session)
-                if dossier is not None:
-                    await refresh_fact(dossier, calendar, session, moment)
+        async def refresh(session: AsyncClientSession, code: str = code) -> None:
+            dossier = await Dossier.find_one(Dossier.code == code, session=session)
+            if dossier is not None:
+                await refresh_fact(dossier, calendar, session, moment)
 
-            await in_transaction(Dossier, refresh)
-            swept += 1
-        if len(clocks) < BATCH:
-            return swept
-        last = clocks[-1]
-        after = {
-            "$or": [
-                {"due_at": {"$gt": last.due_at}},
-                {"due_at": last.due_at, "dossier_code": {"$gt": last.dossier_code}},
-            ]
-        }
+        await in_transaction(Dossier, refresh)
+    return len(codes)

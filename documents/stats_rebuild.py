@@ -28,13 +28,16 @@ BATCH = 500
 
 
 async def _batches() -> AsyncIterator[list[Dossier]]:
-    last = ""
-    while True:
-        batch = await Dossier.find({"code": {"$gt": last}}).sort("+code").limit(BATCH).to_list()
-        if not batch:
-            return
+    """Every dossier through one cursor: paging with `limit` re-examines the rest of
+    the collection per page on SecantusDB (docs/embedded-database.md)."""
+    batch: list[Dossier] = []
+    async for raw in Dossier.get_pymongo_collection().find({}, batch_size=BATCH):
+        batch.append(Dossier.model_validate(raw))
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
         yield batch
-        last = batch[-1].code
 
 
 async def recompute(now: datetime) -> tuple[list[DossierFact], Table]:
