@@ -125,6 +125,19 @@ def _match(scope: Scope) -> dict[str, Any]:
     return query
 
 
+def _stages(scope: Scope, key: str, low: str, high: str) -> list[dict[str, Any]]:
+    """An index-served `$match` (equalities and one day range: the shape SecantusDB's
+    planner serves, docs/embedded-database.md), then the rest of the scope."""
+    leading: dict[str, Any] = {"level": _level(scope, key).value}
+    if scope.agency_codes is not None and len(scope.agency_codes) == 1:
+        leading["agency_code"] = next(iter(scope.agency_codes))
+    elif scope.procedure_code:
+        leading["procedure_code"] = scope.procedure_code
+    leading["day"] = {"$gte": low, "$lte": high}
+    rest = _match(scope)
+    return [{"$match": leading}, {"$match": rest}] if rest else [{"$match": leading}]
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -152,8 +165,7 @@ async def grouped(
     sums = {name: {"$sum": f"${name}"} for name in COUNTERS}
     out: dict[str, Counts] = {}
     for span, low, high in segments(start, end, whole_months):
-        match = {"level": _level(scope, key).value, "day": {"$gte": low, "$lte": high}}
-        pipeline = [{"$match": match | _match(scope)}, {"$group": {"_id": f"${key}", **sums}}]
+        pipeline = [*_stages(scope, key, low, high), {"$group": {"_id": f"${key}", **sums}}]
         collection = collection_for(span).get_pymongo_collection()
         async for row in await collection.aggregate(pipeline):
             group = row.pop("_id")

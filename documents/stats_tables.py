@@ -67,7 +67,16 @@ def _indexes() -> list[IndexModel]:
             name="key",
             unique=True,
         ),
+        # One per query shape (`documents/statistics.py`): equalities, then the day range.
         IndexModel([("level", ASCENDING), ("day", ASCENDING)], name="by_level_day"),
+        IndexModel(
+            [("level", ASCENDING), ("agency_code", ASCENDING), ("day", ASCENDING)],
+            name="by_level_agency_day",
+        ),
+        IndexModel(
+            [("level", ASCENDING), ("procedure_code", ASCENDING), ("day", ASCENDING)],
+            name="by_level_procedure_day",
+        ),
     ]
 
 
