@@ -114,6 +114,10 @@ class MotcuaGraphQL(GraphQL[Context, None]):
                 request_id=scope.get("state", {}).get("request_id", ""),
                 media_type=preferred_media_type(request.headers.get("accept", "")),
             )
+        finally:
+            # Uploaded parts spool to temporary files; an operation that fails before
+            # its resolver reads them would otherwise leave them to the collector.
+            await request.close()
         await response(scope, receive, send)
 
     async def get_context(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 from collections.abc import AsyncIterator
 
@@ -232,3 +233,17 @@ async def test_others_may_not_attach(gql: GraphQLClient, dossier: str) -> None:
     assert [e["code"] for e in hidden["data"]["uploadAttachment"]["errors"]] == ["NOT_FOUND"]
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await file_counts() == (0, 0)
+
+
+async def test_an_upload_whose_operation_fails_before_its_resolver_closes_the_file(
+    gql: GraphQLClient, dossier: str
+) -> None:
+    # Past 1 MiB Starlette spools the part to a temporary file on disk.
+    large = ("a.pdf", PDF + b"0" * (3 * 1024 * 1024 // 2), "application/pdf")
+    invalid = "mutation($file: Upload!) { noSuchMutation(file: $file) }"
+    status, body = await upload(gql, invalid, {}, large)
+    assert status == 200
+    assert body["errors"][0]["message"].startswith("Cannot query field 'noSuchMutation'")
+    # An unclosed file would warn here (ResourceWarning), which the suite turns into
+    # a failure; closed, its descriptor is back already.
+    gc.collect()
