@@ -77,7 +77,14 @@ def serve(
             console.print(f"motcua is serving GraphQL at [bold]{url}[/bold]")
             if running.development:
                 console.print(f"Open it in a browser for GraphiQL and try:\n  {SAMPLE_QUERY}")
-            uvicorn.run(create_app(running), host=settings.host, port=settings.port)
+            # Events are small and every subscriber's copy would be compressed on its
+            # own: per-message deflate cost more CPU than it saved (docs/benchmarks.md).
+            uvicorn.run(
+                create_app(running),
+                host=settings.host,
+                port=settings.port,
+                ws_per_message_deflate=False,
+            )
     except EmbeddedDatabaseError as error:
         raise _fail(error) from None
 
