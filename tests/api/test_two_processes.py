@@ -35,6 +35,9 @@ async def test_two_processes_deliver_changes_made_through_the_other(
             httpx.AsyncClient(base_url=second.base) as http,
         ):
             await sub.subscribe()
+            # The client offers per-message deflate; `motcua serve` declines it, since
+            # compressing every subscriber's copy cost more than it saved.
+            assert "Sec-WebSocket-Extensions" not in sub.ws.response.headers
             writer = GraphQLClient(http, settings, token)
             submitted = await writer.data(SUBMIT, {"input": submission()})
             code = submitted["submitDossier"]["dossier"]["code"]
