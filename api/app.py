@@ -15,7 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api.auth import AuthMiddleware
 from api.database import connect
-from api.deadline_sweeper import DeadlineSweeper
+from api.deadline_sweeper import deadline_sweeper
 from api.downloads import download_route
 from api.embedded import EmbeddedDatabase
 from api.graphql import graphql_app
@@ -46,11 +46,11 @@ def create_app(
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         app.state.hub = hub
         app.state.webhooks = WebhookWorker(settings)
-        app.state.sweeper = DeadlineSweeper(settings.deadline_sweep_seconds)
+        app.state.sweeper = deadline_sweeper(settings.deadline_sweep_seconds)
         if settings.background_services:
             await hub.start()
             await app.state.webhooks.start()
-            await app.state.sweeper.start()
+            app.state.sweeper.start()
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
         gc.collect()

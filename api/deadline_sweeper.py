@@ -3,33 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-
+from api.periodic import Periodic
 from documents.deadline_sweep import sweep_passed_deadlines
 
-log = logging.getLogger(__name__)
 
-
-class DeadlineSweeper:
-    def __init__(self, interval_seconds: float) -> None:
-        self.interval = interval_seconds
-        self.task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self.task = asyncio.create_task(self._loop(), name="deadline sweeper")
-
-    async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await sweep_passed_deadlines()
-            except Exception:  # keep going: the next round retries
-                log.exception("the deadline sweep failed a round")
+def deadline_sweeper(interval_seconds: float) -> Periodic:
+    return Periodic("deadline sweeper", interval_seconds, sweep_passed_deadlines)

@@ -4,7 +4,6 @@ into deliveries and attempts the due ones it manages to lease (docs/webhooks.md)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -15,6 +14,7 @@ from datetime import timedelta
 
 import httpx
 
+from api.periodic import Periodic
 from api.settings import Settings
 from documents.clock import utcnow
 from documents.event import DossierEvent
@@ -59,27 +59,22 @@ class WebhookWorker:
         # Longer than any one attempt can take, so no other worker starts it meanwhile.
         self.lease = timedelta(seconds=2 * (connect + read) + 30)
         self.client: httpx.AsyncClient | None = None
-        self.task: asyncio.Task[None] | None = None
+        # A round waits for attempts in flight; past one attempt's time it is cancelled.
+        self.rounds = Periodic(
+            f"webhook worker {self.owner}",
+            settings.webhook_poll_seconds,
+            self.run_once,
+            grace=connect + read + 5,
+        )
 
     async def start(self) -> None:
         self.client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
-        self.task = asyncio.create_task(self._loop(), name=f"webhooks {self.owner}")
+        self.rounds.start()
 
     async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        await self.rounds.stop()
         if self.client is not None:
             await self.client.aclose()
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.webhook_poll_seconds)
-            try:
-                await self.run_once()
-            except Exception:  # keep going: the next poll retries
-                log.exception("webhook worker %s failed a round", self.owner)
 
     async def run_once(self) -> int:
         """Dispatch new events, then attempt every due delivery we can lease."""
