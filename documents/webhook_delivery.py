@@ -52,9 +52,10 @@ class WebhookDelivery(Document):
     created_at: datetime
     # Retries stop once a retry would fall after `retry_since` + the retry window.
     retry_since: datetime
+    # Taking a lease moves this to when the lease runs out: a leased delivery is not
+    # due, and one whose worker died is due again then. One indexed range serves it.
     next_attempt_at: datetime
     lease_owner: str | None = None
-    lease_until: datetime | None = None
 
     class Settings:
         name = "webhook_deliveries"
@@ -167,16 +168,17 @@ async def _advance(event_id: ObjectId) -> None:
     )
 
 
+def due(now: datetime) -> dict[str, Any]:
+    """Deliveries to attempt now: pending, and not held by a lease."""
+    return {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}}
+
+
 async def lease_due(owner: str, lease_for: timedelta) -> WebhookDelivery | None:
     """Take the most overdue delivery nobody holds (or whose lease has run out)."""
     now = utcnow()
     found = await WebhookDelivery.get_pymongo_collection().find_one_and_update(
-        {
-            "status": DeliveryStatus.PENDING.value,
-            "next_attempt_at": {"$lte": now},
-            "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}],
-        },
-        {"$set": {"lease_owner": owner, "lease_until": now + lease_for}},
+        due(now),
+        {"$set": {"lease_owner": owner, "next_attempt_at": now + lease_for}},
         sort=[("next_attempt_at", ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )
@@ -202,7 +204,7 @@ async def finish_attempt(
         status = DeliveryStatus.DELIVERED
     else:
         status = DeliveryStatus.PENDING if next_at is not None else DeliveryStatus.DEAD
-    changes: dict[str, Any] = {"status": status.value, "lease_owner": None, "lease_until": None}
+    changes: dict[str, Any] = {"status": status.value, "lease_owner": None}
     if next_at is not None and status is DeliveryStatus.PENDING:
         changes["next_attempt_at"] = next_at
     result = await WebhookDelivery.get_pymongo_collection().update_one(
@@ -223,7 +225,7 @@ async def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     now = utcnow()
     delivery.status = DeliveryStatus.PENDING
     delivery.retry_since = delivery.next_attempt_at = now
-    delivery.lease_owner = delivery.lease_until = None
+    delivery.lease_owner = None
     await delivery.save()
     return delivery
 
