@@ -13,6 +13,7 @@ from api.settings import Settings
 from documents import DOCUMENT_MODELS
 from documents.attachment import AttachmentLimits, configure_attachment_limits
 from documents.calendar_days import OfficeHours, configure_office_hours
+from documents.event import number_old_events
 from documents.grid_files import ensure_file_indexes
 
 
@@ -23,6 +24,7 @@ async def connect(
         uri, tz_aware=True, event_listeners=list(listeners)
     )
     await init_beanie(database=client[settings.database], document_models=DOCUMENT_MODELS)
+    await number_old_events()
     configure_office_hours(OfficeHours(settings.afternoon_cutoff, settings.office_close))
     configure_attachment_limits(
         AttachmentLimits(

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from beanie import Document, PydanticObjectId, SortDirection
-from pydantic import Field
+from pydantic import Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
 from documents.dossier import DossierStatus
@@ -45,13 +45,34 @@ class DossierEvent(Document):
     agency_code: str | None = None
     procedure_code: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict)
+    # A copy of the id: SecantusDB scans the whole collection for a range on `_id`, so
+    # the feeds read "events after X" through an ordinary index on this field.
+    seq: PydanticObjectId | None = None
+
+    @model_validator(mode="after")
+    def _numbered(self) -> DossierEvent:
+        """The id is chosen when the event is made, and `seq` follows it."""
+        if self.id is None:
+            self.id = PydanticObjectId()
+        if self.seq is None:
+            self.seq = self.id
+        return self
 
     class Settings:
         name = "dossier_events"
         indexes = [  # noqa: RUF012 - Beanie reads this class attribute
             # ObjectIds grow with time, so `_id` orders a dossier's events.
             IndexModel([("dossier_code", ASCENDING), ("_id", ASCENDING)], name="by_dossier"),
+            IndexModel([("seq", ASCENDING)], name="seq"),
         ]
+
+
+async def number_old_events() -> int:
+    """Give events written before `seq` existed their `seq` (once, at start-up)."""
+    result = await DossierEvent.get_pymongo_collection().update_many(
+        {"seq": None}, [{"$set": {"seq": "$_id"}}]
+    )
+    return result.modified_count
 
 
 async def events_page(

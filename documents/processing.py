@@ -123,8 +123,7 @@ async def perform(
                 "the dossier was changed by someone else meanwhile; reload it and try again",
                 "code",
             ) from None
-        event.id = None
-        await event.insert(session=session)
+        await event.insert(session=session)  # a retry reuses the id: the abort undid it
         for extra in act.writes:
             await extra(session)
         await refresh_fact(dossier, act.calendar, session)

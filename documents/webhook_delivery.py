@@ -124,12 +124,8 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
     """Create the deliveries for events after the checkpoint (less `lag`); how many."""
     hooks = await Webhook.find_all().to_list()
     mark = await WebhookCheckpoint.find_one(WebhookCheckpoint.name == _CHECKPOINT)
-    if not hooks:  # nothing to deliver: just move the checkpoint to the newest event
-        newest = (
-            await DossierEvent.find_all().sort([("_id", SortDirection.DESCENDING)]).first_or_none()
-        )
-        if newest is not None and newest.id is not None:
-            await _advance(newest.id)
+    if not hooks:  # nothing to deliver: a webhook registered later starts from now
+        await _advance(ObjectId.from_datetime(utcnow()))
         return 0
     cursor: ObjectId | None = None
     if mark is not None:
@@ -137,10 +133,11 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
     accesses = {h.webhook_id: await h.owner_access() for h in hooks}
     created, last = 0, None
     while True:
-        query: dict[str, Any] = {"_id": {"$gt": cursor}} if cursor is not None else {}
+        # `seq`, not `_id`: SecantusDB scans the collection for an `_id` range.
+        query: dict[str, Any] = {"seq": {"$gt": cursor}} if cursor is not None else {}
         events = (
             await DossierEvent.find(query)
-            .sort([("_id", SortDirection.ASCENDING)])
+            .sort([("seq", SortDirection.ASCENDING)])
             .limit(batch)
             .to_list()
         )
