@@ -93,6 +93,7 @@ class MotcuaGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.operation_timeout = settings.operation_timeout_seconds
+        self.max_tokens = settings.max_tokens
         self.production = not settings.development
         per_minute = settings.public_lookups_per_minute
         self.public_lookups = TokenBuckets(capacity=per_minute, per_second=per_minute / 60)

@@ -12,12 +12,15 @@ import asyncio
 import contextlib
 from typing import Any
 
+from graphql import GraphQLError, GraphQLSyntaxError, OperationType, get_operation_ast, parse
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from api.auth import AuthenticationError, Authenticator
+from api.errors import TIMEOUT
 from documents.principal import ANONYMOUS, Principal
 from schema.context import Context
 
@@ -43,6 +46,16 @@ async def principal_from_payload(authenticator: Authenticator, payload: Any) -> 
     return principal
 
 
+def _is_subscription(query: str, operation_name: str | None, max_tokens: int) -> bool:
+    """Whether the operation is a subscription; a document that does not parse (or is
+    too long) is left to the handler, which reports it."""
+    try:
+        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
+    except GraphQLSyntaxError:
+        return False
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     _pinger: asyncio.Task[None] | None = None
 
@@ -63,6 +76,31 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and self._pinger is None:
             interval: float = getattr(self.view, "ws_ping_interval", 15.0)
             self._pinger = asyncio.create_task(self._ping(interval))
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Queries and mutations sent over the socket get the same time limit as over
+        HTTP; subscriptions run as long as the client keeps them."""
+        limit: float | None = getattr(self.view, "operation_timeout", None)
+        max_tokens: int = getattr(self.view, "max_tokens", 3000)
+        if limit is None or _is_subscription(operation.query, operation.operation_name, max_tokens):
+            await super().run_operation(operation)
+            return
+        try:
+            async with asyncio.timeout(limit) as deadline:
+                await super().run_operation(operation)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            error = GraphQLError(
+                f"The operation took longer than {limit:g} s and was cancelled.",
+                extensions={"code": TIMEOUT},
+            )
+            self.operations.pop(operation.id, None)
+            with contextlib.suppress(Exception):
+                await self.send_message(
+                    {"id": operation.id, "type": "next", "payload": {"errors": [error.formatted]}}
+                )
+                await self.send_message({"id": operation.id, "type": "complete"})
 
     async def _ping(self, interval: float) -> None:
         with contextlib.suppress(Exception):

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -205,3 +206,31 @@ async def test_transport_pings_clients_at_the_configured_interval(settings: Sett
     async with serving(quick) as served, subscriber(served.ws_url, bearer(token(quick))) as sub:
         assert await sub.nothing_within(0.5)
     assert sub.pings >= 2
+
+
+async def test_queries_over_the_socket_time_out_but_subscriptions_do_not(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def slow_roots() -> list[Any]:
+        await asyncio.sleep(10)
+        return []
+
+    monkeypatch.setattr("schema.agencies.queries.root_agencies", slow_roots)
+    quick = settings.model_copy(update={"operation_timeout_seconds": 0.2})
+    async with serving(quick) as served:
+        await load_tiny_catalogue()
+        async with subscriber(served.ws_url, bearer(token(quick))) as sub:
+            await sub.subscribe()  # op "1": the dossier events, kept open
+            await served.registered(1)
+            await sub.subscribe(op="2", query="{ agencies { code } }")
+            timed_out = await sub.receive(5)
+            completed = await sub.receive(5)
+            await asyncio.sleep(0.3)  # longer than the limit: the subscription lives on
+            code = await submit(served, quick)
+            event = await sub.next_event()
+    assert timed_out["id"] == "2"
+    assert timed_out["type"] == "next"
+    [error] = timed_out["payload"]["errors"]
+    assert error["extensions"]["code"] == "TIMEOUT"
+    assert completed == {"id": "2", "type": "complete"}
+    assert event["dossierCode"] == code
