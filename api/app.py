@@ -15,16 +15,17 @@ from starlette.routing import Route, WebSocketRoute
 
 from api.auth import AuthMiddleware
 from api.database import connect
-from api.deadline_sweeper import deadline_sweeper
 from api.downloads import download_route
 from api.embedded import EmbeddedDatabase
 from api.graphql import graphql_app
 from api.guards import RateLimitMiddleware, RequestGuardMiddleware
 from api.hub import EventHub
 from api.pages import page_routes
+from api.periodic import Periodic
 from api.receipt import receipt_route
 from api.settings import Settings
 from api.webhooks import WebhookWorker
+from documents.deadline_sweep import sweep_passed_deadlines
 
 
 def create_app(
@@ -46,7 +47,9 @@ def create_app(
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         app.state.hub = hub
         app.state.webhooks = WebhookWorker(settings)
-        app.state.sweeper = deadline_sweeper(settings.deadline_sweep_seconds)
+        # Counts passed deadlines into the statistics (documents/deadline_sweep.py).
+        interval = settings.deadline_sweep_seconds
+        app.state.sweeper = Periodic("deadline sweeper", interval, sweep_passed_deadlines)
         if settings.background_services:
             await hub.start()
             await app.state.webhooks.start()

@@ -23,6 +23,7 @@ from schema.dossiers.guarded import DossierError, DossierPayload, IdempotencyKey
 from schema.dossiers.papers import AttachmentType
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
+from schema.dossiers.visibility import visible_dossier
 from schema.errors import errors_from
 from schema.permissions import PermissionDeniedError
 
@@ -77,9 +78,7 @@ async def _attach(
     info.context.audit.targets.append(f"dossier:{code}")
     access = await info.context.access()
     try:
-        dossier = await load_dossier(code)
-        if not access.can_view(dossier):
-            raise DomainError(ErrorCode.NOT_FOUND, f"dossier {code!r} does not exist", "code")
+        dossier = await visible_dossier(info, code)
     except DomainError as error:
         return AttachmentPayload(errors=errors_from(DossierError, error))
     if not allowed(access, dossier):
@@ -182,9 +181,7 @@ class AttachmentMutations:
         info.context.audit.targets.append(f"dossier:{code}")
         access = await info.context.access()
         try:
-            dossier = await load_dossier(code)
-            if not access.can_view(dossier):
-                raise DomainError(ErrorCode.NOT_FOUND, f"dossier {code!r} does not exist", "code")
+            dossier = await visible_dossier(info, code)
         except DomainError as error:
             return DossierPayload(errors=errors_from(DossierError, error))
         if not access.can_attach(dossier):

@@ -15,6 +15,7 @@ from documents.workflow import Action
 from schema.context import Info
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
+from schema.dossiers.visibility import visible_dossier
 from schema.errors import UserError, errors_from
 from schema.permissions import PermissionDeniedError
 
@@ -90,12 +91,9 @@ async def act_on_dossier(
     info.context.audit.targets.append(f"dossier:{code}")
     access = await info.context.access()
     try:
-        current = await load_dossier(code)
+        current = await visible_dossier(info, code)
     except DomainError as error:
         return await _failed(info, None, error)
-    if not access.can_view(current):
-        missing = DomainError(ErrorCode.NOT_FOUND, f"dossier {code!r} does not exist", "code")
-        return await _failed(info, None, missing)
     if not access.can_act(action, current):
         raise PermissionDeniedError(f"you may not {action.value.lower().replace('_', ' ')} it")
     try:

@@ -14,6 +14,7 @@ from documents.principal import PrincipalKind
 from documents.processing import load_dossier
 from documents.ratings import Feedback, FeedbackKind, Rating, RatingLevel, RatingScores
 from schema.context import Info
+from schema.dossiers.visibility import visible_dossier
 from schema.errors import UserError, errors_from, errors_from_validation
 from schema.permissions import PermissionDeniedError
 
@@ -125,10 +126,7 @@ async def _own_dossier(info: Info, code: str) -> Dossier:
     access = await info.context.access()
     if access.kind is not PrincipalKind.APPLICANT:
         raise PermissionDeniedError("only the applicant rates a dossier or gives feedback on it")
-    dossier = await load_dossier(code)
-    if not access.can_view(dossier):
-        raise DomainError(ErrorCode.NOT_FOUND, f"dossier {code!r} does not exist", "code")
-    return dossier
+    return await visible_dossier(info, code)
 
 
 @strawberry.type
