@@ -37,6 +37,18 @@ PERMIT_SCHEMA: dict[str, Any] = {
 VALID_DATA: dict[str, Any] = {"fullName": "Nguyễn Văn An", "birthDate": "1990-05-17"}
 
 APPLICANT_ID = "001090012345"
+# The principals of the authorization tests: (role, agency, id number) for tokens;
+# integrators use API keys instead.
+TOKEN_PRINCIPALS: dict[str, tuple[str, str | None, str | None]] = {
+    "owner": ("applicant", None, APPLICANT_ID),
+    "stranger": ("applicant", None, "001099999999"),
+    "reception": ("officer:reception", WARD, None),
+    "specialist": ("officer:specialist", WARD, None),
+    "leader": ("officer:leader", WARD, None),
+    "outsider": ("officer:reception", OTHER_WARD, None),
+    "agency_admin": ("agency_admin", CITY, None),
+    "system_admin": ("system_admin", None, None),
+}
 APPLICANT: dict[str, Any] = {
     "kind": "CITIZEN",
     "idNumber": APPLICANT_ID,

@@ -24,7 +24,14 @@ from documents.dossier import Applicant, ApplicantKind, Channel, Dossier
 from documents.principal import Operation
 from documents.processing import Actor
 from documents.submission import Submission, submit
-from tests.catalogue import APPLICANT_ID, CITY, OTHER_WARD, PROCEDURE, VALID_DATA, WARD, submission
+from tests.catalogue import (
+    APPLICANT_ID,
+    PROCEDURE,
+    TOKEN_PRINCIPALS,
+    VALID_DATA,
+    WARD,
+    submission,
+)
 from tests.conftest import GraphQLClient
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
@@ -211,16 +218,6 @@ async def _dossier_in(state: str) -> Dossier:
 
 
 async def _client(gql: GraphQLClient, who: str) -> GraphQLClient:
-    roles = {
-        "owner": ("applicant", None, APPLICANT_ID),
-        "stranger": ("applicant", None, "001099999999"),
-        "reception": ("officer:reception", WARD, None),
-        "specialist": ("officer:specialist", WARD, None),
-        "leader": ("officer:leader", WARD, None),
-        "outsider": ("officer:reception", OTHER_WARD, None),
-        "agency_admin": ("agency_admin", CITY, None),
-        "system_admin": ("system_admin", None, None),
-    }
     if who == "anonymous":
         return gql.anonymous()
     if who.startswith("integrator"):
@@ -229,7 +226,7 @@ async def _client(gql: GraphQLClient, who: str) -> GraphQLClient:
         )
         _, secret = await create_api_key(who, operations, agencies=[WARD])
         return gql.anonymous().with_api_key(secret)
-    role, agency, id_number = roles[who]
+    role, agency, id_number = TOKEN_PRINCIPALS[who]
     return gql.as_role(role, agency=agency, id_number=id_number)
 
 

@@ -12,20 +12,9 @@ from api.auth import issue_token
 from api.settings import Settings
 from documents.api_key import create_api_key
 from documents.principal import Operation
-from tests.catalogue import APPLICANT_ID, CITY, OTHER_WARD, WARD, load_tiny_catalogue, submission
+from tests.catalogue import TOKEN_PRINCIPALS, WARD, load_tiny_catalogue, submission
 from tests.realtime import Subscriber, bearer, serving, subscriber
 
-# principal: (role, agency, id number) for tokens; integrators use API keys instead.
-TOKENS: dict[str, tuple[str, str | None, str | None]] = {
-    "owner": ("applicant", None, APPLICANT_ID),
-    "stranger": ("applicant", None, "001099999999"),
-    "reception": ("officer:reception", WARD, None),
-    "specialist": ("officer:specialist", WARD, None),
-    "leader": ("officer:leader", WARD, None),
-    "outsider": ("officer:reception", OTHER_WARD, None),
-    "agency_admin": ("agency_admin", CITY, None),
-    "system_admin": ("system_admin", None, None),
-}
 # Same columns as tests/schema/test_authorization_matrix.py.
 ROW = "dossierEvents  an -  ow A  st -  re A  sp A  le A  ou -  aa A  sa A  in A  i0 -"
 COLUMNS = {
@@ -48,7 +37,7 @@ async def _payload(settings: Settings, who: str) -> dict[str, Any]:
         operations = [Operation.SUBSCRIBE, Operation.READ_DOSSIERS] if who == "integrator" else []
         _, secret = await create_api_key(who, operations, agencies=[WARD])
         return {"X-Api-Key": secret}
-    role, agency, id_number = TOKENS[who]
+    role, agency, id_number = TOKEN_PRINCIPALS[who]
     return bearer(issue_token(settings, role, sub=who, agency=agency, id_number=id_number))
 
 
