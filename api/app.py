@@ -25,7 +25,7 @@ from api.periodic import Periodic
 from api.receipt import receipt_route
 from api.settings import Settings
 from api.webhooks import WebhookWorker
-from documents.deadline_sweep import sweep_passed_deadlines
+from documents.statistics.deadline_sweep import sweep_passed_deadlines
 
 
 def create_app(
@@ -47,7 +47,7 @@ def create_app(
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         app.state.hub = hub
         app.state.webhooks = WebhookWorker(settings)
-        # Counts passed deadlines into the statistics (documents/deadline_sweep.py).
+        # Counts passed deadlines into the statistics (documents/statistics/deadline_sweep.py).
         interval = settings.deadline_sweep_seconds
         app.state.sweeper = Periodic("deadline sweeper", interval, sweep_passed_deadlines)
         if settings.background_services:

@@ -23,10 +23,10 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.settings import Settings
-from documents.api_key import principal_for_key
-from documents.dossier import ApplicantKind
-from documents.principal import ANONYMOUS, Principal, PrincipalKind
-from documents.procedure import OfficerRole
+from documents.access.api_keys import principal_for_key
+from documents.access.principals import ANONYMOUS, Principal, PrincipalKind
+from documents.catalogue.procedures import OfficerRole
+from documents.dossiers.dossier import ApplicantKind
 
 DEV_ALGORITHMS = ("HS256",)
 JWKS_ALGORITHMS = ("RS256", "ES256")

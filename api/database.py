@@ -11,10 +11,10 @@ from pymongo.monitoring import CommandListener
 
 from api.settings import Settings
 from documents import DOCUMENT_MODELS
-from documents.attachment import AttachmentLimits, configure_attachment_limits
-from documents.calendar_days import OfficeHours, configure_office_hours
-from documents.event import number_old_events
-from documents.grid_files import ensure_file_indexes
+from documents.calendar.declared_days import OfficeHours, configure_office_hours
+from documents.dossiers.events import number_old_events
+from documents.papers.attachments import AttachmentLimits, configure_attachment_limits
+from documents.papers.grid_files import ensure_file_indexes
 
 
 async def connect(

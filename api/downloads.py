@@ -16,11 +16,11 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api.errors import error_response
-from documents.attachment import Attachment, find_attachment
-from documents.dossier import Dossier
-from documents.grid_files import read_range
-from documents.policy import access_for
-from documents.principal import ANONYMOUS, Principal
+from documents.access.policy import access_for
+from documents.access.principals import ANONYMOUS, Principal
+from documents.dossiers.dossier import Dossier
+from documents.papers.attachments import Attachment, find_attachment
+from documents.papers.grid_files import read_range
 
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 

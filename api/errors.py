@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from strawberry.extensions import MaskErrors
 from strawberry.relay import GlobalIDValueError
 
-from documents.errors import DomainError
+from documents.common.errors import DomainError
 from schema.pagination import InvalidCursorError
 from schema.permissions import PermissionDeniedError
 

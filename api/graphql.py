@@ -26,7 +26,7 @@ from api.guards import TokenBuckets
 from api.limits import limit_extensions
 from api.settings import Settings
 from api.websocket import TransportWSHandler
-from documents.principal import ANONYMOUS
+from documents.access.principals import ANONYMOUS
 from schema import build_schema
 from schema.context import Context
 

@@ -20,7 +20,7 @@ from strawberry.http.websocket_origin import (
 
 from api.errors import error_response
 from api.settings import Settings
-from documents.principal import Principal, PrincipalKind
+from documents.access.principals import Principal, PrincipalKind
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Content types a cross-site form or fetch() may POST without a CORS preflight.

@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from documents.event import DossierEvent
+from documents.dossiers.events import DossierEvent
 from loaders import Loaders
 from schema.context import LiveEvent, SubscriberTooSlowError
 

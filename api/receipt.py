@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from documents.agency import Agency
-from documents.calendar import TIMEZONE
-from documents.dossier import ApplicantKind, Dossier
-from documents.procedure import Procedure, RequiredPaper
+from documents.calendar.working_calendar import TIMEZONE
+from documents.catalogue.agencies import Agency
+from documents.catalogue.procedures import Procedure, RequiredPaper
+from documents.dossiers.dossier import ApplicantKind, Dossier
 
 _MISSING = "—"
 _NO_STORE = {"Cache-Control": "no-store"}  # the page carries personal data

@@ -11,14 +11,13 @@ from api.demo.forms import FORMS
 from api.demo.history import FATES, Timeline, pick_fate, play
 from api.demo.opinions import give_opinions, is_tet, online_share
 from api.demo.sample_data import sample_applicant, sample_form_data
-from documents import form_lifecycle
-from documents.agency import Agency, AgencyLevel
-from documents.calendar import TIMEZONE
-from documents.clock import utcnow
-from documents.dossier import Channel
-from documents.procedure import Procedure
-from documents.processing import load_dossier
-from documents.submission import Submission, submit
+from documents.calendar.working_calendar import TIMEZONE
+from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.forms import lifecycle
+from documents.catalogue.procedures import Procedure
+from documents.common.clock import utcnow
+from documents.dossiers.dossier import Channel, load_dossier
+from documents.workflow.submitting import Submission, submit
 
 HISTORY_DAYS = 365
 SHOWCASE_AGE = timedelta(days=12)
@@ -34,11 +33,11 @@ async def seed_catalogue() -> None:
     """Agencies, one published version of each form, and the procedures."""
     await Agency.insert_many(agencies())
     for definition in FORMS:
-        draft = await form_lifecycle.create_draft(
+        draft = await lifecycle.create_draft(
             definition.key, definition.title, definition.json_schema, definition.hints
         )
         assert draft.id is not None
-        await form_lifecycle.publish(draft.id)
+        await lifecycle.publish(draft.id)
     await Procedure.insert_many(procedures())
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
 from api.settings import Settings
-from documents.stats_rebuild import rebuild, verify
+from documents.statistics.rebuild import rebuild, verify
 
 stats = typer.Typer(help="Statistics roll-ups (docs/scoreboard.md).")
 console = Console(stderr=True)

@@ -16,10 +16,9 @@ import httpx
 
 from api.periodic import Periodic
 from api.settings import Settings
-from documents.clock import utcnow
-from documents.event import DossierEvent
-from documents.webhook import find_webhook, signature
-from documents.webhook_delivery import (
+from documents.common.clock import utcnow
+from documents.dossiers.events import DossierEvent
+from documents.webhooks.delivery import (
     DeliveryAttempt,
     WebhookDelivery,
     dispatch_events,
@@ -27,7 +26,8 @@ from documents.webhook_delivery import (
     lease_due,
     retry_at,
 )
-from documents.webhook_targets import target_refusal
+from documents.webhooks.subscriptions import find_webhook, signature
+from documents.webhooks.targets import target_refusal
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from api.auth import AuthenticationError, Authenticator
 from api.errors import TIMEOUT
-from documents.principal import ANONYMOUS, Principal
+from documents.access.principals import ANONYMOUS, Principal
 from schema.context import Context
 
 UNAUTHORIZED = 4401

@@ -32,14 +32,14 @@ from api.database import connect
 from api.embedded import database_uri
 from api.seed import seed_catalogue
 from api.settings import Settings
-from documents.agency import Agency
-from documents.calendar_days import load_calendar
-from documents.dossier import Dossier
-from documents.dossier_parts import Timeliness
-from documents.procedure import Procedure
-from documents.rollups import DossierFact, OpenClock, compute_fact, open_clock
-from documents.stats_rebuild import add_fact, insert_rollups, rebuild
-from documents.stats_tables import COUNTERS, expanded, rollup_rows
+from documents.calendar.declared_days import load_calendar
+from documents.catalogue.agencies import Agency
+from documents.catalogue.procedures import Procedure
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.parts import Timeliness
+from documents.statistics.facts import DossierFact, OpenClock, compute_fact, open_clock
+from documents.statistics.rebuild import add_fact, insert_rollups, rebuild
+from documents.statistics.tables import COUNTERS, expanded, rollup_rows
 
 BATCH = 2000
 

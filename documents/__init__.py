@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from beanie import Document
 
-from documents.agency import Agency
-from documents.api_key import ApiKey
-from documents.attachment import Attachment
-from documents.audit import AuditRecord
-from documents.calendar_days import CalendarDay
-from documents.counter import Counter
-from documents.dossier import Dossier
-from documents.event import DossierEvent
-from documents.form import FormSchema
-from documents.idempotency import IdempotencyRecord
-from documents.procedure import Procedure
-from documents.ratings import Feedback, Rating
-from documents.repository import RepositoryItem
-from documents.rollups import DossierFact, OpenClock
-from documents.stats_tables import StatsDay, StatsMonth
-from documents.webhook import Webhook
-from documents.webhook_delivery import WebhookCheckpoint, WebhookDelivery
+from documents.access.api_keys import ApiKey
+from documents.access.audit import AuditRecord
+from documents.access.idempotency import IdempotencyRecord
+from documents.calendar.declared_days import CalendarDay
+from documents.catalogue.agencies import Agency
+from documents.catalogue.forms.definition import FormSchema
+from documents.catalogue.procedures import Procedure
+from documents.common.counters import Counter
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
+from documents.papers.attachments import Attachment
+from documents.papers.repository import RepositoryItem
+from documents.statistics.facts import DossierFact, OpenClock
+from documents.statistics.ratings import Feedback, Rating
+from documents.statistics.tables import StatsDay, StatsMonth
+from documents.webhooks.delivery import WebhookCheckpoint, WebhookDelivery
+from documents.webhooks.subscriptions import Webhook
 
 # The one list of models, used by init_beanie in the app and in the tests.
 DOCUMENT_MODELS: list[type[Document]] = [

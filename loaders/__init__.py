@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
-from documents.agency import Agency
-from documents.attachment import Attachment
-from documents.calendar import WorkingCalendar
-from documents.dossier import Dossier
-from documents.event import DossierEvent
-from documents.form import FormSchema
-from documents.procedure import Procedure
+from documents.calendar.working_calendar import WorkingCalendar
+from documents.catalogue.agencies import Agency
+from documents.catalogue.forms.definition import FormSchema
+from documents.catalogue.procedures import Procedure
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
+from documents.papers.attachments import Attachment
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
 from loaders.attachments import attachments_by_dossier_loader
 from loaders.calendar import calendar_loader

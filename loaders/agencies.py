@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from strawberry.dataloader import DataLoader
 
-from documents.agency import Agency
+from documents.catalogue.agencies import Agency
 from loaders.fetch import MAX_BATCH, find_documents, grouped_in_key_order, in_key_order
 
 

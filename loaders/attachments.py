@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from strawberry.dataloader import DataLoader
 
-from documents.attachment import Attachment
+from documents.papers.attachments import Attachment
 from loaders.fetch import MAX_BATCH, find_documents, grouped_in_key_order
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from documents.calendar import WorkingCalendar
-from documents.calendar_days import load_calendar
+from documents.calendar.declared_days import load_calendar
+from documents.calendar.working_calendar import WorkingCalendar
 
 # The calendar is one value per request; a loader keyed by a constant shares the read.
 CURRENT = "current"

@@ -4,8 +4,8 @@ from collections import defaultdict
 
 from strawberry.dataloader import DataLoader
 
-from documents.dossier import Dossier
-from documents.event import DossierEvent
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
 from loaders.fetch import MAX_BATCH, find_documents, grouped_in_key_order, in_key_order
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
-from documents.form import FormSchema, FormStatus
+from documents.catalogue.forms.definition import FormSchema, FormStatus
 from loaders.fetch import MAX_BATCH, find_documents, in_key_order
 
 FormVersion = tuple[str, int]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from documents.procedure import Procedure
+from documents.catalogue.procedures import Procedure
 from loaders.fetch import MAX_BATCH, find_documents, in_key_order
 
 

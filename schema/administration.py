@@ -11,18 +11,18 @@ from pydantic import ValidationError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from documents.api_key import (
+from documents.access.api_keys import (
     ApiKey,
     all_api_keys,
     create_api_key,
     find_api_key,
     revoke_api_key,
 )
-from documents.audit import AuditRecord, audit_page, audit_records_by_ids
-from documents.dossier_search import MAX_PAGE
-from documents.errors import ErrorCode
-from documents.policy import AdminArea
-from documents.principal import Operation
+from documents.access.audit import AuditRecord, audit_page, audit_records_by_ids
+from documents.access.policy import AdminArea
+from documents.access.principals import Operation
+from documents.common.errors import ErrorCode
+from documents.dossiers.search import MAX_PAGE
 from schema.context import Info
 from schema.errors import UserError, errors_from_validation
 from schema.pagination import InvalidCursorError, page_info

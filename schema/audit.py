@@ -10,7 +10,7 @@ from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationT
 from pydantic import BaseModel
 from strawberry.extensions import SchemaExtension
 
-from documents.audit import AdminChange, AuditRecord
+from documents.access.audit import AdminChange, AuditRecord
 
 
 @dataclass

@@ -7,7 +7,8 @@ from datetime import date
 import strawberry
 from pydantic import ValidationError
 
-from documents.calendar_days import (
+from documents.access.policy import AdminArea
+from documents.calendar.declared_days import (
     CalendarDay,
     CalendarDayKind,
     calendar_day,
@@ -15,7 +16,6 @@ from documents.calendar_days import (
     remove_calendar_day,
     set_calendar_day,
 )
-from documents.policy import AdminArea
 from schema.context import Info
 from schema.errors import UserError, errors_from_validation
 from schema.permissions import require_admin

@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from documents.event import DossierEvent
-from documents.policy import Access, access_for
-from documents.principal import ANONYMOUS, Principal
-from documents.processing import Actor
+from documents.access.policy import Access, access_for
+from documents.access.principals import ANONYMOUS, Principal
+from documents.dossiers.actor import Actor
+from documents.dossiers.events import DossierEvent
 from loaders import Loaders
 from schema.audit import AuditDraft
 

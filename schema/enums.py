@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import strawberry
 
-from documents.agency import AgencyLevel, AgencyState
-from documents.attachment import AttachmentKind, PaperSource
-from documents.dossier import ApplicantKind, Channel, DossierStatus
-from documents.dossier_parts import PaymentMethod, PaymentStatus, Timeliness
-from documents.dossier_search import DossierOrder
-from documents.errors import ErrorCode
-from documents.form import FormStatus
-from documents.procedure import FeeKind, OfficerRole
-from documents.repository import RepositoryItemKind
+from documents.catalogue.agencies import AgencyLevel, AgencyState
+from documents.catalogue.forms.definition import FormStatus
+from documents.catalogue.procedures import FeeKind, OfficerRole
+from documents.common.errors import ErrorCode
+from documents.dossiers.dossier import ApplicantKind, Channel, DossierStatus
+from documents.dossiers.parts import PaymentMethod, PaymentStatus, Timeliness
+from documents.dossiers.search import DossierOrder
+from documents.papers.attachments import AttachmentKind, PaperSource
+from documents.papers.repository import RepositoryItemKind
 
 for _enum in (
     AgencyLevel,

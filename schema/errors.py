@@ -7,7 +7,7 @@ from typing import TypeVar
 import strawberry
 from pydantic import ValidationError
 
-from documents.errors import DomainError
+from documents.common.errors import DomainError
 from schema.enums import ErrorCode
 
 

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from strawberry import relay
 
-from documents.dossier_search import Position
+from documents.dossiers.search import Position
 
 
 class InvalidCursorError(ValueError):

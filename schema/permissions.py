@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from documents.policy import AdminArea
+from documents.access.policy import AdminArea
 from schema.context import Info
 
 

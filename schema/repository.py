@@ -7,9 +7,9 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from documents.clock import utcnow
-from documents.repository import RepositoryItem, local_today, repository_of
-from documents.reuse import prefill
+from documents.common.clock import utcnow
+from documents.papers.repository import RepositoryItem, local_today, repository_of
+from documents.papers.reuse import prefill
 from schema.context import Info
 from schema.dossiers.papers import download_path
 from schema.enums import RepositoryItemKind

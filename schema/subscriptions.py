@@ -16,9 +16,9 @@ import strawberry
 from beanie import PydanticObjectId
 from graphql import GraphQLError
 
-from documents.dossier import Dossier, DossierStatus
-from documents.event import DossierEvent, EventType
-from documents.event_feed import events_after
+from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.feed import events_after
 from loaders import Loaders
 from schema.context import Info, SubscriberTooSlowError
 from schema.dossiers.presenting import present

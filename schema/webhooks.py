@@ -13,14 +13,13 @@ from beanie import PydanticObjectId
 from pydantic import ValidationError
 from strawberry import relay
 
-from documents.dossier import DossierStatus
-from documents.dossier_search import MAX_PAGE
-from documents.errors import ErrorCode
-from documents.event import EventType
-from documents.event_filter import EventFilter
-from documents.principal import PrincipalKind
-from documents.webhook import Webhook, create_webhook, find_webhook, webhooks_of
-from documents.webhook_delivery import (
+from documents.access.principals import PrincipalKind
+from documents.common.errors import ErrorCode
+from documents.dossiers.dossier import DossierStatus
+from documents.dossiers.events import EventType
+from documents.dossiers.feed import EventFilter
+from documents.dossiers.search import MAX_PAGE
+from documents.webhooks.delivery import (
     DeliveryStatus,
     WebhookDelivery,
     deliveries_page,
@@ -28,7 +27,8 @@ from documents.webhook_delivery import (
     forget_deliveries,
     redeliver,
 )
-from documents.webhook_targets import target_refusal
+from documents.webhooks.subscriptions import Webhook, create_webhook, find_webhook, webhooks_of
+from documents.webhooks.targets import target_refusal
 from schema.context import Info
 from schema.errors import UserError, errors_from_validation
 from schema.pagination import InvalidCursorError, page_info

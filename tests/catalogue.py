@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from documents import form_lifecycle
-from documents.agency import Agency, AgencyLevel
-from documents.form import DisplayHints, FieldHint
-from documents.procedure import OfficerRole, Procedure, ProcedureStep
+from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.forms import lifecycle
+from documents.catalogue.forms.definition import DisplayHints, FieldHint
+from documents.catalogue.procedures import OfficerRole, Procedure, ProcedureStep
 
 WARD = "000.22.99.H26"
 OTHER_WARD = "000.22.98.H26"
@@ -75,9 +75,9 @@ async def load_tiny_catalogue() -> None:
             FieldHint(pointer="/birthDate", label_vi="Ngày sinh", sensitive=True),
         ],
     )
-    draft = await form_lifecycle.create_draft("permit", "Giấy phép thử", PERMIT_SCHEMA, hints)
+    draft = await lifecycle.create_draft("permit", "Giấy phép thử", PERMIT_SCHEMA, hints)
     assert draft.id is not None
-    await form_lifecycle.publish(draft.id)
+    await lifecycle.publish(draft.id)
     await Procedure(
         code=PROCEDURE,
         name="Cấp giấy phép thử",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from documents.attachment import Attachment
-from documents.procedure import Procedure, RequiredPaper, ResultReuse
+from documents.catalogue.procedures import Procedure, RequiredPaper, ResultReuse
+from documents.papers.attachments import Attachment
 from tests.catalogue import PROCEDURE, submission
 from tests.conftest import GraphQLClient
 

@@ -12,8 +12,8 @@ from copy import deepcopy
 from typing import Any
 
 from api.demo.forms import FORMS, FORMS_BY_KEY, FormDefinition, form_definition
-from documents.agency import Agency, AgencyLevel
-from documents.procedure import (
+from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.procedures import (
     FeeKind,
     FeeRow,
     FeeSchedule,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from documents.form import DisplayHints, FieldHint
+from documents.catalogue.forms.definition import DisplayHints, FieldHint
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 

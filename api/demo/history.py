@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from documents import actions, payment_actions
-from documents.actions import Decision
-from documents.calendar import TIMEZONE
-from documents.dossier import DossierStatus
-from documents.dossier_parts import PaymentMethod
-from documents.procedure import OfficerRole, Procedure
-from documents.processing import Actor, load_dossier
+from documents.calendar.working_calendar import TIMEZONE
+from documents.catalogue.procedures import OfficerRole, Procedure
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import DossierStatus, load_dossier
+from documents.dossiers.parts import PaymentMethod
+from documents.workflow import acting, paying
+from documents.workflow.acting import Decision
 
 # How often each fate is drawn for a dossier old enough to have reached it.
 FATES: dict[DossierStatus, int] = {
@@ -78,11 +78,11 @@ class _Life:
         if self.fate is DossierStatus.RECEIVED or at is None:
             return False
         if self.fate is DossierStatus.REFUSED:
-            await actions.refuse(
+            await acting.refuse(
                 self.code, "Hồ sơ không thuộc thẩm quyền giải quyết", self.desk, at=at
             )
             return False
-        await actions.accept(self.code, self.desk, at=at)
+        await acting.accept(self.code, self.desk, at=at)
         return True
 
     async def processing(self) -> bool:
@@ -93,12 +93,12 @@ class _Life:
             waiting = self.fate is DossierStatus.SUPPLEMENT_REQUESTED
             if waiting and step.role is OfficerRole.LEADER:
                 items = [{"item": "Bản sao giấy tờ tùy thân", "reason": "Bản sao không rõ nét"}]
-                await actions.request_supplement(
+                await acting.request_supplement(
                     self.code, items, Actor(user="chuyenvien.nam"), at=at
                 )
                 return False
             officer = self.clock.rng.choice(OFFICERS[step.role])
-            await actions.hand_over(self.code, step.key, Actor(), to_user=officer, at=at)
+            await acting.hand_over(self.code, step.key, Actor(), to_user=officer, at=at)
         return self.fate not in (DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED)
 
     async def decision(self) -> bool:
@@ -106,14 +106,14 @@ class _Life:
         if at is None:
             return False
         if self.fate is DossierStatus.WITHDRAWN:
-            await actions.withdraw(self.code, "Công dân không còn nhu cầu", Actor(), at=at)
+            await acting.withdraw(self.code, "Công dân không còn nhu cầu", Actor(), at=at)
             return False
         leader = Actor(user=self.clock.rng.choice(OFFICERS[OfficerRole.LEADER]))
         if self.fate is DossierStatus.REJECTED:
             reason = "Không đủ điều kiện theo quy định"
-            await actions.record_result(self.code, Decision.REJECT, reason, leader, at=at)
+            await acting.record_result(self.code, Decision.REJECT, reason, leader, at=at)
             return False
-        await actions.record_result(self.code, Decision.APPROVE, "Đủ điều kiện", leader, at=at)
+        await acting.record_result(self.code, Decision.APPROVE, "Đủ điều kiện", leader, at=at)
         return self.fate is not DossierStatus.RESULT_READY
 
     async def hand_back(self) -> bool:
@@ -122,12 +122,12 @@ class _Life:
             return False
         dossier = await load_dossier(self.code)
         if dossier.fee_due:
-            await payment_actions.request_payment(self.code, self.desk, at=at)
+            await paying.request_payment(self.code, self.desk, at=at)
             reference = f"BL-{self.code[-11:]}"
-            await payment_actions.record_payment(
+            await paying.record_payment(
                 self.code, dossier.fee_due, PaymentMethod.COUNTER, reference, self.desk, at=at
             )
-        await actions.return_result(self.code, self.desk, at=at)
+        await acting.return_result(self.code, self.desk, at=at)
         return True
 
 

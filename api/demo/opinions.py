@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from documents import rating_actions
-from documents.dossier import Dossier
-from documents.ratings import FeedbackKind, RatingLevel, RatingScores
+from documents.dossiers.dossier import Dossier
+from documents.statistics.rating import RATEABLE, answer_feedback, file_feedback, rate
+from documents.statistics.ratings import FeedbackKind, RatingLevel, RatingScores
 
 COMMENTS = ["Cán bộ hướng dẫn tận tình", "Thủ tục nhanh gọn", "Phải chờ lâu", None]
 
@@ -19,7 +19,7 @@ def online_share(progress: float) -> float:
 
 async def give_opinions(dossier: Dossier, progress: float, rng: random.Random) -> None:
     """Rate most returned or rejected dossiers; now and then complain, and answer."""
-    if dossier.status not in rating_actions.RATEABLE or rng.random() > 0.7:
+    if dossier.status not in RATEABLE or rng.random() > 0.7:
         return
     happy = 0.55 + 0.35 * progress - (0.25 if dossier.timeliness == "LATE" else 0)
     roll = rng.random()
@@ -35,12 +35,12 @@ async def give_opinions(dossier: Dossier, progress: float, rng: random.Random) -
         cost=min(5, good + 1),
         comment=rng.choice(COMMENTS),
     )
-    await rating_actions.rate(dossier, scores, "seed")
+    await rate(dossier, scores, "seed")
     if level is RatingLevel.DISSATISFIED and rng.random() < 0.5:
-        complaint = await rating_actions.file_feedback(
+        complaint = await file_feedback(
             dossier, FeedbackKind.COMPLAINT, "Thời gian giải quyết quá lâu", "seed"
         )
-        await rating_actions.answer_feedback(complaint, "Đã rút kinh nghiệm, xin lỗi.", "seed")
+        await answer_feedback(complaint, "Đã rút kinh nghiệm, xin lỗi.", "seed")
 
 
 def is_tet(moment: datetime) -> bool:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.demo.forms import TRANSFER_ORIGINS
-from documents.dossier import Applicant, ApplicantKind
+from documents.dossiers.dossier import Applicant, ApplicantKind
 
 # Samples are dated relative to this day rather than the clock, to stay deterministic.
 REFERENCE_DAY = date(2025, 11, 3)

@@ -1,4 +1,4 @@
-"""Merging agencies, for system administrators (rules in documents/merges.py)."""
+"""Merging agencies, for system administrators (rules in documents/merges/merging.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import date
 
 import strawberry
 
-from documents.errors import DomainError
-from documents.merges import MergePlan, NewAgency, SourcePreview, apply_merge, plan_merge
-from documents.policy import AdminArea
+from documents.access.policy import AdminArea
+from documents.common.errors import DomainError
+from documents.merges.merging import MergePlan, NewAgency, SourcePreview, apply_merge, plan_merge
 from schema.agencies.types import AgencyType
 from schema.context import Info
 from schema.enums import AgencyLevel

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from documents.agency import root_agencies
+from documents.catalogue.agencies import root_agencies
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info
 

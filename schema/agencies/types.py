@@ -7,7 +7,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from documents.agency import Agency
+from documents.catalogue.agencies import Agency
 from schema.context import Info
 from schema.enums import AgencyLevel, AgencyState
 

@@ -10,14 +10,13 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry.file_uploads import Upload
 
-from documents import attaching
-from documents.attachment import Attachment
-from documents.dossier import Dossier
-from documents.errors import DomainError, ErrorCode
-from documents.grid_files import CHUNK_BYTES
-from documents.idempotency import request_hash, run_once
-from documents.policy import Access
-from documents.processing import load_dossier
+from documents.access.idempotency import request_hash, run_once
+from documents.access.policy import Access
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import Dossier, load_dossier
+from documents.papers import attaching
+from documents.papers.attachments import Attachment
+from documents.papers.grid_files import CHUNK_BYTES
 from schema.context import Info
 from schema.dossiers.guarded import DossierError, DossierPayload, IdempotencyKey
 from schema.dossiers.papers import AttachmentType

@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 import strawberry
 
-from documents.dossier import Dossier
-from documents.errors import DomainError, ErrorCode
-from documents.idempotency import request_hash, run_once
-from documents.processing import load_dossier
-from documents.workflow import Action
+from documents.access.idempotency import request_hash, run_once
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import Dossier, load_dossier
+from documents.workflow.transitions import Action
 from schema.context import Info
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType

@@ -5,9 +5,9 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
-from documents.dossier import Applicant
-from documents.dossier_search import DossierFilter
-from documents.reuse import ReusedPaper
+from documents.dossiers.dossier import Applicant
+from documents.dossiers.search import DossierFilter
+from documents.papers.reuse import ReusedPaper
 from schema.enums import ApplicantKind, Channel, DossierStatus
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 from pydantic import ValidationError
 
-from documents.errors import DomainError
-from documents.submission import Submission, submit
+from documents.common.errors import DomainError
+from documents.workflow.submitting import Submission, submit
 from schema.context import Info
 from schema.dossiers.guarded import DossierError, IdempotencyKey, idempotent
 from schema.dossiers.inputs import SubmitDossierInput

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
-from documents.attachment import Attachment, paper_states
+from documents.papers.attachments import Attachment, paper_states
 from schema.context import Info
 from schema.enums import AttachmentKind, PaperSource
 
 if TYPE_CHECKING:
-    from documents.dossier import Dossier
+    from documents.dossiers.dossier import Dossier
 
 
 def download_path(code: str, attachment_id: str) -> str:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from documents.calendar import WorkingCalendar
-from documents.deadlines import step_result
-from documents.dossier_parts import Apology, Payment, StepRecord, SupplementItem, SupplementRound
+from documents.calendar.working_calendar import WorkingCalendar
+from documents.dossiers.deadlines import step_result
+from documents.dossiers.parts import Apology, Payment, StepRecord, SupplementItem, SupplementRound
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info
 from schema.enums import OfficerRole, PaymentMethod, Timeliness

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from documents.dossier import Dossier
-from documents.privacy import mask_applicant, mask_fields
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.privacy import mask_applicant, mask_fields
 from schema.context import Info
 from schema.dossiers.types import DossierType
 

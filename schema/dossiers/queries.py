@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from documents.dossier import Dossier
-from documents.dossier_search import MAX_PAGE, DossierFilter, position_of, search
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.search import MAX_PAGE, DossierFilter, position_of, search
 from schema.context import Info
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all

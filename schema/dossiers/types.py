@@ -10,12 +10,12 @@ from jsonpointer import JsonPointerException, resolve_pointer
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from documents.clock import utcnow
-from documents.deadlines import is_overdue
-from documents.dossier import Applicant, Dossier
-from documents.dossier_search import MAX_PAGE
-from documents.event import DossierEvent, events_by_ids, events_page
-from documents.workflow import channel_code, portal_status_code
+from documents.common.clock import utcnow
+from documents.dossiers.deadlines import is_overdue
+from documents.dossiers.dossier import Applicant, Dossier
+from documents.dossiers.events import DossierEvent, events_by_ids, events_page
+from documents.dossiers.search import MAX_PAGE
+from documents.workflow.transitions import channel_code, portal_status_code
 from loaders.calendar import CURRENT
 from schema.agencies.types import AgencyType, agency_by_code
 from schema.context import Info

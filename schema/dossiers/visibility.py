@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from documents.dossier import Dossier
-from documents.errors import DomainError, ErrorCode
-from documents.processing import load_dossier
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import Dossier, load_dossier
 from schema.context import Info
 
 

@@ -1,4 +1,4 @@
-"""Officer and applicant actions on a dossier: thin wrappers over documents.actions."""
+"""Officer and applicant actions on a dossier: thin wrappers over documents.workflow.acting."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
-from documents import actions, payment_actions
-from documents.actions import Decision
-from documents.workflow import Action
+from documents.workflow import acting, paying
+from documents.workflow.acting import Decision
+from documents.workflow.transitions import Action
 from schema.context import Info
 from schema.dossiers.guarded import DossierPayload, IdempotencyKey, act_on_dossier
 from schema.enums import PaymentMethod
@@ -31,7 +31,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.ACCEPT, lambda: actions.accept(code, actor), key=idempotency_key
+            info, code, Action.ACCEPT, lambda: acting.accept(code, actor), key=idempotency_key
         )
 
     @strawberry.mutation(description="Reception refuses the dossier, with a reason.")
@@ -40,7 +40,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.REFUSE, lambda: actions.refuse(code, reason, actor),
+            info, code, Action.REFUSE, lambda: acting.refuse(code, reason, actor),
             key=idempotency_key, arguments={"reason": reason},
         )  # fmt: skip
 
@@ -50,7 +50,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.ASSIGN, lambda: actions.assign(code, user, actor),
+            info, code, Action.ASSIGN, lambda: acting.assign(code, user, actor),
             key=idempotency_key, arguments={"user": user},
         )  # fmt: skip
 
@@ -67,7 +67,7 @@ class WorkflowMutations:
         actor = info.context.actor
         return await act_on_dossier(
             info, code, Action.HAND_OVER,
-            lambda: actions.hand_over(code, to_step, actor, to_agency=to_agency, to_user=to_user),
+            lambda: acting.hand_over(code, to_step, actor, to_agency=to_agency, to_user=to_user),
             key=idempotency_key,
             arguments={"toStep": to_step, "toAgency": to_agency, "toUser": to_user},
         )  # fmt: skip
@@ -84,7 +84,7 @@ class WorkflowMutations:
         wanted = [{"item": i.item, "reason": i.reason} for i in items]
         return await act_on_dossier(
             info, code, Action.REQUEST_SUPPLEMENT,
-            lambda: actions.request_supplement(code, wanted, actor),
+            lambda: acting.request_supplement(code, wanted, actor),
             key=idempotency_key, arguments={"items": wanted},
         )  # fmt: skip
 
@@ -99,7 +99,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.SUPPLEMENT, lambda: actions.supplement(code, data, note, actor),
+            info, code, Action.SUPPLEMENT, lambda: acting.supplement(code, data, note, actor),
             key=idempotency_key, arguments={"data": data, "note": note},
         )  # fmt: skip
 
@@ -115,7 +115,7 @@ class WorkflowMutations:
         actor = info.context.actor
         action = Action.APPROVE if decision is Decision.APPROVE else Action.REJECT
         return await act_on_dossier(
-            info, code, action, lambda: actions.record_result(code, decision, note, actor),
+            info, code, action, lambda: acting.record_result(code, decision, note, actor),
             key=idempotency_key, arguments={"decision": decision.value, "note": note},
         )  # fmt: skip
 
@@ -125,7 +125,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.RETURN_RESULT, lambda: actions.return_result(code, actor),
+            info, code, Action.RETURN_RESULT, lambda: acting.return_result(code, actor),
             key=idempotency_key,
         )  # fmt: skip
 
@@ -135,7 +135,7 @@ class WorkflowMutations:
     ) -> DossierPayload:
         actor = info.context.actor
         return await act_on_dossier(
-            info, code, Action.WITHDRAW, lambda: actions.withdraw(code, reason, actor),
+            info, code, Action.WITHDRAW, lambda: acting.withdraw(code, reason, actor),
             key=idempotency_key, arguments={"reason": reason},
         )  # fmt: skip
 
@@ -151,7 +151,7 @@ class WorkflowMutations:
         actor = info.context.actor
         return await act_on_dossier(
             info, code, Action.ISSUE_APOLOGY,
-            lambda: actions.issue_apology(code, reason, new_appointment, actor),
+            lambda: acting.issue_apology(code, reason, new_appointment, actor),
             key=idempotency_key, arguments={"reason": reason, "newAppointment": new_appointment},
         )  # fmt: skip
 
@@ -162,7 +162,7 @@ class WorkflowMutations:
         actor = info.context.actor
         return await act_on_dossier(
             info, code, Action.REQUEST_PAYMENT,
-            lambda: payment_actions.request_payment(code, actor),
+            lambda: paying.request_payment(code, actor),
             key=idempotency_key,
         )  # fmt: skip
 
@@ -179,7 +179,7 @@ class WorkflowMutations:
         actor = info.context.actor
         return await act_on_dossier(
             info, code, Action.RECORD_PAYMENT,
-            lambda: payment_actions.record_payment(code, amount, method, reference, actor),
+            lambda: paying.record_payment(code, amount, method, reference, actor),
             key=idempotency_key,
             arguments={"amount": amount, "method": method.value, "reference": reference},
         )  # fmt: skip

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from documents.form import DisplayHints, FieldHint
+from documents.catalogue.forms.definition import DisplayHints, FieldHint
 
 
 @strawberry.input

@@ -4,10 +4,10 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
-from documents import form_lifecycle
-from documents.errors import DomainError, ErrorCode
-from documents.form import FormStatus, forms_with_key
-from documents.policy import AdminArea
+from documents.access.policy import AdminArea
+from documents.catalogue.forms import lifecycle
+from documents.catalogue.forms.definition import FormStatus, forms_with_key
+from documents.common.errors import DomainError, ErrorCode
 from schema.context import Info
 from schema.errors import UserError, errors_from
 from schema.forms.inputs import CreateFormDraftInput
@@ -48,7 +48,7 @@ class FormMutations:
         await require_admin(info, AdminArea.FORMS)
         try:
             hints = input.hints.to_domain() if input.hints else None
-            form = await form_lifecycle.create_draft(input.key, input.title, input.schema, hints)
+            form = await lifecycle.create_draft(input.key, input.title, input.schema, hints)
         except DomainError as error:
             return _failed(error)
         info.context.audit.change("form", str(form.id), None, form)
@@ -60,7 +60,7 @@ class FormMutations:
         if id.type_name != "Form" or not PydanticObjectId.is_valid(id.node_id):
             return _failed(DomainError(ErrorCode.NOT_FOUND, "no form has this id", "id"))
         try:
-            form = await form_lifecycle.publish(PydanticObjectId(id.node_id))
+            form = await lifecycle.publish(PydanticObjectId(id.node_id))
         except DomainError as error:
             return _failed(error)
         before = form.model_copy(update={"status": FormStatus.DRAFT, "version": None})
@@ -71,7 +71,7 @@ class FormMutations:
     async def retire_form(self, info: Info, key: str, version: int) -> FormPayload:
         await require_admin(info, AdminArea.FORMS)
         try:
-            form = await form_lifecycle.retire(key, version)
+            form = await lifecycle.retire(key, version)
         except DomainError as error:
             return _failed(error)
         before = form.model_copy(update={"status": FormStatus.PUBLISHED, "retired_at": None})

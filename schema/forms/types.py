@@ -8,7 +8,7 @@ from beanie import PydanticObjectId
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from documents.form import DisplayHints, FieldHint, FormSchema
+from documents.catalogue.forms.definition import DisplayHints, FieldHint, FormSchema
 from schema.context import Info
 from schema.enums import FormStatus
 from schema.scalars import as_json

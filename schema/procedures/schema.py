@@ -3,10 +3,10 @@ from __future__ import annotations
 import strawberry
 from pydantic import ValidationError
 
-from documents import catalogue
-from documents.errors import DomainError
-from documents.policy import AdminArea
-from documents.procedure import all_procedures
+from documents.access.policy import AdminArea
+from documents.catalogue import consistency
+from documents.catalogue.procedures import all_procedures
+from documents.common.errors import DomainError
 from schema.context import Info
 from schema.errors import UserError, errors_from, errors_from_validation
 from schema.permissions import require_admin
@@ -42,7 +42,7 @@ class ProcedureMutations:
     async def create_procedure(self, info: Info, input: ProcedureInput) -> ProcedurePayload:
         await require_admin(info, AdminArea.PROCEDURES, input.agency_codes)
         try:
-            procedure = await catalogue.create_procedure(input_fields(input))
+            procedure = await consistency.create_procedure(input_fields(input))
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
         except DomainError as error:
@@ -63,7 +63,7 @@ class ProcedureMutations:
             agencies += input.agency_codes
         await require_admin(info, AdminArea.PROCEDURES, agencies)
         try:
-            procedure = await catalogue.update_procedure(code, input_fields(input))
+            procedure = await consistency.update_procedure(code, input_fields(input))
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
         except DomainError as error:

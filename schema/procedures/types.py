@@ -6,7 +6,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from documents.procedure import FeeSchedule, Procedure, ProcedureStep, RequiredPaper
+from documents.catalogue.procedures import FeeSchedule, Procedure, ProcedureStep, RequiredPaper
 from schema.agencies.types import AgencyType
 from schema.context import Info
 from schema.enums import FeeKind, OfficerRole

@@ -9,9 +9,9 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from documents import statistics as domain
-from documents.principal import PrincipalKind
-from documents.scoreboard import rank
+from documents.access.principals import PrincipalKind
+from documents.statistics import indicators as domain
+from documents.statistics.scoreboard import rank
 from schema.agencies.types import AgencyType
 from schema.context import Info
 from schema.permissions import PermissionDeniedError

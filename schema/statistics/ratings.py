@@ -8,18 +8,25 @@ from typing import TYPE_CHECKING
 import strawberry
 from pydantic import ValidationError
 
-from documents import rating_actions
-from documents.errors import DomainError, ErrorCode
-from documents.principal import PrincipalKind
-from documents.processing import load_dossier
-from documents.ratings import Feedback, FeedbackKind, Rating, RatingLevel, RatingScores
+from documents.access.principals import PrincipalKind
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import load_dossier
+from documents.statistics.rating import (
+    answer_feedback,
+    feedback_for,
+    file_feedback,
+    load_feedback,
+    rate,
+    rating_for,
+)
+from documents.statistics.ratings import Feedback, FeedbackKind, Rating, RatingLevel, RatingScores
 from schema.context import Info
 from schema.dossiers.visibility import visible_dossier
 from schema.errors import UserError, errors_from, errors_from_validation
 from schema.permissions import PermissionDeniedError
 
 if TYPE_CHECKING:
-    from documents.dossier import Dossier
+    from documents.dossiers.dossier import Dossier
 
 strawberry.enum(RatingLevel)
 strawberry.enum(FeedbackKind)
@@ -110,15 +117,12 @@ class DossierOpinions:
 
     @strawberry.field(description="The applicant's rating, once returned or rejected.")
     async def rating(self) -> RatingType | None:
-        found = await rating_actions.rating_for(self.document.code)
+        found = await rating_for(self.document.code)
         return RatingType.from_document(found) if found else None
 
     @strawberry.field(description="Feedback and complaints, oldest first.")
     async def feedback(self) -> list[FeedbackType]:
-        return [
-            FeedbackType.from_document(f)
-            for f in await rating_actions.feedback_for(self.document.code)
-        ]
+        return [FeedbackType.from_document(f) for f in await feedback_for(self.document.code)]
 
 
 async def _own_dossier(info: Info, code: str) -> Dossier:
@@ -141,7 +145,7 @@ class RatingMutations:
         except ValidationError as error:
             return RatingPayload(errors=errors_from_validation(FeedbackError, error, "input"))
         try:
-            rating = await rating_actions.rate(dossier, scores, info.context.principal.subject)
+            rating = await rate(dossier, scores, info.context.principal.subject)
         except DomainError as error:
             return RatingPayload(errors=errors_from(FeedbackError, error))
         return RatingPayload(rating=RatingType.from_document(rating))
@@ -154,7 +158,7 @@ class RatingMutations:
         if isinstance(dossier, DomainError):
             return FeedbackPayload(errors=errors_from(FeedbackError, dossier))
         try:
-            item = await rating_actions.file_feedback(
+            item = await file_feedback(
                 dossier, FeedbackKind(kind), text, info.context.principal.subject
             )
         except DomainError as error:
@@ -167,13 +171,11 @@ class RatingMutations:
         if access.kind is not PrincipalKind.OFFICER:
             raise PermissionDeniedError("feedback is answered by the handling agency's officers")
         try:
-            item = await rating_actions.load_feedback(str(id))
+            item = await load_feedback(str(id))
             dossier = await load_dossier(item.dossier_code)
             if not access.sees_personal_data(dossier):
                 raise DomainError(ErrorCode.NOT_FOUND, f"feedback {id!r} does not exist", "id")
-            item = await rating_actions.answer_feedback(
-                item, answer, info.context.principal.subject
-            )
+            item = await answer_feedback(item, answer, info.context.principal.subject)
         except DomainError as error:
             return FeedbackPayload(errors=errors_from(FeedbackError, error))
         return FeedbackPayload(feedback=FeedbackType.from_document(item))

@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from documents import statistics as domain
+from documents.statistics import indicators as domain
 from schema.agencies.types import AgencyType
 from schema.procedures.types import ProcedureType
 

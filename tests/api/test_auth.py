@@ -24,10 +24,10 @@ from typer.testing import CliRunner
 from api.auth import AuthenticationError, Authenticator, development_secret, issue_token
 from api.cli import cli
 from api.settings import Settings
-from documents.api_key import create_api_key, revoke_api_key
-from documents.dossier import ApplicantKind
-from documents.principal import ANONYMOUS, IntegratorScope, Operation, PrincipalKind
-from documents.procedure import OfficerRole
+from documents.access.api_keys import create_api_key, revoke_api_key
+from documents.access.principals import ANONYMOUS, IntegratorScope, Operation, PrincipalKind
+from documents.catalogue.procedures import OfficerRole
+from documents.dossiers.dossier import ApplicantKind
 from tests.conftest import running_app
 
 AGENCY = "000.00.15.H26"

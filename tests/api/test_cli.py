@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from api.auth import issue_token
 from api.cli import cli
 from api.settings import Settings
-from documents.dossier import DossierStatus
-from documents.form_validation import validate_data
+from documents.catalogue.forms.validation import validate_data
+from documents.dossiers.dossier import DossierStatus
 
 NESTED = (
     "{ dossiers(first: 5) { edges { node { code procedure { name } events(last: 1) { type } } } } }"

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from api.settings import Settings
-from documents.rollups import OpenClock
-from documents.stats_tables import Level, StatsMonth
+from documents.statistics.facts import OpenClock
+from documents.statistics.tables import Level, StatsMonth
 from tests.conftest import GraphQLClient
 from tests.schema.statistics_helpers import open_dossier
 

@@ -24,10 +24,10 @@ from api.demo.catalogue import (
 )
 from api.demo.forms import PROFILE_ATTRIBUTES
 from api.demo.sample_data import sample_applicant, sample_form_data
-from documents.agency import Agency, AgencyLevel
-from documents.dossier import ApplicantKind
-from documents.form_validation import check_schema, validate_data
-from documents.procedure import FeeKind, OfficerRole, Procedure
+from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.forms.validation import check_schema, validate_data
+from documents.catalogue.procedures import FeeKind, OfficerRole, Procedure
+from documents.dossiers.dossier import ApplicantKind
 
 SAMPLES = 200
 CAMEL_CASE = re.compile(r"^[a-z][a-zA-Z0-9]*$")

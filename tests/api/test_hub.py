@@ -9,7 +9,7 @@ from typing import Any
 
 from api.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
 from api.settings import Settings
-from documents.event import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent, EventType
 from schema.context import SubscriberTooSlowError
 from tests.realtime import serving
 

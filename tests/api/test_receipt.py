@@ -11,10 +11,10 @@ import pytest
 import qrcode
 
 from api.receipt import qr_svg
-from documents.agency import Agency
-from documents.dossier import Applicant, ApplicantKind, Channel, Dossier
-from documents.procedure import FeeKind, FeeSchedule, Procedure, RequiredPaper
-from documents.submission import Submission, submit
+from documents.catalogue.agencies import Agency
+from documents.catalogue.procedures import FeeKind, FeeSchedule, Procedure, RequiredPaper
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD
 
 # Monday 10 March 2025, 09:30 in Hà Nội; three working days later is Thursday 13 March.

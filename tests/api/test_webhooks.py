@@ -17,7 +17,7 @@ import pytest
 
 from api.settings import Settings
 from api.webhooks import WebhookWorker
-from documents.webhook_delivery import WebhookDelivery
+from documents.webhooks.delivery import WebhookDelivery
 from tests.catalogue import OTHER_WARD, WARD, submission
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import SUBMIT

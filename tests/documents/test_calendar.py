@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from documents.calendar import TIMEZONE, WorkingCalendar
+from documents.calendar.working_calendar import TIMEZONE, WorkingCalendar
 
 CALENDAR = WorkingCalendar()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from documents.codes import format_code
+from documents.dossiers.codes import format_code
 
 
 def test_format_code_uses_the_local_day_in_ho_chi_minh_city() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from documents.dossier import Dossier, DossierStatus
-from documents.dossier_search import DossierFilter, DossierOrder, _sort, filter_query
+from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.dossiers.search import DossierFilter, DossierOrder, _sort, filter_query
 
 FILTERS = [
     DossierFilter(),

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from documents.errors import DomainError, ErrorCode
-from documents.form_validation import check_schema, guard_data, pointer, validate_data
+from documents.catalogue.forms.validation import check_schema, guard_data, pointer, validate_data
+from documents.common.errors import DomainError, ErrorCode
 
 
 def test_pointer_escapes_slashes_and_tildes() -> None:

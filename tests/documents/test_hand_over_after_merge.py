@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from documents import actions
-from documents.dossier import Applicant, ApplicantKind, Channel
-from documents.merges import apply_merge, plan_merge
-from documents.processing import Actor
-from documents.submission import Submission, submit
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel
+from documents.merges.merging import apply_merge, plan_merge
+from documents.workflow import acting
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import OTHER_WARD, PROCEDURE, VALID_DATA, WARD
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 async def test_hand_over_to_a_merged_agency_reaches_its_successor() -> None:
     applicant = Applicant(kind=ApplicantKind.CITIZEN, id_number="001090012345", full_name="A")
     dossier = await submit(Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA))
-    await actions.accept(dossier.code, Actor())
+    await acting.accept(dossier.code, Actor())
     await apply_merge(await plan_merge([OTHER_WARD], WARD, date(2020, 1, 1)))
 
-    moved = await actions.hand_over(dossier.code, "review", Actor(), to_agency=OTHER_WARD)
+    moved = await acting.hand_over(dossier.code, "review", Actor(), to_agency=OTHER_WARD)
 
     assert moved.steps[-1].agency_code == WARD

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from documents.dossier import Applicant, ApplicantKind, Channel, Dossier
-from documents.errors import DomainError, ErrorCode
-from documents.event import DossierEvent, EventType
-from documents.processing import Act, Actor, perform
-from documents.submission import Submission, submit
-from documents.workflow import Action
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
+from documents.dossiers.events import DossierEvent, EventType
+from documents.workflow.processing import Act, perform
+from documents.workflow.submitting import Submission, submit
+from documents.workflow.transitions import Action
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from documents.calendar import WorkingCalendar
-from documents.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
-from documents.dossier_parts import Timeliness
-from documents.rollups import compute_fact, delta
-from documents.statistics import segments
-from documents.stats_rebuild import rebuild, verify
-from documents.stats_tables import ALL, Level, Span, StatsDay, expanded
+from documents.calendar.working_calendar import WorkingCalendar
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
+from documents.dossiers.parts import Timeliness
+from documents.statistics.facts import compute_fact, delta
+from documents.statistics.indicators import segments
+from documents.statistics.rebuild import rebuild, verify
+from documents.statistics.tables import ALL, Level, Span, StatsDay, expanded
 from tests.catalogue import WARD
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import (

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from documents.deadline_sweep import passed_uncounted
-from documents.rollups import OpenClock
-from documents.statistics import Scope, _stages
-from documents.stats_tables import StatsDay, StatsMonth
+from documents.statistics.deadline_sweep import passed_uncounted
+from documents.statistics.facts import OpenClock
+from documents.statistics.indicators import Scope, _stages
+from documents.statistics.tables import StatsDay, StatsMonth
 
 SCOPE_NAMES = ["city", "agency", "subtree", "procedure", "agency+procedure", "subtree+procedure"]
 SCOPES = [

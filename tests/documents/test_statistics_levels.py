@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from documents.rollups import apply_delta
-from documents.statistics import Scope, by_key, grouped
+from documents.statistics.facts import apply_delta
+from documents.statistics.indicators import Scope, by_key, grouped
 from tests.catalogue import OTHER_WARD, WARD
 
 SUB = "000.22.99.01.H26"  # below WARD

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from beanie import PydanticObjectId
 
-from documents.clock import fixed_time
-from documents.webhook_delivery import (
+from documents.common.clock import fixed_time
+from documents.webhooks.delivery import (
     DeliveryAttempt,
     DeliveryStatus,
     WebhookDelivery,

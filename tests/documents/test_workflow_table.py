@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from documents.dossier import DossierStatus
-from documents.errors import DomainError, ErrorCode
-from documents.workflow import Action, next_status
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import DossierStatus
+from documents.workflow.transitions import Action, next_status
 
 # Rows: current status. Columns, in Action order:
 #   ACCEPT REFUSE ASSIGN HAND_OVER REQ_SUPPL SUPPLEMENT APPROVE REJECT RETURN WITHDRAW

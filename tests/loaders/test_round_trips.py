@@ -16,8 +16,8 @@ from pymongo.monitoring import (
 )
 
 from api.settings import Settings
-from documents.dossier import Applicant, ApplicantKind, Channel
-from documents.submission import Submission, submit
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD, load_tiny_catalogue
 from tests.conftest import GraphQLClient, running_app
 

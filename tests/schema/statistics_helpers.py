@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from documents.clock import fixed_time
+from documents.common.clock import fixed_time
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import (
     ACCEPT,

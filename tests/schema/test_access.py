@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from documents.audit import AuditRecord
-from documents.dossier import Dossier
-from documents.event import DossierEvent
+from documents.access.audit import AuditRecord
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
 from tests.catalogue import APPLICANT, APPLICANT_ID, WARD, submission
 from tests.conftest import GraphQLClient
 

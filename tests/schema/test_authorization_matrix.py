@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from documents import actions
-from documents.actions import Decision
-from documents.api_key import create_api_key
-from documents.clock import utcnow
-from documents.dossier import Applicant, ApplicantKind, Channel, Dossier
-from documents.principal import Operation
-from documents.processing import Actor
-from documents.submission import Submission, submit
+from documents.access.api_keys import create_api_key
+from documents.access.principals import Operation
+from documents.common.clock import utcnow
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
+from documents.workflow import acting
+from documents.workflow.acting import Decision
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import (
     APPLICANT_ID,
     PROCEDURE,
@@ -202,14 +202,14 @@ async def _dossier_in(state: str) -> Dossier:
     )
     steps: dict[str, list[Callable[[str], Awaitable[Any]]]] = {
         "RECEIVED": [],
-        "IN_PROGRESS": [lambda c: actions.accept(c, Actor())],
+        "IN_PROGRESS": [lambda c: acting.accept(c, Actor())],
         "SUPPLEMENT_REQUESTED": [
-            lambda c: actions.accept(c, Actor()),
-            lambda c: actions.request_supplement(c, [{"item": "A", "reason": "B"}], Actor()),
+            lambda c: acting.accept(c, Actor()),
+            lambda c: acting.request_supplement(c, [{"item": "A", "reason": "B"}], Actor()),
         ],
         "RESULT_READY": [
-            lambda c: actions.accept(c, Actor()),
-            lambda c: actions.record_result(c, Decision.APPROVE, None, Actor()),
+            lambda c: acting.accept(c, Actor()),
+            lambda c: acting.record_result(c, Decision.APPROVE, None, Actor()),
         ],
     }
     for step in steps[state]:

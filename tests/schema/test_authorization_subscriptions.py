@@ -10,8 +10,8 @@ from websockets.exceptions import ConnectionClosed
 
 from api.auth import issue_token
 from api.settings import Settings
-from documents.api_key import create_api_key
-from documents.principal import Operation
+from documents.access.api_keys import create_api_key
+from documents.access.principals import Operation
 from tests.catalogue import TOKEN_PRINCIPALS, WARD, load_tiny_catalogue, submission
 from tests.realtime import Subscriber, bearer, serving, subscriber
 

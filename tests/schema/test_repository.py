@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from documents import form_lifecycle
-from documents.clock import fixed_time
-from documents.form import DisplayHints, FieldHint
+from documents.catalogue.forms import lifecycle
+from documents.catalogue.forms.definition import DisplayHints, FieldHint
+from documents.common.clock import fixed_time
 from tests.catalogue import APPLICANT, APPLICANT_ID, PERMIT_SCHEMA, PROCEDURE, submission
 from tests.conftest import GraphQLClient
 from tests.papers import (
@@ -192,9 +192,9 @@ async def test_prefill_takes_earlier_answers_then_the_applicant_record(
             FieldHint(pointer="/plate", label_vi="Biển số"),
         ]
     )
-    draft = await form_lifecycle.create_draft("permit", "Giấy phép thử", PERMIT_SCHEMA, hints)
+    draft = await lifecycle.create_draft("permit", "Giấy phép thử", PERMIT_SCHEMA, hints)
     assert draft.id is not None
-    await form_lifecycle.publish(draft.id)
+    await lifecycle.publish(draft.id)
     applicant = {**APPLICANT, "email": "an@example.vn"}
     accepted = await submit_dossier(
         gql, applicant=applicant, data={"fullName": "Nguyễn Văn An", "birthDate": "1990-05-17"}

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from documents.clock import fixed_time
-from documents.deadline_sweep import sweep_passed_deadlines
-from documents.stats_rebuild import verify
-from documents.stats_tables import Level, StatsMonth
+from documents.common.clock import fixed_time
+from documents.statistics.deadline_sweep import sweep_passed_deadlines
+from documents.statistics.rebuild import verify
+from documents.statistics.tables import Level, StatsMonth
 from tests.catalogue import PROCEDURE, WARD
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import WITHDRAW, act, local

@@ -13,9 +13,9 @@ from websockets.exceptions import ConnectionClosed
 
 from api.auth import issue_token
 from api.settings import Settings
-from documents.api_key import create_api_key
-from documents.event import DossierEvent, EventType
-from documents.principal import Operation
+from documents.access.api_keys import create_api_key
+from documents.access.principals import Operation
+from documents.dossiers.events import DossierEvent, EventType
 from tests.catalogue import OTHER_WARD, WARD, load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient
 from tests.realtime import PROTOCOL, Served, bearer, serving, subscriber

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from documents import actions
-from documents.actions import Decision
-from documents.clock import fixed_time
-from documents.dossier import Applicant, ApplicantKind, Channel
-from documents.processing import Actor
-from documents.submission import Submission, submit
+from documents.common.clock import fixed_time
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel
+from documents.workflow import acting
+from documents.workflow.acting import Decision
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import APPLICANT_ID, CITY, OTHER_WARD, PROCEDURE, VALID_DATA, WARD
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import local
@@ -87,23 +87,23 @@ async def make_history() -> History:
 
     a_open = await new(A, 2)
     a_review = await new(A, 2)
-    await actions.accept(a_review, clerk, at=at(2, 10))
-    await actions.hand_over(a_review, "review", clerk, at=at(2, 11))
+    await acting.accept(a_review, clerk, at=at(2, 10))
+    await acting.hand_over(a_review, "review", clerk, at=at(2, 11))
     a_done = await new(A, 3)
-    await actions.accept(a_done, clerk, at=at(3, 10))
-    await actions.hand_over(a_done, "review", clerk, at=at(3, 11))
-    await actions.hand_over(a_done, "approve", expert, at=at(4, 9))
-    await actions.record_result(a_done, Decision.APPROVE, None, leader, at=at(4, 15))
-    await actions.return_result(a_done, clerk, at=at(5, 9))
+    await acting.accept(a_done, clerk, at=at(3, 10))
+    await acting.hand_over(a_done, "review", clerk, at=at(3, 11))
+    await acting.hand_over(a_done, "approve", expert, at=at(4, 9))
+    await acting.record_result(a_done, Decision.APPROVE, None, leader, at=at(4, 15))
+    await acting.return_result(a_done, clerk, at=at(5, 9))
     a_refused = await new(A, 3)
-    await actions.refuse(a_refused, "thiếu giấy tờ", clerk, at=at(3, 14))
+    await acting.refuse(a_refused, "thiếu giấy tờ", clerk, at=at(3, 14))
     b_open = await new(B, 4)
     b_withdrawn = await new(B, 4)
-    await actions.withdraw(b_withdrawn, "không cần nữa", Actor("applicant"), at=at(5, 10))
+    await acting.withdraw(b_withdrawn, "không cần nữa", Actor("applicant"), at=at(5, 10))
     b_at_city = await new(B, 5)
     b_clerk = Actor("b-clerk", B)
-    await actions.accept(b_at_city, b_clerk, at=at(5, 10))
-    await actions.hand_over(b_at_city, "review", b_clerk, to_agency=CITY, at=at(5, 11))
+    await acting.accept(b_at_city, b_clerk, at=at(5, 10))
+    await acting.hand_over(b_at_city, "review", b_clerk, to_agency=CITY, at=at(5, 11))
     return History(a_open, a_review, a_done, a_refused, b_open, b_withdrawn, b_at_city)
 
 

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from documents import actions, merges
-from documents.dossier import Dossier
-from documents.errors import DomainError, ErrorCode
-from documents.event import DossierEvent, EventType
-from documents.processing import Act, Actor, perform
-from documents.workflow import Action
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent, EventType
+from documents.merges import merging
+from documents.workflow import acting
+from documents.workflow.processing import Act, perform
+from documents.workflow.transitions import Action
 from tests.conftest import GraphQLClient
 from tests.schema.agencies.merge_helpers import NEW_C, A, B, C, make_history, merge, merge_input
 from tests.schema.dossiers.workflow_helpers import ASSIGN
@@ -55,7 +57,7 @@ async def test_officer_who_read_a_dossier_before_a_merge_gets_conflict_not_a_los
     stored = await _stored(history.a_open)
     assert (stored.handling_agency_code, stored.assignee) == (C, None)
     # Reloaded and retried, the officer's change lands on top of the merge.
-    again = await actions.assign(history.a_open, "officer", Actor("o", C))
+    again = await acting.assign(history.a_open, "officer", Actor("o", C))
     assert (again.handling_agency_code, again.assignee) == (C, "officer")
     assert len(await _events(history.a_open, EventType.AGENCY_MERGED)) == 1
     assert len(await _events(history.a_open, EventType.ASSIGNED)) == 1
@@ -93,7 +95,7 @@ async def test_officer_change_after_the_merge_read_a_dossier_is_kept(
     admin: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     history = await make_history()
-    original = merges.move_dossiers
+    original = merging.move_dossiers
     calls = 0
 
     async def officer_acts_in_between(dossiers: list[Dossier], *args: Any) -> list[str]:
@@ -102,10 +104,10 @@ async def test_officer_change_after_the_merge_read_a_dossier_is_kept(
         nonlocal calls
         calls += 1
         if calls == 1:
-            await actions.assign(history.b_open, "officer", Actor("o", B))
+            await acting.assign(history.b_open, "officer", Actor("o", B))
         return await original(dossiers, *args)
 
-    monkeypatch.setattr(merges, "move_dossiers", officer_acts_in_between)
+    monkeypatch.setattr(merging, "move_dossiers", officer_acts_in_between)
     payload = await merge(admin, merge_input([A, B], C, NEW_C))
 
     stored = await _stored(history.b_open)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from documents.agency import resolve_current
+from documents.catalogue.agencies import resolve_current
 from tests.catalogue import CITY, submission
 from tests.conftest import GraphQLClient
 from tests.schema.agencies.merge_helpers import (

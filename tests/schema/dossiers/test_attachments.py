@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from api.settings import Settings
-from documents.attaching import upload_attachment
-from documents.errors import DomainError, ErrorCode
-from documents.grid_files import CHUNK_BYTES
-from documents.processing import Actor
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.actor import Actor
+from documents.papers.attaching import upload_attachment
+from documents.papers.grid_files import CHUNK_BYTES
 from tests.catalogue import WARD, load_tiny_catalogue
 from tests.conftest import GraphQLClient, running_app
 from tests.papers import (

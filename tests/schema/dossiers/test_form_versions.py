@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from documents import form_lifecycle
+from documents.catalogue.forms import lifecycle
 from tests.catalogue import PERMIT_SCHEMA, submission
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.test_submit_dossier import submit
@@ -21,9 +21,9 @@ STRICTER: dict[str, Any] = {**PERMIT_SCHEMA, "required": ["fullName", "birthDate
 
 
 async def _publish_stricter_version() -> None:
-    draft = await form_lifecycle.create_draft("permit", "Giấy phép thử v2", STRICTER)
+    draft = await lifecycle.create_draft("permit", "Giấy phép thử v2", STRICTER)
     assert draft.id is not None
-    await form_lifecycle.publish(draft.id)
+    await lifecycle.publish(draft.id)
 
 
 async def test_dossier_stays_pinned_to_the_version_it_was_submitted_with(
@@ -44,7 +44,7 @@ async def test_dossier_stays_pinned_to_the_version_it_was_submitted_with(
 
 
 async def test_retiring_the_only_version_stops_new_submissions(gql: GraphQLClient) -> None:
-    await form_lifecycle.retire("permit", 1)
+    await lifecycle.retire("permit", 1)
     refused = await submit(gql, submission())
     assert refused["dossier"] is None
     assert refused["errors"][0]["code"] == "FORM_NOT_PUBLISHED"
@@ -54,7 +54,7 @@ async def test_retiring_the_newest_version_falls_back_to_the_older_published_one
     gql: GraphQLClient,
 ) -> None:
     await _publish_stricter_version()
-    await form_lifecycle.retire("permit", 2)
+    await lifecycle.retire("permit", 2)
     accepted = await submit(gql, submission())
     assert accepted["dossier"]["formVersion"] == 1
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from documents.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
-from documents.submission import Submission, submit
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
+from documents.workflow.submitting import Submission, submit
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD
 from tests.conftest import GraphQLClient
 

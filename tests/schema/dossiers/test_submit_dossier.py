@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from documents.counter import Counter
-from documents.dossier import Dossier
-from documents.event import DossierEvent
+from documents.common.counters import Counter
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
 from tests.catalogue import WARD, submission
 from tests.conftest import GraphQLClient
 

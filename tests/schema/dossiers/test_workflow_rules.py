@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from documents.clock import fixed_time
-from documents.event import DossierEvent, EventType
-from documents.procedure import FeeKind, FeeRow, FeeSchedule, Procedure
+from documents.catalogue.procedures import FeeKind, FeeRow, FeeSchedule, Procedure
+from documents.common.clock import fixed_time
+from documents.dossiers.events import DossierEvent, EventType
 from tests.catalogue import PROCEDURE
 from tests.conftest import GraphQLClient
 from tests.schema.dossiers.workflow_helpers import (

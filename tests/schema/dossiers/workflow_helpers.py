@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from documents.clock import fixed_time
+from documents.common.clock import fixed_time
 from tests.catalogue import submission
 from tests.conftest import GraphQLClient
 

@@ -1,0 +1,82 @@
+"""Admin-declared extra days off and make-up working days, stored in MongoDB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated
+
+from beanie import Document, Indexed
+from pydantic import Field
+
+from documents.calendar.working_calendar import WorkingCalendar
+
+
+class CalendarDayKind(StrEnum):
+    DAY_OFF = "DAY_OFF"
+    MAKEUP_WORKING_DAY = "MAKEUP_WORKING_DAY"
+
+
+class CalendarDay(Document):
+    day: Annotated[date, Indexed(unique=True)]
+    kind: CalendarDayKind
+    note: str = Field(default="", max_length=300)
+
+    class Settings:
+        name = "calendar_days"
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    cutoff: time = time(15, 0)
+    close: time = time(17, 0)
+
+
+_office_hours = OfficeHours()
+
+
+def configure_office_hours(hours: OfficeHours) -> None:
+    """Set once at start-up from the process settings."""
+    global _office_hours  # noqa: PLW0603 - configuration read once, like the settings
+    _office_hours = hours
+
+
+async def load_calendar() -> WorkingCalendar:
+    """The official calendar with every admin-declared day applied."""
+    days = await CalendarDay.find_all().to_list()
+    return WorkingCalendar(
+        cutoff=_office_hours.cutoff,
+        office_close=_office_hours.close,
+        extra_days_off=frozenset(d.day for d in days if d.kind is CalendarDayKind.DAY_OFF),
+        makeup_working_days=frozenset(
+            d.day for d in days if d.kind is CalendarDayKind.MAKEUP_WORKING_DAY
+        ),
+    )
+
+
+async def calendar_day(day: date) -> CalendarDay | None:
+    return await CalendarDay.find_one(CalendarDay.day == day)
+
+
+async def set_calendar_day(day: date, kind: CalendarDayKind, note: str = "") -> CalendarDay:
+    existing = await calendar_day(day)
+    if existing is None:
+        existing = CalendarDay(day=day, kind=kind, note=note)
+        await existing.insert()
+    else:
+        existing.kind, existing.note = kind, note
+        await existing.save()
+    return existing
+
+
+async def remove_calendar_day(day: date) -> bool:
+    result = await CalendarDay.find(CalendarDay.day == day).delete()
+    return bool(result and result.deleted_count)
+
+
+async def calendar_days(year: int) -> list[CalendarDay]:
+    found = await CalendarDay.find(
+        CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+    ).to_list()
+    return sorted(found, key=lambda d: d.day)

@@ -1,0 +1,51 @@
+"""Keeping the procedure catalogue consistent: references must exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from documents.catalogue.agencies import Agency
+from documents.catalogue.forms.definition import FormSchema
+from documents.catalogue.procedures import Procedure
+from documents.common.errors import DomainError, ErrorCode, not_found
+
+
+async def _check_references(procedure: Procedure) -> None:
+    if await FormSchema.find_one(FormSchema.key == procedure.form_key) is None:
+        raise not_found("form", procedure.form_key, "formKey")
+    codes = set(procedure.agency_codes)
+    codes.update(s.agency_code for s in procedure.steps if s.agency_code)
+    found = await Agency.find({"code": {"$in": sorted(codes)}}).to_list()
+    missing = codes - {a.code for a in found}
+    if missing:
+        raise not_found("agency", sorted(missing)[0], "agencyCodes")
+    if procedure.fee.field is not None and not procedure.fee.field.startswith("/"):
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED, "the fee field must be a JSON pointer", "fee.field"
+        )
+
+
+async def create_procedure(fields: dict[str, Any]) -> Procedure:
+    """Raises pydantic.ValidationError for malformed fields, DomainError otherwise."""
+    procedure = Procedure.model_validate(fields)
+    await _check_references(procedure)
+    try:
+        await procedure.insert()
+    except DuplicateKeyError:
+        raise DomainError(
+            ErrorCode.ALREADY_EXISTS, f"procedure {procedure.code!r} already exists", "code"
+        ) from None
+    return procedure
+
+
+async def update_procedure(code: str, changes: dict[str, Any]) -> Procedure:
+    current = await Procedure.find_one(Procedure.code == code)
+    if current is None:
+        raise not_found("procedure", code, "code")
+    merged = {**current.model_dump(exclude={"revision_id"}), **changes, "code": code}
+    updated = Procedure.model_validate(merged)
+    await _check_references(updated)
+    await updated.replace()
+    return updated

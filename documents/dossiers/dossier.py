@@ -1,0 +1,131 @@
+"""Dossiers (hồ sơ): one application for one procedure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from beanie import Document, Indexed, Insert, Replace, Save, SaveChanges, before_event
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from documents.common.errors import not_found
+from documents.dossiers.parts import (
+    Apology,
+    Payment,
+    PaymentStatus,
+    StepRecord,
+    SupplementRound,
+    Timeliness,
+)
+
+
+class DossierStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUPPLEMENT_REQUESTED = "SUPPLEMENT_REQUESTED"
+    RESULT_READY = "RESULT_READY"
+    RETURNED = "RETURNED"
+    REFUSED = "REFUSED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class Channel(StrEnum):
+    COUNTER = "COUNTER"
+    ONLINE = "ONLINE"
+    POSTAL = "POSTAL"
+
+
+class ApplicantKind(StrEnum):
+    CITIZEN = "CITIZEN"
+    BUSINESS = "BUSINESS"
+
+
+class Applicant(BaseModel):
+    """A citizen (12-digit personal identification number) or a business (tax code)."""
+
+    kind: ApplicantKind
+    id_number: Annotated[str, Field(pattern=r"^(\d{12}|\d{10}(-\d{3})?)$")]
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    phone: Annotated[str | None, Field(pattern=r"^\+?\d{9,15}$")] = None
+    email: str | None = None
+    address: Annotated[str | None, Field(max_length=500)] = None
+
+
+def _keyset(*fields: str) -> IndexModel:
+    """A filter field followed by both orderings' keys, so filter + sort use one index."""
+    keys = [(f, ASCENDING) for f in fields]
+    return IndexModel([*keys, ("received_at", DESCENDING), ("code", DESCENDING)])
+
+
+class Dossier(Document):
+    code: Annotated[str, Indexed(unique=True)]
+    procedure_code: str
+    form_key: str
+    form_version: int
+    applicant: Applicant
+    data: dict[str, Any] = Field(default_factory=dict)
+    channel: Channel
+    receiving_agency_code: str
+    handling_agency_code: str
+    status: DossierStatus = DossierStatus.RECEIVED
+    received_at: datetime
+    updated_at: datetime
+
+    # Processing: the current step and who holds it, with one record per step taken.
+    current_step: str | None = None
+    assignee: str | None = None
+    steps: list[StepRecord] = Field(default_factory=list)
+
+    # The clock. `due_at` is the legal deadline: receipt plus the legal working days,
+    # moved later by the working days spent waiting for supplements. `appointment_at`
+    # is the date promised to the applicant: `due_at`, unless an apology set a new one.
+    due_at: datetime
+    appointment_at: datetime
+    paused_working_days: int = 0
+    supplements: list[SupplementRound] = Field(default_factory=list)
+    apology: Apology | None = None
+    finished_at: datetime | None = None
+    timeliness: Timeliness | None = None
+    accepted_at: datetime | None = None
+    returned_at: datetime | None = None
+    # Why it was refused, rejected or withdrawn; or the note on an approval.
+    reason: str | None = None
+
+    fee_due: int = 0
+    payment_status: PaymentStatus = PaymentStatus.WAIVED
+    payment_requested_at: datetime | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    # Papers taken from the applicant's e-data repository at submission (docs/papers.md).
+    reused_count: int = 0
+    # Derived and stored so "received, handled or worked on by" is one multikey index
+    # lookup: the embedded server answers an `$or` of fields with a collection scan.
+    agency_codes: list[str] = Field(default_factory=list)
+
+    @before_event(Insert, Replace, Save, SaveChanges)
+    def _derive_agency_codes(self) -> None:
+        codes = {self.receiving_agency_code, self.handling_agency_code}
+        codes.update(step.agency_code for step in self.steps)
+        self.agency_codes = sorted(codes)
+
+    class Settings:
+        name = "dossiers"
+        use_revision = True
+        indexes = [  # noqa: RUF012 - Beanie reads this class attribute
+            _keyset(),
+            _keyset("status"),
+            _keyset("procedure_code"),
+            _keyset("agency_codes"),
+            _keyset("applicant.id_number"),
+            # `overdue` and `dueBefore` filters look at open dossiers by deadline.
+            IndexModel([("due_at", ASCENDING), ("code", ASCENDING)], name="due"),
+        ]
+
+
+async def load_dossier(code: str) -> Dossier:
+    dossier = await Dossier.find_one(Dossier.code == code)
+    if dossier is None:
+        raise not_found("dossier", code, "code")
+    return dossier

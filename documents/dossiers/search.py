@@ -1,0 +1,149 @@
+"""Listing dossiers: filters and keyset pagination, each served by an index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from documents.common.clock import utcnow
+from documents.dossiers.codes import LOCAL_TIME
+from documents.dossiers.dossier import Dossier, DossierStatus
+
+MAX_PAGE = 100
+
+_CLOCK_STOPPED_OR_DONE = frozenset(
+    {
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+        DossierStatus.REFUSED,
+        DossierStatus.REJECTED,
+        DossierStatus.WITHDRAWN,
+    }
+)
+
+
+class DossierOrder(StrEnum):
+    RECEIVED_AT_DESC = "RECEIVED_AT_DESC"
+    RECEIVED_AT_ASC = "RECEIVED_AT_ASC"
+    CODE_ASC = "CODE_ASC"
+    CODE_DESC = "CODE_DESC"
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    status: list[DossierStatus] | None = None
+    procedure_code: str | None = None
+    # Matches dossiers the agency receives or handles.
+    agency_code: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    applicant_id: str | None = None
+    # Open, not waiting for supplements, and past the deadline (see deadlines.is_overdue).
+    overdue: bool | None = None
+    # Deadline before the start of this local day.
+    due_before: date | None = None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page ends: the sort key of its last dossier."""
+
+    received_at: datetime | None
+    code: str
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, LOCAL_TIME)
+
+
+def _deadline_query(spec: DossierFilter, now: datetime) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    due: dict[str, datetime] = {}
+    if spec.due_before:
+        due["$lt"] = _local_midnight(spec.due_before)
+    open_statuses = [s.value for s in DossierStatus if s not in _CLOCK_STOPPED_OR_DONE]
+    if spec.overdue:
+        query["finished_at"] = None
+        query["status"] = {"$in": open_statuses}
+        due["$lt"] = min(due.get("$lt", now), now)
+    elif spec.overdue is False:
+        overdue = {"finished_at": None, "status": {"$in": open_statuses}, "due_at": {"$lt": now}}
+        query["$nor"] = [overdue]
+    if due:
+        query["due_at"] = due
+    return query
+
+
+def _received_query(spec: DossierFilter) -> dict[str, Any]:
+    received: dict[str, datetime] = {}
+    if spec.received_from:
+        received["$gte"] = _local_midnight(spec.received_from)
+    if spec.received_to:  # inclusive of the whole local day
+        received["$lt"] = _local_midnight(spec.received_to + timedelta(days=1))
+    return {"received_at": received} if received else {}
+
+
+def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, Any]:
+    query = _deadline_query(spec, now or utcnow())
+    if spec.status:
+        wanted = [s.value for s in spec.status]
+        if "status" in query:  # overdue already narrowed it to open statuses
+            wanted = [s for s in wanted if s in query["status"]["$in"]]
+        query["status"] = {"$in": wanted}
+    if spec.procedure_code:
+        query["procedure_code"] = spec.procedure_code
+    if spec.applicant_id:
+        query["applicant.id_number"] = spec.applicant_id
+    if spec.agency_code:
+        query["agency_codes"] = spec.agency_code
+    return query | _received_query(spec)
+
+
+def _sort(order: DossierOrder) -> list[tuple[str, int]]:
+    direction = -1 if order.value.endswith("DESC") else 1
+    if order.value.startswith("CODE"):
+        return [("code", direction)]
+    return [("received_at", direction), ("code", direction)]
+
+
+def _after(order: DossierOrder, position: Position) -> dict[str, Any]:
+    op = "$lt" if order.value.endswith("DESC") else "$gt"
+    if order.value.startswith("CODE"):
+        return {"code": {op: position.code}}
+    return {
+        "$or": [
+            {"received_at": {op: position.received_at}},
+            {"received_at": position.received_at, "code": {op: position.code}},
+        ]
+    }
+
+
+def position_of(dossier: Dossier) -> Position:
+    return Position(dossier.received_at, dossier.code)
+
+
+async def search(
+    spec: DossierFilter,
+    order: DossierOrder,
+    first: int,
+    *,
+    after: Position | None = None,
+    now: datetime | None = None,
+    visible: dict[str, Any] | None = None,
+) -> tuple[list[Dossier], bool]:
+    """One page of at most `first` dossiers (capped at 100), and whether more follow,
+    among those `visible` (a policy filter, ANDed in)."""
+    first = max(0, min(first, MAX_PAGE))
+    query = filter_query(spec, now)
+    if visible:
+        query = {"$and": [query, visible]} if query else visible
+    if after is not None:
+        query = {"$and": [query, _after(order, after)]} if query else _after(order, after)
+    cursor = Dossier.get_pymongo_collection().find(
+        query, sort=_sort(order), limit=first + 1, batch_size=first + 1
+    )
+    found = [Dossier.model_validate(doc) for doc in await cursor.to_list()]
+    return found[:first], len(found) > first

@@ -1,0 +1,231 @@
+"""Attaching files to a dossier, removing them, and attaching results.
+
+The file is streamed to GridFS first, outside any transaction; the attachment, its
+event and (for results) the repository item are then written in one transaction.
+A per-dossier counter bumped in that transaction makes concurrent uploads conflict,
+so the dossier's size limit holds when two arrive at once. If the transaction fails,
+the file is deleted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date, datetime
+from typing import Any
+
+from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from documents.catalogue.procedures import Procedure
+from documents.common.clock import utcnow
+from documents.common.counters import next_value
+from documents.common.errors import DomainError, ErrorCode, not_found
+from documents.common.transactions import in_transaction
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Dossier, DossierStatus, load_dossier
+from documents.dossiers.events import DossierEvent, EventType
+from documents.papers.attachments import (
+    Attachment,
+    AttachmentKind,
+    attachment_limits,
+    find_attachment,
+)
+from documents.papers.file_store import ChunkSource, FileLimits, StoredFile, store
+from documents.papers.grid_files import delete_file
+from documents.papers.repository import file_is_shared, result_item
+
+# An applicant adds papers until reception accepts the dossier, and when asked for more.
+OPEN_FOR_PAPERS = frozenset({DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED})
+OPEN_FOR_REMOVAL = frozenset({DossierStatus.RECEIVED})
+OPEN_FOR_RESULTS = frozenset({DossierStatus.IN_PROGRESS, DossierStatus.RESULT_READY})
+_RESULT_TYPE_PATTERN = "^[A-Z][A-Z0-9_]{0,63}$"
+
+
+def _require_status(dossier: Dossier, allowed: frozenset[DossierStatus], what: str) -> None:
+    if dossier.status not in allowed:
+        states = ", ".join(sorted(s.value for s in allowed))
+        raise DomainError(
+            ErrorCode.ATTACHMENTS_LOCKED,
+            f"{what} only while the dossier is {states}; it is {dossier.status.value}",
+            "code",
+        )
+
+
+async def _procedure(dossier: Dossier) -> Procedure:
+    procedure = await Procedure.find_one(Procedure.code == dossier.procedure_code)
+    if procedure is None:
+        raise not_found("procedure", dossier.procedure_code, "procedureCode")
+    return procedure
+
+
+async def stored_bytes(code: str, session: AsyncClientSession | None = None) -> int:
+    """The bytes the dossier's own files take (reused ones are the repository's)."""
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"dossier_code": code, "reused_from": None}},
+        {"$group": {"_id": None, "total": {"$sum": "$size"}}},
+    ]
+    cursor = await Attachment.get_pymongo_collection().aggregate(pipeline, session=session)
+    rows = await cursor.to_list()
+    return int(rows[0]["total"]) if rows else 0
+
+
+def _event(
+    dossier: Dossier, kind: EventType, actor: Actor, attachment: Attachment, at: datetime
+) -> DossierEvent:
+    return DossierEvent(
+        dossier_code=dossier.code,
+        type=kind,
+        at=at,
+        actor=actor.user,
+        from_status=dossier.status,
+        to_status=dossier.status,
+        agency_code=actor.agency_code or dossier.handling_agency_code,
+        procedure_code=dossier.procedure_code,
+        payload={
+            "attachmentId": str(attachment.id),
+            "slot": attachment.slot,
+            "kind": attachment.kind.value,
+            "filename": attachment.filename,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
+
+
+async def _record(
+    dossier: Dossier,
+    stored: StoredFile,
+    actor: Actor,
+    fields: dict[str, Any],
+    repository_name: str | None = None,
+) -> Attachment:
+    """Write the attachment for a stored file, or delete the file if that fails."""
+    limit = attachment_limits().max_dossier_bytes
+
+    async def work(session: AsyncClientSession) -> Attachment:
+        await next_value(f"attachments:{dossier.code}", session)  # serialises uploads
+        if await stored_bytes(dossier.code, session) + stored.size > limit:
+            raise DomainError(
+                ErrorCode.DOSSIER_FILES_TOO_LARGE,
+                f"the dossier's files may add up to at most {limit} bytes",
+                "file",
+            )
+        attachment = Attachment(
+            dossier_code=dossier.code,
+            file_id=stored.file_id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            filename=stored.filename,
+            uploaded_by=actor.user,
+            uploaded_at=utcnow(),
+            **fields,
+        )
+        await attachment.insert(session=session)
+        kind = EventType.RESULT_ATTACHED if repository_name else EventType.ATTACHMENT_ADDED
+        await _event(dossier, kind, actor, attachment, attachment.uploaded_at).insert(
+            session=session
+        )
+        if repository_name is not None:
+            await result_item(attachment, dossier, repository_name).insert(session=session)
+        return attachment
+
+    try:
+        return await in_transaction(Attachment, work)
+    except BaseException:
+        await asyncio.shield(delete_file(stored.file_id))
+        raise
+
+
+async def _store_for(
+    dossier: Dossier,
+    kind: AttachmentKind,
+    source: ChunkSource,
+    filename: str | None,
+    declared: str | None,
+) -> StoredFile:
+    limits = attachment_limits()
+    room = limits.max_dossier_bytes - await stored_bytes(dossier.code)
+    return await store(
+        source,
+        filename=filename,
+        declared=declared,
+        limits=FileLimits(limits.media_types(kind), limits.max_file_bytes, max(room, 0)),
+    )
+
+
+async def upload_attachment(
+    code: str,
+    slot: str,
+    source: ChunkSource,
+    actor: Actor,
+    *,
+    filename: str | None,
+    declared_type: str | None,
+) -> Attachment:
+    """Stream a paper into the slot `slot` of the dossier `code`."""
+    dossier = await load_dossier(code)
+    _require_status(dossier, OPEN_FOR_PAPERS, "papers can be attached")
+    procedure = await _procedure(dossier)
+    if all(paper.slot != slot for paper in procedure.required_papers):
+        raise DomainError(
+            ErrorCode.UNKNOWN_SLOT, f"the procedure has no paper slot {slot!r}", "slot"
+        )
+    stored = await _store_for(dossier, AttachmentKind.APPLICATION, source, filename, declared_type)
+    return await _record(dossier, stored, actor, {"slot": slot})
+
+
+async def attach_result(
+    code: str,
+    source: ChunkSource,
+    actor: Actor,
+    *,
+    result_type: str,
+    electronic: bool,
+    valid_until: date | None,
+    filename: str | None,
+    declared_type: str | None,
+) -> Attachment:
+    """Attach the result issued for the dossier; it goes to the applicant's repository."""
+    if not re.fullmatch(_RESULT_TYPE_PATTERN, result_type):
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            "a result type is an upper-case key such as JUDICIAL_RECORD",
+            "resultType",
+        )
+    dossier = await load_dossier(code)
+    _require_status(dossier, OPEN_FOR_RESULTS, "results can be attached")
+    procedure = await _procedure(dossier)
+    stored = await _store_for(dossier, AttachmentKind.RESULT, source, filename, declared_type)
+    fields = {
+        "kind": AttachmentKind.RESULT,
+        "electronic": electronic,
+        "result_type": result_type,
+        "valid_until": valid_until,
+    }
+    return await _record(dossier, stored, actor, fields, repository_name=procedure.name)
+
+
+async def remove_attachment(code: str, attachment_id: str, actor: Actor) -> Dossier:
+    """Remove a paper before reception is complete; its file goes too, unless the
+    repository or another attachment shares it."""
+    dossier = await load_dossier(code)
+    attachment = await find_attachment(code, attachment_id)
+    if attachment is None or attachment.kind is not AttachmentKind.APPLICATION:
+        raise not_found("attachment", attachment_id, "attachmentId")
+    _require_status(dossier, OPEN_FOR_REMOVAL, "papers can be removed")
+    assert attachment.id is not None
+    attachment_key: PydanticObjectId = attachment.id
+    removed_at = utcnow()
+
+    async def work(session: AsyncClientSession) -> None:
+        collection = Attachment.get_pymongo_collection()
+        await collection.delete_one({"_id": attachment_key}, session=session)
+        event = _event(dossier, EventType.ATTACHMENT_REMOVED, actor, attachment, removed_at)
+        await event.insert(session=session)
+
+    await in_transaction(Attachment, work)
+    if not await file_is_shared(attachment.file_id, other_than=attachment_key):
+        await delete_file(attachment.file_id)
+    return dossier

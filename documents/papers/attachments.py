@@ -1,0 +1,122 @@
+"""Files attached to dossiers: the applicant's papers and the results issued.
+
+The bytes live in GridFS (`fs.files`, `fs.chunks`); an `Attachment` records what the
+file is, which paper slot it fills, and where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from beanie import Document, PydanticObjectId
+from pymongo import ASCENDING, IndexModel
+
+from documents.catalogue.procedures import RequiredPaper
+from documents.papers.media_types import JPEG, PDF, PNG, SIGNED_XML
+
+MIB = 1024 * 1024
+
+
+class AttachmentKind(StrEnum):
+    APPLICATION = "APPLICATION"
+    RESULT = "RESULT"
+
+
+class PaperSource(StrEnum):
+    UPLOADED = "UPLOADED"
+    REUSED = "REUSED"
+
+
+class Attachment(Document):
+    dossier_code: str
+    # The required-paper slot it fills; None for results.
+    slot: str | None = None
+    kind: AttachmentKind = AttachmentKind.APPLICATION
+    # Results only: an electronic original (bản điện tử), not a scan of a paper one.
+    electronic: bool = False
+    result_type: str | None = None
+    valid_until: date | None = None
+    file_id: PydanticObjectId
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    uploaded_by: str | None = None
+    uploaded_at: datetime
+    # The repository item whose file this reuses (no copy is made).
+    reused_from: PydanticObjectId | None = None
+
+    @property
+    def reused(self) -> bool:
+        return self.reused_from is not None
+
+    class Settings:
+        name = "attachments"
+        indexes = [  # noqa: RUF012 - Beanie reads this class attribute
+            IndexModel([("dossier_code", ASCENDING), ("_id", ASCENDING)], name="by_dossier"),
+            IndexModel([("file_id", ASCENDING)], name="by_file"),
+        ]
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """What may be uploaded; set once at start-up from the process settings."""
+
+    application_media_types: frozenset[str] = frozenset({PDF, JPEG, PNG})
+    result_media_types: frozenset[str] = frozenset({PDF, JPEG, PNG, SIGNED_XML})
+    max_file_bytes: int = 10 * MIB
+    max_dossier_bytes: int = 50 * MIB
+
+    def media_types(self, kind: AttachmentKind) -> frozenset[str]:
+        if kind is AttachmentKind.RESULT:
+            return self.result_media_types
+        return self.application_media_types
+
+
+_limits = AttachmentLimits()
+
+
+def configure_attachment_limits(limits: AttachmentLimits) -> None:
+    """Set once at start-up from the process settings."""
+    global _limits  # noqa: PLW0603 - configuration read once, like the settings
+    _limits = limits
+
+
+def attachment_limits() -> AttachmentLimits:
+    return _limits
+
+
+@dataclass(frozen=True)
+class PaperState:
+    """A required paper of a dossier, and how it is satisfied (None: it is not)."""
+
+    paper: RequiredPaper
+    source: PaperSource | None
+
+
+def paper_states(papers: list[RequiredPaper], attachments: list[Attachment]) -> list[PaperState]:
+    """A slot with any uploaded file counts as uploaded; one with only repository
+    files as reused."""
+    sources: dict[str, PaperSource] = {}
+    for attachment in attachments:
+        if attachment.kind is AttachmentKind.APPLICATION and attachment.slot is not None:
+            if not attachment.reused:
+                sources[attachment.slot] = PaperSource.UPLOADED
+            else:
+                sources.setdefault(attachment.slot, PaperSource.REUSED)
+    return [PaperState(paper, sources.get(paper.slot)) for paper in papers]
+
+
+async def attachments_of(code: str) -> list[Attachment]:
+    return await Attachment.find(Attachment.dossier_code == code).sort("+_id").to_list()
+
+
+async def find_attachment(code: str, attachment_id: str) -> Attachment | None:
+    """The attachment `attachment_id` of the dossier `code`; None for malformed ids."""
+    if not PydanticObjectId.is_valid(attachment_id):
+        return None
+    return await Attachment.find_one(
+        Attachment.id == PydanticObjectId(attachment_id), Attachment.dossier_code == code
+    )

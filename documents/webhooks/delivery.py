@@ -1,0 +1,252 @@
+"""The webhook outbox: one delivery per (event, webhook), leased to one worker at a time.
+
+The dispatcher turns new `dossier_events` into deliveries after a checkpoint kept in
+MongoDB, re-reading a short window behind it (an event committed late may carry a
+smaller id); a unique index on (event_id, webhook_id) makes that idempotent. Workers
+lease a due delivery with `find_one_and_update`, so each is attempted by one process
+at a time, and record the outcome only while they still hold the lease.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from beanie import Document, PydanticObjectId, SortDirection
+from bson import ObjectId
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import BulkWriteError
+
+from documents.access.policy import Access
+from documents.common.clock import utcnow
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import DossierEvent
+from documents.webhooks.subscriptions import Webhook
+
+_CHECKPOINT = "dispatcher"
+_DUPLICATE_KEY = 11000
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    # Dead letter: retried for the whole retry window without success.
+    DEAD = "DEAD"
+
+
+class DeliveryAttempt(BaseModel):
+    at: datetime
+    duration_ms: int
+    http_status: int | None = None
+    error: str | None = None
+
+
+class WebhookDelivery(Document):
+    event_id: PydanticObjectId
+    webhook_id: str
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)
+    created_at: datetime
+    # Retries stop once a retry would fall after `retry_since` + the retry window.
+    retry_since: datetime
+    # Taking a lease moves this to when the lease runs out: a leased delivery is not
+    # due, and one whose worker died is due again then. One indexed range serves it.
+    next_attempt_at: datetime
+    lease_owner: str | None = None
+
+    class Settings:
+        name = "webhook_deliveries"
+        indexes = [  # noqa: RUF012 - Beanie reads this class attribute
+            IndexModel([("event_id", ASCENDING), ("webhook_id", ASCENDING)], unique=True),
+            IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+            IndexModel([("webhook_id", ASCENDING), ("_id", DESCENDING)], name="by_webhook"),
+        ]
+
+
+class WebhookCheckpoint(Document):
+    """How far the dispatcher has read `dossier_events`."""
+
+    name: str
+    event_id: PydanticObjectId
+
+    class Settings:
+        name = "webhook_checkpoints"
+
+
+def _wanted(
+    event: DossierEvent, dossier: Dossier | None, hook: Webhook, access: Access | None
+) -> bool:
+    """As for subscriptions: the filter, then the owner's access to the dossier, now."""
+    assert event.id is not None
+    registered = hook.created_at.replace(microsecond=0)
+    return (
+        access is not None
+        and dossier is not None
+        and event.id.generation_time >= registered
+        and hook.filter.matches_event(event)
+        and hook.filter.matches_dossier(dossier)
+        and access.can_subscribe()
+        and access.can_view(dossier)
+    )
+
+
+async def _insert_missing(pairs: list[tuple[PydanticObjectId, str]]) -> int:
+    if not pairs:
+        return 0
+    collection = WebhookDelivery.get_pymongo_collection()
+    existing = {
+        (d["event_id"], d["webhook_id"])
+        async for d in collection.find({"event_id": {"$in": list({e for e, _ in pairs})}})
+    }
+    now = utcnow()
+    fresh = [
+        WebhookDelivery(
+            event_id=e, webhook_id=w, created_at=now, retry_since=now, next_attempt_at=now
+        )
+        for e, w in pairs
+        if (e, w) not in existing
+    ]
+    if not fresh:
+        return 0
+    try:
+        await WebhookDelivery.insert_many(fresh, ordered=False)
+    except BulkWriteError as error:  # another dispatcher got there first
+        if any(e.get("code") != _DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+            raise
+        return len(fresh) - len(error.details.get("writeErrors", []))
+    return len(fresh)
+
+
+async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
+    """Create the deliveries for events after the checkpoint (less `lag`); how many."""
+    hooks = await Webhook.find_all().to_list()
+    mark = await WebhookCheckpoint.find_one(WebhookCheckpoint.name == _CHECKPOINT)
+    if not hooks:  # nothing to deliver: a webhook registered later starts from now
+        await _advance(ObjectId.from_datetime(utcnow()))
+        return 0
+    cursor: ObjectId | None = None
+    if mark is not None:
+        cursor = ObjectId.from_datetime(mark.event_id.generation_time - lag)
+    accesses = {h.webhook_id: await h.owner_access() for h in hooks}
+    created, last = 0, None
+    while True:
+        # `seq`, not `_id`: SecantusDB scans the collection for an `_id` range.
+        query: dict[str, Any] = {"seq": {"$gt": cursor}} if cursor is not None else {}
+        events = (
+            await DossierEvent.find(query)
+            .sort([("seq", SortDirection.ASCENDING)])
+            .limit(batch)
+            .to_list()
+        )
+        if not events:
+            break
+        codes = list({e.dossier_code for e in events})
+        dossiers = {d.code: d for d in await Dossier.find({"code": {"$in": codes}}).to_list()}
+        pairs = [
+            (e.id, h.webhook_id)
+            for e in events
+            for h in hooks
+            if e.id is not None
+            and _wanted(e, dossiers.get(e.dossier_code), h, accesses[h.webhook_id])
+        ]
+        created += await _insert_missing(pairs)
+        cursor = last = events[-1].id
+    if last is not None and (mark is None or last > mark.event_id):
+        await _advance(last)
+    return created
+
+
+async def _advance(event_id: ObjectId) -> None:
+    await WebhookCheckpoint.get_pymongo_collection().update_one(
+        {"name": _CHECKPOINT}, {"$max": {"event_id": event_id}}, upsert=True
+    )
+
+
+def due(now: datetime) -> dict[str, Any]:
+    """Deliveries to attempt now: pending, and not held by a lease."""
+    return {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}}
+
+
+async def lease_due(owner: str, lease_for: timedelta) -> WebhookDelivery | None:
+    """Take the most overdue delivery nobody holds (or whose lease has run out)."""
+    now = utcnow()
+    found = await WebhookDelivery.get_pymongo_collection().find_one_and_update(
+        due(now),
+        {"$set": {"lease_owner": owner, "next_attempt_at": now + lease_for}},
+        sort=[("next_attempt_at", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+    return WebhookDelivery.model_validate(found) if found else None
+
+
+def retry_at(
+    delivery: WebhookDelivery, base: float, cap: float, window: timedelta
+) -> datetime | None:
+    """When to retry after one more failed attempt: exponential backoff with full
+    jitter; None (dead letter) once that would fall outside the retry window."""
+    ceiling = min(cap, base * 2 ** len(delivery.attempts))
+    moment = utcnow() + timedelta(seconds=random.uniform(0, ceiling))
+    return None if moment > delivery.retry_since + window else moment
+
+
+async def finish_attempt(
+    delivery: WebhookDelivery, owner: str, attempt: DeliveryAttempt, next_at: datetime | None
+) -> bool:
+    """Record an attempt: delivered when it succeeded, else retried at `next_at` or dead.
+    False when the lease was lost meanwhile."""
+    if attempt.http_status is not None and 200 <= attempt.http_status < 300:
+        status = DeliveryStatus.DELIVERED
+    else:
+        status = DeliveryStatus.PENDING if next_at is not None else DeliveryStatus.DEAD
+    changes: dict[str, Any] = {"status": status.value, "lease_owner": None}
+    if next_at is not None and status is DeliveryStatus.PENDING:
+        changes["next_attempt_at"] = next_at
+    result = await WebhookDelivery.get_pymongo_collection().update_one(
+        {"_id": delivery.id, "lease_owner": owner, "status": DeliveryStatus.PENDING.value},
+        {"$set": changes, "$push": {"attempts": attempt.model_dump()}},
+    )
+    return result.modified_count == 1
+
+
+async def find_delivery(delivery_id: str) -> WebhookDelivery | None:
+    if not PydanticObjectId.is_valid(delivery_id):
+        return None
+    return await WebhookDelivery.get(PydanticObjectId(delivery_id))
+
+
+async def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Back to PENDING, due now, with a fresh retry window."""
+    now = utcnow()
+    delivery.status = DeliveryStatus.PENDING
+    delivery.retry_since = delivery.next_attempt_at = now
+    delivery.lease_owner = None
+    await delivery.save()
+    return delivery
+
+
+async def deliveries_page(
+    webhook_id: str, status: DeliveryStatus | None, first: int, after: PydanticObjectId | None
+) -> tuple[list[WebhookDelivery], bool]:
+    """A webhook's deliveries, newest first, `first` at a time after `after`."""
+    query: dict[str, Any] = {"webhook_id": webhook_id}
+    if status is not None:
+        query["status"] = status.value
+    if after is not None:
+        query["_id"] = {"$lt": after}
+    found = (
+        await WebhookDelivery.find(query)
+        .sort([("_id", SortDirection.DESCENDING)])
+        .limit(first + 1)
+        .to_list()
+    )
+    return found[:first], len(found) > first
+
+
+async def forget_deliveries(webhook_id: str) -> None:
+    """A deleted webhook's pending deliveries go; its history stays for the record."""
+    await WebhookDelivery.find(
+        {"webhook_id": webhook_id, "status": DeliveryStatus.PENDING.value}
+    ).delete()

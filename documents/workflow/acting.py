@@ -1,0 +1,286 @@
+"""The officer and applicant actions on a dossier, each a rule run by `perform`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from documents.catalogue.agencies import resolve_current
+from documents.catalogue.forms.definition import FormSchema
+from documents.catalogue.forms.validation import ensure_valid
+from documents.common.errors import DomainError, ErrorCode, invalid_input, not_found
+from documents.dossiers.actor import Actor
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import EventType
+from documents.dossiers.parts import (
+    Apology,
+    PaymentStatus,
+    StepRecord,
+    SupplementItem,
+    SupplementRound,
+)
+from documents.papers.repository import accepted_papers
+from documents.workflow.processing import Act, Change, close_current_step, perform
+from documents.workflow.transitions import Action
+
+
+class Decision(StrEnum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+
+
+def _required_text(value: str, field: str, what: str) -> str:
+    text = value.strip()
+    if not text:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, f"{what} is required", field)
+    return text
+
+
+async def accept(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+    async def rule(act: Act) -> Change:
+        act.dossier.accepted_at = act.now
+        # The accepted papers go to the applicant's e-data repository, atomically.
+        act.writes.append(await accepted_papers(act.dossier, act.procedure, act.now))
+        return EventType.ACCEPTED, {}
+
+    return await perform(code, Action.ACCEPT, rule, actor, at)
+
+
+async def refuse(code: str, reason: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+    text = _required_text(reason, "reason", "a reason for refusing")
+
+    async def rule(act: Act) -> Change:
+        act.dossier.reason = text
+        return EventType.REFUSED, {"reason": text}
+
+    return await perform(code, Action.REFUSE, rule, actor, at)
+
+
+async def assign(code: str, user: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+    assignee = _required_text(user, "user", "the user to assign")
+
+    async def rule(act: Act) -> Change:
+        act.dossier.assignee = assignee
+        if act.dossier.steps:
+            act.dossier.steps[-1].assignee = assignee
+        return EventType.ASSIGNED, {"user": assignee, "step": act.dossier.current_step}
+
+    return await perform(code, Action.ASSIGN, rule, actor, at)
+
+
+async def hand_over(
+    code: str,
+    to_step: str,
+    actor: Actor,
+    *,
+    to_agency: str | None = None,
+    to_user: str | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Give the dossier to the next step: the giving and receiving agency and user and
+    the time are recorded on the process control slip."""
+
+    async def rule(act: Act) -> Change:
+        dossier = act.dossier
+        step = next((s for s in act.procedure.steps if s.key == to_step), None)
+        if step is None:
+            raise not_found("step", to_step, "toStep")
+        named = to_agency or step.agency_code or dossier.handling_agency_code
+        # A step's agency may have been merged since the procedure was written.
+        agency = (await resolve_current(named, field="toAgency")).code
+        giver = dossier.steps[-1] if dossier.steps else None
+        from_agency = giver.agency_code if giver else dossier.receiving_agency_code
+        from_user = act.actor.user or (giver.assignee if giver else None)
+        close_current_step(dossier, act.now)
+        dossier.steps.append(
+            StepRecord(
+                step_key=step.key,
+                step_name=step.name,
+                role=step.role,
+                agency_code=agency,
+                assignee=to_user,
+                from_agency_code=from_agency,
+                from_user=from_user,
+                received_at=act.now,
+                due_at=act.calendar.appointment_at(act.now, step.working_days),
+            )
+        )
+        dossier.current_step, dossier.assignee = step.key, to_user
+        return EventType.HANDED_OVER, {
+            "fromStep": giver.step_key if giver else None,
+            "toStep": step.key,
+            "fromAgency": from_agency,
+            "fromUser": from_user,
+            "toAgency": agency,
+            "toUser": to_user,
+        }
+
+    return await perform(code, Action.HAND_OVER, rule, actor, at)
+
+
+async def request_supplement(
+    code: str, items: list[dict[str, str]], actor: Actor, *, at: datetime | None = None
+) -> Dossier:
+    """Everything missing or wrong is listed at once; the clock stops until it arrives."""
+    if not items:
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED, "list every missing or incorrect item", "items"
+        )
+    try:
+        wanted = [SupplementItem(**item) for item in items]
+    except ValidationError as error:
+        raise invalid_input(error, "items") from None
+
+    async def rule(act: Act) -> Change:
+        act.dossier.supplements.append(
+            SupplementRound(requested_at=act.now, requested_by=act.actor.user, items=wanted)
+        )
+        listed = [item.model_dump() for item in wanted]
+        return EventType.SUPPLEMENT_REQUESTED, {
+            "round": len(act.dossier.supplements),
+            "items": listed,
+        }
+
+    return await perform(code, Action.REQUEST_SUPPLEMENT, rule, actor, at)
+
+
+async def supplement(
+    code: str,
+    data: Any,
+    note: str | None,
+    actor: Actor,
+    *,
+    at: datetime | None = None,
+) -> Dossier:
+    """The applicant's answer: `data` is merged into the form data and validated
+    against the pinned form version; the deadline moves by the paused working days."""
+
+    async def rule(act: Act) -> Change:
+        dossier = act.dossier
+        if not isinstance(data, dict):
+            raise DomainError(ErrorCode.VALIDATION_FAILED, "data must be a JSON object", "data")
+        merged = {**dossier.data, **data}
+        form = await FormSchema.find_one(
+            FormSchema.key == dossier.form_key, FormSchema.version == dossier.form_version
+        )
+        if form is None:
+            raise not_found("form", f"{dossier.form_key} v{dossier.form_version}", "data")
+        ensure_valid(form.json_schema, merged)
+        current = dossier.supplements[-1]
+        calendar = act.calendar
+        paused = calendar.working_days_between(
+            calendar.local_date(current.requested_at), calendar.local_date(act.now)
+        )
+        current.supplemented_at, current.note = act.now, note
+        current.paused_working_days = paused
+        dossier.data = merged
+        dossier.paused_working_days += paused
+        dossier.due_at = calendar.postpone(dossier.due_at, paused)
+        dossier.appointment_at = calendar.postpone(dossier.appointment_at, paused)
+        if dossier.steps and dossier.steps[-1].finished_at is None:
+            step = dossier.steps[-1]
+            step.due_at = calendar.postpone(step.due_at, paused)
+        return EventType.SUPPLEMENTED, {
+            "round": len(dossier.supplements),
+            "pausedWorkingDays": paused,
+            "fields": sorted(data),
+            "note": note,
+        }
+
+    return await perform(code, Action.SUPPLEMENT, rule, actor, at)
+
+
+async def record_result(
+    code: str, decision: Decision, note: str | None, actor: Actor, *, at: datetime | None = None
+) -> Dossier:
+    """Approve (the result is ready) or reject (resolution denied, with a reason)."""
+    if decision is Decision.REJECT:
+        text: str | None = _required_text(note or "", "note", "a reason for rejecting")
+    else:
+        text = note
+
+    async def rule(act: Act) -> Change:
+        act.dossier.reason = text
+        kind = EventType.APPROVED if decision is Decision.APPROVE else EventType.REJECTED
+        return kind, {"note": text}
+
+    action = Action.APPROVE if decision is Decision.APPROVE else Action.REJECT
+    return await perform(code, action, rule, actor, at)
+
+
+async def return_result(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+    async def rule(act: Act) -> Change:
+        dossier = act.dossier
+        must_pay = act.procedure.fee.required_before_return
+        if must_pay and dossier.payment_status is PaymentStatus.UNPAID:
+            raise DomainError(
+                ErrorCode.PAYMENT_REQUIRED,
+                f"the fee of {dossier.fee_due} VND must be paid before the result is returned",
+                "code",
+            )
+        dossier.returned_at = act.now
+        close_current_step(dossier, act.now)
+        return EventType.RESULT_RETURNED, {}
+
+    return await perform(code, Action.RETURN_RESULT, rule, actor, at)
+
+
+async def withdraw(code: str, reason: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+    text = _required_text(reason, "reason", "a reason for withdrawing")
+
+    async def rule(act: Act) -> Change:
+        act.dossier.reason = text
+        return EventType.WITHDRAWN, {"reason": text}
+
+    return await perform(code, Action.WITHDRAW, rule, actor, at)
+
+
+async def issue_apology(
+    code: str, reason: str, new_appointment: date, actor: Actor, *, at: datetime | None = None
+) -> Dossier:
+    """Văn bản xin lỗi: once per dossier, at the latest one working day before the
+    original deadline, with a new appointment on a later working day."""
+    text = _required_text(reason, "reason", "the reason for the delay")
+
+    async def rule(act: Act) -> Change:
+        dossier, calendar = act.dossier, act.calendar
+        if dossier.apology is not None:
+            raise DomainError(
+                ErrorCode.APOLOGY_NOT_ALLOWED, "an apology was already issued", "code"
+            )
+        days_left = calendar.working_days_between(
+            calendar.local_date(act.now), calendar.local_date(dossier.due_at)
+        )
+        if days_left < 1:
+            raise DomainError(
+                ErrorCode.APOLOGY_NOT_ALLOWED,
+                "an apology must be issued at least one working day before the deadline",
+                "code",
+            )
+        if not calendar.is_working_day(new_appointment):
+            raise DomainError(
+                ErrorCode.VALIDATION_FAILED,
+                "the new appointment must be a working day",
+                "newAppointment",
+            )
+        appointment = calendar.closing_time(new_appointment)
+        if appointment <= dossier.appointment_at:
+            raise DomainError(
+                ErrorCode.VALIDATION_FAILED,
+                "the new appointment must be later than the current one",
+                "newAppointment",
+            )
+        dossier.apology = Apology(
+            issued_at=act.now, issued_by=act.actor.user, reason=text, new_appointment_at=appointment
+        )
+        previous, dossier.appointment_at = dossier.appointment_at, appointment
+        return EventType.APOLOGY_ISSUED, {
+            "reason": text,
+            "previousAppointment": previous.isoformat(),
+            "newAppointment": appointment.isoformat(),
+        }
+
+    return await perform(code, Action.ISSUE_APOLOGY, rule, actor, at)

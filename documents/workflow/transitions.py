@@ -1,0 +1,116 @@
+"""The dossier state machine: every allowed transition, in one table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from documents.common.errors import DomainError, ErrorCode
+from documents.dossiers.dossier import Channel, DossierStatus
+from documents.dossiers.parts import PaymentStatus
+
+
+class Action(StrEnum):
+    ACCEPT = "ACCEPT"
+    REFUSE = "REFUSE"
+    ASSIGN = "ASSIGN"
+    HAND_OVER = "HAND_OVER"
+    REQUEST_SUPPLEMENT = "REQUEST_SUPPLEMENT"
+    SUPPLEMENT = "SUPPLEMENT"
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    RETURN_RESULT = "RETURN_RESULT"
+    WITHDRAW = "WITHDRAW"
+    ISSUE_APOLOGY = "ISSUE_APOLOGY"
+    REQUEST_PAYMENT = "REQUEST_PAYMENT"
+    RECORD_PAYMENT = "RECORD_PAYMENT"
+
+
+S = DossierStatus
+A = Action
+
+# status -> action -> status after it. Anything not listed is ILLEGAL_TRANSITION.
+TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
+    S.RECEIVED: {
+        A.ACCEPT: S.IN_PROGRESS,
+        A.REFUSE: S.REFUSED,
+        A.ASSIGN: S.RECEIVED,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.REQUEST_PAYMENT: S.RECEIVED,
+        A.RECORD_PAYMENT: S.RECEIVED,
+    },
+    S.IN_PROGRESS: {
+        A.ASSIGN: S.IN_PROGRESS,
+        A.HAND_OVER: S.IN_PROGRESS,
+        A.REQUEST_SUPPLEMENT: S.SUPPLEMENT_REQUESTED,
+        A.APPROVE: S.RESULT_READY,
+        A.REJECT: S.REJECTED,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.ISSUE_APOLOGY: S.IN_PROGRESS,
+        A.REQUEST_PAYMENT: S.IN_PROGRESS,
+        A.RECORD_PAYMENT: S.IN_PROGRESS,
+    },
+    S.SUPPLEMENT_REQUESTED: {
+        A.SUPPLEMENT: S.IN_PROGRESS,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.RECORD_PAYMENT: S.SUPPLEMENT_REQUESTED,
+    },
+    S.RESULT_READY: {
+        A.RETURN_RESULT: S.RETURNED,
+        A.REQUEST_PAYMENT: S.RESULT_READY,
+        A.RECORD_PAYMENT: S.RESULT_READY,
+    },
+    S.RETURNED: {},
+    S.REFUSED: {},
+    S.REJECTED: {},
+    S.WITHDRAWN: {},
+}
+
+# Reaching one of these ends processing: the dossier's timeliness is classified.
+FINISHING = frozenset({S.RESULT_READY, S.REFUSED, S.REJECTED, S.WITHDRAWN})
+
+
+def next_status(current: DossierStatus, action: Action) -> DossierStatus:
+    try:
+        return TRANSITIONS[current][action]
+    except KeyError:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            f"cannot {action.value.lower().replace('_', ' ')} a dossier that is {current.value}",
+            "status",
+        ) from None
+
+
+# The national public service portal's status codes (1-10).
+_PORTAL_CODES = {
+    S.RECEIVED: 1,
+    S.IN_PROGRESS: 4,
+    S.SUPPLEMENT_REQUESTED: 5,
+    S.REFUSED: 3,
+    S.WITHDRAWN: 7,
+    # A denied resolution has been processed; its result is the written refusal.
+    S.REJECTED: 9,
+    S.RESULT_READY: 9,
+    S.RETURNED: 10,
+}
+
+_CHANNEL_CODES = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}
+
+
+_OPEN = frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.RESULT_READY})
+
+
+def portal_status_code(
+    status: DossierStatus,
+    payment_status: PaymentStatus,
+    payment_requested: bool,
+    at_first_step: bool,
+) -> int:
+    if payment_requested and payment_status is PaymentStatus.UNPAID and status in _OPEN:
+        return 6  # waiting for the applicant to pay
+    if status is S.IN_PROGRESS and at_first_step:
+        return 2  # accepted, not yet handed to the specialist
+    return _PORTAL_CODES[status]
+
+
+def channel_code(channel: Channel) -> int:
+    return _CHANNEL_CODES[channel]
