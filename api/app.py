@@ -13,18 +13,18 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
-from api.auth import AuthMiddleware
 from api.database import connect
-from api.downloads import download_route
 from api.embedded import EmbeddedDatabase
-from api.graphql import graphql_app
-from api.guards import RateLimitMiddleware, RequestGuardMiddleware
-from api.hub import EventHub
-from api.pages import page_routes
-from api.periodic import Periodic
-from api.receipt import receipt_route
+from api.http.downloads import download_route
+from api.http.graphql import graphql_app
+from api.http.pages import page_routes
+from api.http.receipt import receipt_route
+from api.middleware.authentication import AuthMiddleware
+from api.middleware.guards import RateLimitMiddleware, RequestGuardMiddleware
 from api.settings import Settings
-from api.webhooks import WebhookWorker
+from api.workers.hub import EventHub
+from api.workers.periodic import Periodic
+from api.workers.webhooks import WebhookWorker
 from documents.statistics.deadline_sweep import sweep_passed_deadlines
 
 

@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from api.auth import issue_token
 from api.database import connect as connect_database
 from api.embedded import database_uri
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

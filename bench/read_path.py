@@ -32,12 +32,12 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from api.app import create_app
-from api.auth import issue_token
 from api.database import connect
-from api.demo.catalogue import CITY
 from api.embedded import database_uri
-from api.seed import seed_catalogue, seed_dossiers
+from api.middleware.authentication import issue_token
 from api.settings import Settings
+from demo.catalogue import CITY
+from demo.seeding import seed_catalogue, seed_dossiers
 
 PAGE = 100
 QUERY = """{ dossiers(first: 100) { edges { node {

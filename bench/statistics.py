@@ -30,8 +30,8 @@ from pymongo import AsyncMongoClient
 from api.app import create_app
 from api.database import connect
 from api.embedded import database_uri
-from api.seed import seed_catalogue
 from api.settings import Settings
+from demo.seeding import seed_catalogue
 from documents.calendar.declared_days import load_calendar
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure

@@ -8,23 +8,23 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
-from schema.administration import AdministrationMutations, AdministrationQueries
-from schema.agencies.merges import AgencyMutations
-from schema.agencies.queries import AgencyQueries
-from schema.audit import AuditExtension
-from schema.calendar import CalendarMutations, CalendarQueries
-from schema.dossiers.attachments import AttachmentMutations
+from schema.access.schema import AdministrationMutations, AdministrationQueries
+from schema.calendar.schema import CalendarMutations, CalendarQueries
+from schema.catalogue.agencies.queries import AgencyQueries
+from schema.catalogue.forms.schema import FormMutations, FormQueries
+from schema.catalogue.procedures.schema import ProcedureMutations, ProcedureQueries
+from schema.core.audit import AuditExtension
 from schema.dossiers.mutations import DossierMutations
+from schema.dossiers.public import PublicQueries
 from schema.dossiers.queries import DossierQueries
-from schema.dossiers.workflow import WorkflowMutations
-from schema.forms.schema import FormMutations, FormQueries
-from schema.procedures.schema import ProcedureMutations, ProcedureQueries
-from schema.public import PublicQueries
-from schema.repository import RepositoryQueries
+from schema.dossiers.subscriptions import Subscription
+from schema.merges.mutations import AgencyMutations
+from schema.papers.mutations import AttachmentMutations
+from schema.papers.queries import RepositoryQueries
 from schema.statistics.queries import StatisticsQueries
 from schema.statistics.ratings import RatingMutations
-from schema.subscriptions import Subscription
-from schema.webhooks import WebhookMutations, WebhookQueries
+from schema.webhooks.schema import WebhookMutations, WebhookQueries
+from schema.workflow.mutations import WorkflowMutations
 
 
 @strawberry.type

@@ -18,8 +18,8 @@ from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
 from api.app import create_app
-from api.auth import issue_token
 from api.embedded import EmbeddedDatabase
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
 

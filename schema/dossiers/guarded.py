@@ -11,12 +11,12 @@ from documents.access.idempotency import request_hash, run_once
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier, load_dossier
 from documents.workflow.transitions import Action
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.errors import UserError, errors_from
+from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
 from schema.dossiers.visibility import visible_dossier
-from schema.errors import UserError, errors_from
-from schema.permissions import PermissionDeniedError
 
 
 @strawberry.type

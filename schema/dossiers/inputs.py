@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from documents.dossiers.dossier import Applicant
 from documents.dossiers.search import DossierFilter
 from documents.papers.reuse import ReusedPaper
-from schema.enums import ApplicantKind, Channel, DossierStatus
+from schema.core.enums import ApplicantKind, Channel, DossierStatus
 
 
 @strawberry.input

@@ -5,13 +5,13 @@ from pydantic import ValidationError
 
 from documents.common.errors import DomainError
 from documents.workflow.submitting import Submission, submit
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.errors import errors_from, errors_from_validation
+from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.guarded import DossierError, IdempotencyKey, idempotent
 from schema.dossiers.inputs import SubmitDossierInput
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
-from schema.errors import errors_from, errors_from_validation
-from schema.permissions import PermissionDeniedError
 
 
 @strawberry.type

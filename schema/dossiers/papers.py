@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from documents.papers.attachments import Attachment, paper_states
-from schema.context import Info
-from schema.enums import AttachmentKind, PaperSource
+from schema.core.context import Info
+from schema.core.enums import AttachmentKind, PaperSource
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier
 
 
 def download_path(code: str, attachment_id: str) -> str:
-    """Where `GET` serves the file (api/downloads.py), relative to the API's root."""
+    """Where `GET` serves the file (api/http/downloads.py), relative to the API's root."""
     return f"/dossiers/{code}/attachments/{attachment_id}"
 
 

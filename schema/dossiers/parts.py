@@ -9,9 +9,9 @@ import strawberry
 from documents.calendar.working_calendar import WorkingCalendar
 from documents.dossiers.deadlines import step_result
 from documents.dossiers.parts import Apology, Payment, StepRecord, SupplementItem, SupplementRound
-from schema.agencies.types import AgencyType, agency_by_code
-from schema.context import Info
-from schema.enums import OfficerRole, PaymentMethod, Timeliness
+from schema.catalogue.agencies.types import AgencyType, agency_by_code
+from schema.core.context import Info
+from schema.core.enums import OfficerRole, PaymentMethod, Timeliness
 
 
 @strawberry.type(description="One row of the process control slip (phiếu kiểm soát).")

@@ -6,7 +6,7 @@ import asyncio
 
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.privacy import mask_applicant, mask_fields
-from schema.context import Info
+from schema.core.context import Info
 from schema.dossiers.types import DossierType
 
 

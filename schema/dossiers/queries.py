@@ -5,12 +5,12 @@ from strawberry import relay
 
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.search import MAX_PAGE, DossierFilter, position_of, search
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.enums import DossierOrder
+from schema.core.pagination import decode_cursor, encode_cursor, page_info
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all
 from schema.dossiers.types import DossierConnection, DossierType
-from schema.enums import DossierOrder
-from schema.pagination import decode_cursor, encode_cursor, page_info
 
 
 @strawberry.type

@@ -17,8 +17,13 @@ from documents.dossiers.events import DossierEvent, events_by_ids, events_page
 from documents.dossiers.search import MAX_PAGE
 from documents.workflow.transitions import channel_code, portal_status_code
 from loaders.calendar import CURRENT
-from schema.agencies.types import AgencyType, agency_by_code
-from schema.context import Info
+from schema.catalogue.agencies.types import AgencyType, agency_by_code
+from schema.catalogue.forms.types import FormType, form_or_none
+from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
+from schema.core.context import Info
+from schema.core.enums import ApplicantKind, Channel, DossierStatus, PaymentStatus, Timeliness
+from schema.core.pagination import InvalidCursorError, page_info
+from schema.core.scalars import as_json
 from schema.dossiers.papers import DossierPapers
 from schema.dossiers.parts import (
     ApologyType,
@@ -26,11 +31,6 @@ from schema.dossiers.parts import (
     PaymentType,
     SupplementRoundType,
 )
-from schema.enums import ApplicantKind, Channel, DossierStatus, PaymentStatus, Timeliness
-from schema.forms.types import FormType, form_or_none
-from schema.pagination import InvalidCursorError, page_info
-from schema.procedures.types import ProcedureType, procedure_by_code
-from schema.scalars import as_json
 from schema.statistics.ratings import DossierOpinions
 
 

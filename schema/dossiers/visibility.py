@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier, load_dossier
-from schema.context import Info
+from schema.core.context import Info
 
 
 async def visible_dossier(info: Info, code: str) -> Dossier:

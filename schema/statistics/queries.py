@@ -12,10 +12,10 @@ from graphql import GraphQLError
 from documents.access.principals import PrincipalKind
 from documents.statistics import indicators as domain
 from documents.statistics.scoreboard import rank
-from schema.agencies.types import AgencyType
-from schema.context import Info
-from schema.permissions import PermissionDeniedError
-from schema.procedures.types import ProcedureType
+from schema.catalogue.agencies.types import AgencyType
+from schema.catalogue.procedures.types import ProcedureType
+from schema.core.context import Info
+from schema.core.permissions import PermissionDeniedError
 from schema.statistics.types import (
     AgencyRank,
     Indicators,

@@ -20,10 +20,10 @@ from documents.statistics.rating import (
     rating_for,
 )
 from documents.statistics.ratings import Feedback, FeedbackKind, Rating, RatingLevel, RatingScores
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.errors import UserError, errors_from, errors_from_validation
+from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.visibility import visible_dossier
-from schema.errors import UserError, errors_from, errors_from_validation
-from schema.permissions import PermissionDeniedError
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier

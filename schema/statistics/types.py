@@ -7,8 +7,8 @@ from datetime import date
 import strawberry
 
 from documents.statistics import indicators as domain
-from schema.agencies.types import AgencyType
-from schema.procedures.types import ProcedureType
+from schema.catalogue.agencies.types import AgencyType
+from schema.catalogue.procedures.types import ProcedureType
 
 strawberry.enum(domain.Granularity)
 

@@ -21,8 +21,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from typer.testing import CliRunner
 
-from api.auth import AuthenticationError, Authenticator, development_secret, issue_token
-from api.cli import cli
+from api.cli.main import cli
+from api.middleware.authentication import (
+    AuthenticationError,
+    Authenticator,
+    development_secret,
+    issue_token,
+)
 from api.settings import Settings
 from documents.access.api_keys import create_api_key, revoke_api_key
 from documents.access.principals import ANONYMOUS, IntegratorScope, Operation, PrincipalKind

@@ -16,8 +16,8 @@ import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
-from api.auth import issue_token
-from api.cli import cli
+from api.cli.main import cli
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 from documents.catalogue.forms.validation import validate_data
 from documents.dossiers.dossier import DossierStatus

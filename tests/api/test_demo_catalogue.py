@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from api.demo.catalogue import (
+from demo.catalogue import (
     AGENCY_ROWS,
     FORMS,
     FORMS_BY_KEY,
@@ -22,8 +22,8 @@ from api.demo.catalogue import (
     agencies,
     procedures,
 )
-from api.demo.forms import PROFILE_ATTRIBUTES
-from api.demo.sample_data import sample_applicant, sample_form_data
+from demo.forms import PROFILE_ATTRIBUTES
+from demo.sample_data import sample_applicant, sample_form_data
 from documents.catalogue.agencies import Agency, AgencyLevel
 from documents.catalogue.forms.validation import check_schema, validate_data
 from documents.catalogue.procedures import FeeKind, OfficerRole, Procedure

@@ -7,7 +7,7 @@ import hashlib
 import httpx
 import pytest
 
-from api.downloads import ByteRange, UnsatisfiableRangeError, parse_range
+from api.http.downloads import ByteRange, UnsatisfiableRangeError, parse_range
 from tests.catalogue import OTHER_WARD, WARD
 from tests.conftest import GraphQLClient
 from tests.papers import submit_dossier, upload_paper, with_papers

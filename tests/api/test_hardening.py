@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from api.limits import QueryCost
+from api.http.limits import QueryCost
 from api.settings import Settings
 from tests.api.conftest import AGENCIES, App, codes, serve
 
@@ -99,7 +99,7 @@ async def test_timeout_cancels_slow_operations(
             cancelled.set()
         return []
 
-    monkeypatch.setattr("schema.agencies.queries.root_agencies", slow_roots)
+    monkeypatch.setattr("schema.catalogue.agencies.queries.root_agencies", slow_roots)
     async for app in serve(settings, operation_timeout_seconds=0.05):
         started = time.perf_counter()
         body = (await app.post(AGENCIES)).json()
@@ -122,7 +122,7 @@ async def test_errors_mask_introspect_and_suggest_by_mode(
     def broken_roots(*_: object) -> list[Any]:
         raise RuntimeError("mongodb://secret@db is unreachable")
 
-    monkeypatch.setattr("schema.agencies.queries.root_agencies", broken_roots)
+    monkeypatch.setattr("schema.catalogue.agencies.queries.root_agencies", broken_roots)
     async for app in serve(settings, dev_mode=not production):
         with caplog.at_level(logging.ERROR, logger="motcua.errors"):
             response = await app.post(AGENCIES, **{"x-request-id": "req-42"})

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from api.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
 from api.settings import Settings
+from api.workers.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
 from documents.dossiers.events import DossierEvent, EventType
-from schema.context import SubscriberTooSlowError
+from schema.core.context import SubscriberTooSlowError
 from tests.realtime import serving
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from api.periodic import Periodic
+from api.workers.periodic import Periodic
 
 
 async def test_stop_lets_a_running_round_finish() -> None:

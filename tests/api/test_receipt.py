@@ -10,7 +10,7 @@ import httpx
 import pytest
 import qrcode
 
-from api.receipt import qr_svg
+from api.http.receipt import qr_svg
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import FeeKind, FeeSchedule, Procedure, RequiredPaper
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier

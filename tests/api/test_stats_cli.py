@@ -10,7 +10,7 @@ import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from api.auth import issue_token
 from api.database import connect
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 from tests.catalogue import WARD, load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient

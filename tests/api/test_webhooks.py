@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from api.settings import Settings
-from api.webhooks import WebhookWorker
+from api.workers.webhooks import WebhookWorker
 from documents.webhooks.delivery import WebhookDelivery
 from tests.catalogue import OTHER_WARD, WARD, submission
 from tests.conftest import GraphQLClient

@@ -8,7 +8,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from api.auth import issue_token
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 from documents.access.api_keys import create_api_key
 from documents.access.principals import Operation

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from api.auth import issue_token
+from api.middleware.authentication import issue_token
 from api.settings import Settings
 from documents.access.api_keys import create_api_key
 from documents.access.principals import Operation
@@ -215,7 +215,7 @@ async def test_queries_over_the_socket_time_out_but_subscriptions_do_not(
         await asyncio.sleep(10)
         return []
 
-    monkeypatch.setattr("schema.agencies.queries.root_agencies", slow_roots)
+    monkeypatch.setattr("schema.catalogue.agencies.queries.root_agencies", slow_roots)
     quick = settings.model_copy(update={"operation_timeout_seconds": 0.2})
     async with serving(quick) as served:
         await load_tiny_catalogue()

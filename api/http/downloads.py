@@ -1,0 +1,131 @@
+"""Downloading a dossier's attachment: `GET /dossiers/{code}/attachments/{id}`.
+
+Whoever may see the dossier may download its files; to everyone else the file does
+not exist (404, as for unknown dossiers: codes are guessable). The file streams from
+GridFS, whole or as one byte range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from api.http.errors import error_response
+from documents.access.policy import access_for
+from documents.access.principals import ANONYMOUS, Principal
+from documents.dossiers.dossier import Dossier
+from documents.papers.attachments import Attachment, find_attachment
+from documents.papers.grid_files import read_range
+
+_SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+class UnsatisfiableRangeError(Exception):
+    """The range asks for bytes the file does not have: 416."""
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | None:
+    """The one range asked for; None serves the whole file (no header, several ranges,
+    or a header that is not a valid byte range, which RFC 9110 says to ignore)."""
+    match = _SINGLE_RANGE.fullmatch((header or "").strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last n bytes
+        wanted = int(last)
+        if wanted == 0 or size == 0:
+            raise UnsatisfiableRangeError
+        return ByteRange(max(0, size - wanted), size - 1)
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise UnsatisfiableRangeError
+    return ByteRange(start, min(int(last), size - 1) if last else size - 1)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the real one (RFC 6266)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _visible_attachment(
+    principal: Principal, code: str, attachment_id: str
+) -> Attachment | None:
+    dossier = await Dossier.find_one(Dossier.code == code)
+    if dossier is None or not (await access_for(principal)).can_view(dossier):
+        return None
+    return await find_attachment(code, attachment_id)
+
+
+async def download(request: Request) -> Response:
+    state = request.scope.get("state", {})
+    principal = state.get("principal", ANONYMOUS)
+    code: str = request.path_params["code"]
+    attachment = await _visible_attachment(principal, code, request.path_params["attachment_id"])
+    if attachment is None:
+        return error_response(404, "No such attachment.", "NOT_FOUND", state.get("request_id", ""))
+    size = attachment.size
+    etag = f'"{attachment.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        # Personal data: browsers may keep it for this user, and must ask again.
+        "Cache-Control": "private, no-cache",
+        "Content-Disposition": content_disposition(attachment.filename),
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    asked = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        asked = None  # the client's copy is of another version: send it all
+    try:
+        chosen = parse_range(asked, size)
+    except UnsatisfiableRangeError:
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(status_code=416, headers=headers)
+    status = 200
+    if chosen is None:
+        chosen = ByteRange(0, size - 1)
+    else:
+        status = 206
+        headers["Content-Range"] = f"bytes {chosen.start}-{chosen.end}/{size}"
+    headers["Content-Length"] = str(max(chosen.length, 0))
+    return StreamingResponse(
+        read_range(attachment.file_id, chosen.start, chosen.end),
+        status_code=status,
+        media_type=attachment.media_type,
+        headers=headers,
+    )
+
+
+def download_route() -> Route:
+    """`GET /dossiers/{code}/attachments/{attachment_id}`, for `create_app` to mount."""
+    return Route(
+        "/dossiers/{code}/attachments/{attachment_id}",
+        download,
+        methods=["GET"],
+        name="attachment",
+    )

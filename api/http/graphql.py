@@ -1,0 +1,210 @@
+"""The GraphQL endpoint: Strawberry's ASGI app with our context, limits and errors."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import DisableIntrospection, SchemaExtension
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+
+from api.http.errors import INTERNAL_ERROR, TIMEOUT, ErrorPolicy, error_response, presented
+from api.http.limits import limit_extensions
+from api.http.websocket import TransportWSHandler
+from api.middleware.authentication import Authenticator
+from api.middleware.guards import TokenBuckets
+from api.settings import Settings
+from documents.access.principals import ANONYMOUS
+from schema import build_schema
+from schema.core.context import Context
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def preferred_media_type(accept: str) -> str:
+    """GraphQL over HTTP: the new media type only when the client asks for it."""
+    weights: dict[str, float] = {}
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[media.lower()] = weight
+    wanted = weights.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    return GRAPHQL_RESPONSE_JSON if wanted > 0 and wanted >= weights.get(JSON, 0.0) else JSON
+
+
+def request_error_status(result: ExecutionResult) -> int | None:
+    """The status of a result without data (a request error), None for execution results."""
+    if result.data is not None or not result.errors:
+        return None
+    if any(error.path is not None for error in result.errors):
+        return None  # a field error that nulled the whole result: still executed
+    codes = {(error.extensions or {}).get("code") for error in result.errors}
+    if INTERNAL_ERROR in codes:
+        return 500
+    return 504 if TIMEOUT in codes else 400
+
+
+def app_schema(settings: Settings) -> strawberry.Schema:
+    """The process's schema with this app's extensions.
+
+    A shallow copy shares the built GraphQL types (and relay's resolvers, bound when
+    `build_schema` ran once) while the extension list is per app, so apps built
+    with different settings, as in tests, each get their own limits.
+    """
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ErrorPolicy(production=not settings.development),
+        *limit_extensions(settings),
+    ]
+    if not settings.development:
+        extensions.append(DisableIntrospection)
+    base = build_schema()
+    schema = copy.copy(base)
+    # The schema's own extensions (the audit log) come first, so they see errors
+    # after ErrorPolicy has masked them.
+    schema.extensions = (*base.extensions, *extensions)
+    return schema
+
+
+class MotcuaGraphQL(GraphQL[Context, None]):
+    # Authenticates connection_init and pings clients (Strawberry pings only on the
+    # legacy protocol, which stays off).
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.operation_timeout = settings.operation_timeout_seconds
+        self.max_tokens = settings.max_tokens
+        self.production = not settings.development
+        per_minute = settings.public_lookups_per_minute
+        self.public_lookups = TokenBuckets(capacity=per_minute, per_second=per_minute / 60)
+        self.authenticator = Authenticator(settings)
+        self.ws_ping_interval = settings.ws_ping_interval_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            # Strawberry answers these in plain text; clients expect GraphQL errors.
+            response = error_response(
+                error.status_code,
+                error.reason,
+                request_id=scope.get("state", {}).get("request_id", ""),
+                media_type=preferred_media_type(request.headers.get("accept", "")),
+            )
+        finally:
+            # Uploaded parts spool to temporary files; an operation that fails before
+            # its resolver reads them would otherwise leave them to the collector.
+            await request.close()
+        await response(scope, receive, send)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> Context:
+        state = request.scope.get("state", {})
+        client = request.client.host if request.client else ""
+        return Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            principal=state.get("principal", ANONYMOUS),
+            request_id=state.get("request_id", ""),
+            client_address=client,
+            public_lookups=self.public_lookups,
+            events=getattr(request.app.state, "hub", None),
+        )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = preferred_media_type(request.headers.get("accept", ""))
+        return sub_response
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            async with asyncio.timeout(self.operation_timeout) as deadline:
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            error = GraphQLError(
+                f"The operation took longer than {self.operation_timeout:g} s and was cancelled.",
+                extensions={"code": TIMEOUT, "requestId": context.request_id},
+            )
+            result = ExecutionResult(data=None, errors=[error])
+        if result.errors:
+            # An exception raised by an extension skips ErrorPolicy (which codes every
+            # error it sees): present it here.
+            rid = context.request_id
+            result.errors = [
+                e if "code" in (e.extensions or {}) else presented(e, self.production, rid)
+                for e in result.errors
+            ]
+        status = request_error_status(result)
+        if status is not None and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            sub_response.status_code = status
+        return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        body = await super().process_result(request, result)
+        media_type = preferred_media_type(request.headers.get("accept", ""))
+        if media_type == GRAPHQL_RESPONSE_JSON and request_error_status(result) is not None:
+            # The spec tells request errors from execution results by `data` being absent.
+            body.pop("data", None)
+        return body
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+        return response
+
+
+def graphql_app(settings: Settings) -> MotcuaGraphQL:
+    return MotcuaGraphQL(
+        app_schema(settings),
+        settings,
+        graphql_ide="graphiql" if settings.development else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=settings.allowed_origins,
+        # Attachments (docs/papers.md); api/middleware/guards.py still demands the CSRF
+        # preflight header.
+        multipart_uploads_enabled=True,
+    )

@@ -1,0 +1,161 @@
+"""The event hub: one change stream per API process, fanned out to local subscribers.
+
+The hub watches inserts into `dossier_events` and copies each event into every
+subscriber's bounded queue. A subscriber that lets its queue fill up is dropped (its
+feed raises SubscriberTooSlowError) so it never holds the others back. When the
+stream fails, the hub reopens it from the last resume token, backing off
+exponentially, so no event is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+from documents.dossiers.events import DossierEvent
+from loaders import Loaders
+from schema.core.context import LiveEvent, SubscriberTooSlowError
+
+logger = logging.getLogger("motcua.hub")
+
+ResumeToken = Mapping[str, Any]
+
+
+class ChangeStream(Protocol):
+    """What the hub needs of PyMongo's AsyncChangeStream."""
+
+    @property
+    def resume_token(self) -> ResumeToken | None: ...
+
+    async def next(self) -> Mapping[str, Any]: ...
+
+    async def close(self) -> None: ...
+
+
+Watch = Callable[[ResumeToken | None], Awaitable[ChangeStream]]
+
+
+async def watch_dossier_events(resume_after: ResumeToken | None) -> ChangeStream:
+    """Inserts into `dossier_events`, from `resume_after` (or from now)."""
+    collection = DossierEvent.get_pymongo_collection()
+    stream: ChangeStream = await collection.watch(
+        [{"$match": {"operationType": "insert"}}], resume_after=resume_after
+    )
+    return stream
+
+
+class Feed:
+    """One subscriber's queue of events, in insertion order."""
+
+    def __init__(self, size: int) -> None:
+        self.queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=size)
+        self.overflowed = False
+
+    def offer(self, event: LiveEvent) -> bool:
+        """Queues `event`; False (and the feed ends) when the queue is full."""
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            while not self.queue.empty():  # make room for the end-of-feed marker
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+            return False
+        return True
+
+    def __aiter__(self) -> AsyncIterator[LiveEvent]:
+        return self
+
+    async def __anext__(self) -> LiveEvent:
+        event = await self.queue.get()
+        if event is None:
+            raise SubscriberTooSlowError("subscriber too slow")
+        return event
+
+
+class EventHub:
+    def __init__(
+        self,
+        queue_size: int = 1000,
+        *,
+        watch: Watch = watch_dossier_events,
+        initial_backoff: float = 0.05,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.queue_size = queue_size
+        self.watch = watch
+        self.initial_backoff = initial_backoff
+        self.max_backoff = max_backoff
+        self.resume_token: ResumeToken | None = None
+        self.restarts = 0
+        self._feeds: set[Feed] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._feeds)
+
+    async def start(self, wait_seconds: float = 30.0) -> None:
+        """Opens the change stream and waits (up to `wait_seconds`) until it is open,
+        so no later insert is missed; after that it keeps retrying in the background."""
+        self._task = asyncio.create_task(self._run(), name="motcua-event-hub")
+        ready = asyncio.create_task(self._ready.wait())
+        done, _ = await asyncio.wait({ready}, timeout=wait_seconds)
+        if ready not in done:
+            ready.cancel()
+            logger.error("the change stream is not open yet; the hub keeps trying")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[LiveEvent]]:
+        """A feed registered (and buffering) from now until the block exits."""
+        feed = Feed(self.queue_size)
+        self._feeds.add(feed)
+        try:
+            yield feed
+        finally:
+            self._feeds.discard(feed)
+
+    def publish(self, event: DossierEvent) -> None:
+        live = LiveEvent(event, Loaders())  # fresh for this event, shared by its subscribers
+        for feed in list(self._feeds):
+            if not feed.offer(live):
+                self._feeds.discard(feed)
+                logger.warning("dropped a subscriber whose queue (%d) was full", self.queue_size)
+
+    async def _run(self) -> None:
+        backoff = self.initial_backoff
+        while True:
+            try:
+                stream = await self.watch(self.resume_token)
+            except Exception:
+                logger.exception("could not open the change stream; retrying in %.2f s", backoff)
+            else:
+                try:
+                    # The token of the opened stream (postBatchResumeToken) covers a
+                    # failure before the first event arrives.
+                    self.resume_token = stream.resume_token or self.resume_token
+                    self._ready.set()
+                    while True:
+                        change = await stream.next()
+                        self.publish(DossierEvent.model_validate(change["fullDocument"]))
+                        self.resume_token = change["_id"]
+                        backoff = self.initial_backoff
+                except Exception:
+                    logger.exception("the change stream failed; resuming in %.2f s", backoff)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await stream.close()
+            self.restarts += 1
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self.max_backoff)

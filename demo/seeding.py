@@ -1,0 +1,80 @@
+"""Demo data: the Hà Nội catalogue and generated dossiers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from demo.catalogue import CENTRE, agencies, procedures
+from demo.forms import FORMS
+from demo.history import FATES, Timeline, pick_fate, play
+from demo.opinions import give_opinions, is_tet, online_share
+from demo.sample_data import sample_applicant, sample_form_data
+from documents.calendar.working_calendar import TIMEZONE
+from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.forms import lifecycle
+from documents.catalogue.procedures import Procedure
+from documents.common.clock import utcnow
+from documents.dossiers.dossier import Channel, load_dossier
+from documents.workflow.submitting import Submission, submit
+
+HISTORY_DAYS = 365
+SHOWCASE_AGE = timedelta(days=12)
+# Online submissions are the reform's target; the demo leans that way.
+_CHANNELS = [Channel.ONLINE] * 6 + [Channel.COUNTER] * 3 + [Channel.POSTAL]
+
+
+async def is_empty() -> bool:
+    return await Agency.count() == 0
+
+
+async def seed_catalogue() -> None:
+    """Agencies, one published version of each form, and the procedures."""
+    await Agency.insert_many(agencies())
+    for definition in FORMS:
+        draft = await lifecycle.create_draft(
+            definition.key, definition.title, definition.json_schema, definition.hints
+        )
+        assert draft.id is not None
+        await lifecycle.publish(draft.id)
+    await Procedure.insert_many(procedures())
+
+
+async def seed_dossiers(
+    count: int, seed: int = 2026, on_each: Callable[[], None] | None = None
+) -> None:
+    """`count` valid dossiers spread over the last year (online share and ratings
+    rising, Tết slower), at any branch or at the
+    procedure's own agencies (reception does not depend on the applicant's address),
+    each played forward to a drawn status so the demo shows every stage.
+
+    The first dossiers take each status in turn on the quickest procedure, received
+    long enough ago to get there, so even a small demo shows every status."""
+    rng = random.Random(seed)
+    catalogue = await Procedure.find_all().to_list()
+    quickest = min(catalogue, key=lambda p: p.processing_days)
+    branches = [a.code for a in await Agency.find(Agency.level == AgencyLevel.BRANCH).to_list()]
+    now = utcnow()
+    for index in range(count):
+        showcase = index < len(FATES)
+        procedure = quickest if showcase else rng.choice(catalogue)
+        receiving = rng.choice([*procedure.agency_codes, *branches, CENTRE])
+        age = timedelta(minutes=rng.randrange(0, HISTORY_DAYS * 24 * 60))
+        progress = 1 - age / timedelta(days=HISTORY_DAYS)
+        online = rng.random() < online_share(progress)
+        submission = Submission(
+            procedure_code=procedure.code,
+            receiving_agency_code=receiving,
+            channel=Channel.ONLINE if online else rng.choice(_CHANNELS[6:]),
+            applicant=sample_applicant(rng),
+            data=sample_form_data(procedure.form_key, rng),
+        )
+        fate = list(FATES)[index] if showcase else pick_fate(rng)
+        received_at = now - (SHOWCASE_AGE if showcase else age)
+        dossier = await submit(submission, actor="seed", received_at=received_at)
+        slowness = 1.8 if is_tet(received_at.astimezone(TIMEZONE)) else 1.0
+        await play(dossier.code, procedure, fate, Timeline(received_at, now, rng, slowness))
+        await give_opinions(await load_dossier(dossier.code), progress, rng)
+        if on_each is not None:
+            on_each()

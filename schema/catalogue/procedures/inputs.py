@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import strawberry
+
+from schema.core.enums import FeeKind, OfficerRole
+
+
+@strawberry.input
+class ProcedureStepInput:
+    key: str
+    name: str
+    role: OfficerRole
+    working_days: int
+    agency_code: str | None = None
+
+
+@strawberry.input
+class FeeRowInput:
+    value: str
+    amount: int
+
+
+@strawberry.input
+class FeeScheduleInput:
+    kind: FeeKind
+    amount: int = 0
+    field: str | None = strawberry.field(default=None, description="JSON pointer.")
+    rows: list[FeeRowInput] = strawberry.field(default_factory=list)
+    required_before_return: bool = False
+
+
+@strawberry.input
+class ResultReuseInput:
+    result_type: str
+    max_age_days: int
+
+
+@strawberry.input
+class RequiredPaperInput:
+    slot: str
+    name: str
+    originals: int = 1
+    copies: int = 0
+    optional: bool = False
+    satisfied_by_result: ResultReuseInput | None = None
+
+
+@strawberry.input
+class ProcedureInput:
+    code: str
+    name: str
+    field: str
+    processing_days: int
+    form_key: str
+    name_en: str | None = None
+    agency_codes: list[str] = strawberry.field(default_factory=list)
+    steps: list[ProcedureStepInput] = strawberry.field(default_factory=list)
+    fee: FeeScheduleInput | None = None
+    required_papers: list[RequiredPaperInput] = strawberry.field(default_factory=list)
+    result_place: str | None = None
+
+
+@strawberry.input(description="Only the fields given are changed.")
+class ProcedureUpdateInput:
+    name: str | None = strawberry.UNSET
+    name_en: str | None = strawberry.UNSET
+    field: str | None = strawberry.UNSET
+    processing_days: int | None = strawberry.UNSET
+    form_key: str | None = strawberry.UNSET
+    agency_codes: list[str] | None = strawberry.UNSET
+    steps: list[ProcedureStepInput] | None = strawberry.UNSET
+    fee: FeeScheduleInput | None = strawberry.UNSET
+    required_papers: list[RequiredPaperInput] | None = strawberry.UNSET
+    result_place: str | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+
+
+def input_fields(value: object) -> dict[str, Any]:
+    """The fields a client actually sent, as plain data for the domain."""
+    return {
+        f.name: _plain(getattr(value, f.name))
+        for f in dataclasses.fields(value)  # type: ignore[arg-type]
+        if getattr(value, f.name) is not strawberry.UNSET and getattr(value, f.name) is not None
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return input_fields(value)
+    return value

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import strawberry
+from pydantic import ValidationError
+
+from documents.access.policy import AdminArea
+from documents.catalogue import consistency
+from documents.catalogue.procedures import all_procedures
+from documents.common.errors import DomainError
+from schema.catalogue.procedures.inputs import ProcedureInput, ProcedureUpdateInput, input_fields
+from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
+from schema.core.context import Info
+from schema.core.errors import UserError, errors_from, errors_from_validation
+from schema.core.permissions import require_admin
+
+
+@strawberry.type
+class ProcedureError(UserError):
+    pass
+
+
+@strawberry.type
+class ProcedurePayload:
+    procedure: ProcedureType | None = None
+    errors: list[ProcedureError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProcedureQueries:
+    @strawberry.field(description="The catalogue, optionally for one field (lĩnh vực).")
+    async def procedures(self, field: str | None = None) -> list[ProcedureType]:
+        return [ProcedureType.from_document(p) for p in await all_procedures(field)]
+
+    @strawberry.field
+    async def procedure(self, info: Info, code: str) -> ProcedureType | None:
+        return await procedure_by_code(info, code)
+
+
+@strawberry.type
+class ProcedureMutations:
+    @strawberry.mutation
+    async def create_procedure(self, info: Info, input: ProcedureInput) -> ProcedurePayload:
+        await require_admin(info, AdminArea.PROCEDURES, input.agency_codes)
+        try:
+            procedure = await consistency.create_procedure(input_fields(input))
+        except ValidationError as error:
+            return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
+        except DomainError as error:
+            return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        info.context.audit.change("procedure", procedure.code, None, procedure)
+        return ProcedurePayload(procedure=ProcedureType.from_document(procedure))
+
+    @strawberry.mutation
+    async def update_procedure(
+        self,
+        info: Info,
+        code: str,
+        input: ProcedureUpdateInput,
+    ) -> ProcedurePayload:
+        current = await info.context.loaders.procedure_by_code.load(code)
+        agencies = list(current.agency_codes) if current else []
+        if isinstance(input.agency_codes, list):
+            agencies += input.agency_codes
+        await require_admin(info, AdminArea.PROCEDURES, agencies)
+        try:
+            procedure = await consistency.update_procedure(code, input_fields(input))
+        except ValidationError as error:
+            return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
+        except DomainError as error:
+            return ProcedurePayload(errors=errors_from(ProcedureError, error))
+        info.context.audit.change("procedure", code, current, procedure)
+        return ProcedurePayload(procedure=ProcedureType.from_document(procedure))

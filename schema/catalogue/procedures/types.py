@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from documents.catalogue.procedures import FeeSchedule, Procedure, ProcedureStep, RequiredPaper
+from schema.catalogue.agencies.types import AgencyType
+from schema.catalogue.forms.types import FormType, form_or_none
+from schema.core.context import Info
+from schema.core.enums import FeeKind, OfficerRole
+
+
+@strawberry.type(name="ProcedureStep")
+class ProcedureStepType:
+    key: str
+    name: str
+    role: OfficerRole
+    agency_code: str | None
+    working_days: int
+
+    @classmethod
+    def from_model(cls, step: ProcedureStep) -> ProcedureStepType:
+        return cls(**step.model_dump())
+
+
+@strawberry.type(name="FeeRow")
+class FeeRowType:
+    value: str
+    amount: int
+
+
+@strawberry.type(name="FeeSchedule")
+class FeeScheduleType:
+    kind: FeeKind
+    amount: int
+    field: str | None = strawberry.field(description="JSON pointer of the form field.")
+    rows: list[FeeRowType]
+    required_before_return: bool
+
+    @classmethod
+    def from_model(cls, fee: FeeSchedule) -> FeeScheduleType:
+        return cls(
+            kind=fee.kind,
+            amount=fee.amount,
+            field=fee.field,
+            rows=[FeeRowType(value=r.value, amount=r.amount) for r in fee.rows],
+            required_before_return=fee.required_before_return,
+        )
+
+
+@strawberry.type(name="ResultReuse")
+class ResultReuseType:
+    result_type: str = strawberry.field(description="E.g. JUDICIAL_RECORD.")
+    max_age_days: int = strawberry.field(description="Issued at most this many days ago.")
+
+
+@strawberry.type(name="RequiredPaper")
+class RequiredPaperType:
+    slot: str
+    name: str
+    originals: int
+    copies: int
+    optional: bool
+    satisfied_by_result: ResultReuseType | None = strawberry.field(
+        description="Filled at submission from the applicant's e-data repository."
+    )
+
+    @classmethod
+    def from_model(cls, paper: RequiredPaper) -> RequiredPaperType:
+        reuse = paper.satisfied_by_result
+        return cls(
+            **paper.model_dump(exclude={"satisfied_by_result"}),
+            satisfied_by_result=ResultReuseType(**reuse.model_dump()) if reuse else None,
+        )
+
+
+@strawberry.type(name="Procedure")
+class ProcedureType(relay.Node):
+    code: str
+    name: str
+    name_en: str | None
+    field: str = strawberry.field(description="Lĩnh vực: the field of administration.")
+    processing_days: int = strawberry.field(description="Legal processing time, working days.")
+    form_key: str
+    agency_codes: list[str]
+    steps: list[ProcedureStepType]
+    fee: FeeScheduleType
+    required_papers: list[RequiredPaperType]
+    result_place: str | None
+    active: bool
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.code
+
+    @classmethod
+    def from_document(cls, procedure: Procedure) -> ProcedureType:
+        return cls(
+            code=procedure.code,
+            name=procedure.name,
+            name_en=procedure.name_en,
+            field=procedure.field,
+            processing_days=procedure.processing_days,
+            form_key=procedure.form_key,
+            agency_codes=procedure.agency_codes,
+            steps=[ProcedureStepType.from_model(s) for s in procedure.steps],
+            fee=FeeScheduleType.from_model(procedure.fee),
+            required_papers=[RequiredPaperType.from_model(p) for p in procedure.required_papers],
+            result_place=procedure.result_place,
+            active=procedure.active,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ProcedureType | None]:
+        found = await info.context.loaders.procedure_by_code.load_many(list(node_ids))
+        return [cls.from_document(p) if p else None for p in found]
+
+    @strawberry.field(description="The agencies that handle this procedure.")
+    async def agencies(self, info: Info) -> list[AgencyType]:
+        found = await info.context.loaders.agency_by_code.load_many(self.agency_codes)
+        return [AgencyType.from_document(a) for a in found if a]
+
+    @strawberry.field(description="The form version new submissions are pinned to.")
+    async def form(self, info: Info) -> FormType | None:
+        return form_or_none(await info.context.loaders.current_form.load(self.form_key))
+
+
+async def procedure_by_code(info: Info, code: str) -> ProcedureType | None:
+    procedure = await info.context.loaders.procedure_by_code.load(code)
+    return ProcedureType.from_document(procedure) if procedure else None

@@ -1,0 +1,81 @@
+"""The typed context every resolver sees; `api/` builds one per request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from documents.access.policy import Access, access_for
+from documents.access.principals import ANONYMOUS, Principal
+from documents.dossiers.actor import Actor
+from documents.dossiers.events import DossierEvent
+from loaders import Loaders
+from schema.core.audit import AuditDraft
+
+
+class Limiter(Protocol):
+    """Allows or refuses one more call for a key (e.g. a client address)."""
+
+    def allow(self, key: str) -> bool: ...
+
+
+class SubscriberTooSlowError(Exception):
+    """A subscriber's buffer overflowed; the hub dropped it. It may resume with `after`."""
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """A new event as the hub hands it to every subscriber, with loaders created for
+    this event alone: they hold raw documents, shared so N subscribers cost one read;
+    each viewer's access is still checked against them."""
+
+    event: DossierEvent
+    loaders: Loaders
+
+
+class EventSource(Protocol):
+    """The process's event hub as resolvers see it: `subscribe()` registers a buffered
+    live feed of newly inserted dossier events, iterated in insertion order; the feed
+    raises SubscriberTooSlowError when the subscriber fell too far behind."""
+
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[LiveEvent]]: ...
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | None = None
+    principal: Principal = ANONYMOUS
+    request_id: str = ""
+    # The client's address, for per-address limits on anonymous queries.
+    client_address: str = ""
+    loaders: Loaders = field(default_factory=Loaders)
+    audit: AuditDraft = field(default_factory=AuditDraft)
+    # Limits anonymous dossier look-ups per client address; set by the transport.
+    public_lookups: Limiter | None = None
+    # The process's event hub, for subscriptions; set by the transport.
+    events: EventSource | None = None
+    # The graphql-transport-ws connection_init payload (Strawberry sets it).
+    connection_params: dict[str, Any] | None = None
+    _access: Access | None = field(default=None, repr=False)
+
+    async def access(self) -> Access:
+        """The principal with the agencies it covers, worked out once per request."""
+        if self._access is None:
+            self._access = await access_for(self.principal)
+        return self._access
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts in this request, as the domain records it."""
+        return Actor(user=self.principal.subject, agency_code=self.principal.agency_code)
+
+
+Info = strawberry.Info[Context, None]
