@@ -1,0 +1,2 @@
+"""Access: principals, the access policy, integrators' API keys, the audit log and idempotency
+keys."""

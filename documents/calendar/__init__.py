@@ -1,0 +1,1 @@
+"""The working-day calendar: office hours, public holidays, declared days off and make-up days."""

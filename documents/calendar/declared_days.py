@@ -1,16 +1,16 @@
-"""Admin-declared extra days off and make-up working days, stored in MongoDB."""
+"""Admin-declared extra days off and make-up working days, stored in MongoDB, and the
+working calendar they make."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from beanie import Document, Indexed
 from pydantic import Field
 
-from documents.calendar.working_calendar import WorkingCalendar
+from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 
 
 class CalendarDayKind(StrEnum):
@@ -27,27 +27,12 @@ class CalendarDay(Document):
         name = "calendar_days"
 
 
-@dataclass(frozen=True)
-class OfficeHours:
-    cutoff: time = time(15, 0)
-    close: time = time(17, 0)
-
-
-_office_hours = OfficeHours()
-
-
-def configure_office_hours(hours: OfficeHours) -> None:
-    """Set once at start-up from the process settings."""
-    global _office_hours  # noqa: PLW0603 - configuration read once, like the settings
-    _office_hours = hours
-
-
-async def load_calendar() -> WorkingCalendar:
-    """The official calendar with every admin-declared day applied."""
+async def load_calendar(hours: OfficeHours) -> WorkingCalendar:
+    """The official calendar with every admin-declared day applied, for an office
+    keeping `hours`."""
     days = await CalendarDay.find_all().to_list()
     return WorkingCalendar(
-        cutoff=_office_hours.cutoff,
-        office_close=_office_hours.close,
+        hours=hours,
         extra_days_off=frozenset(d.day for d in days if d.kind is CalendarDayKind.DAY_OFF),
         makeup_working_days=frozenset(
             d.day for d in days if d.kind is CalendarDayKind.MAKEUP_WORKING_DAY

@@ -9,11 +9,10 @@ as make-up working days are always working days.
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+from documents.common.clock import local_date, local_moment, to_local
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -39,10 +38,14 @@ def _official_year(year: int) -> _OfficialYear:
     )
 
 
-def _to_local(moment: datetime) -> datetime:
-    if moment.utcoffset() is None:
-        raise ValueError(f"expected a timezone-aware datetime, got naive {moment.isoformat()}")
-    return moment.astimezone(TIMEZONE)
+@dataclass(frozen=True)
+class OfficeHours:
+    """The office's local hours, set per deployment (`api/settings.py`)."""
+
+    cutoff: time = time(15, 0)
+    """Dossiers received at or after this local time count from the next working day."""
+    close: time = time(17, 0)
+    """Local time of day of the appointment on the due date."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,7 @@ class WorkingCalendar:
     """Days off declared by an administrator on top of the public holidays."""
     makeup_working_days: frozenset[date] = frozenset()
     """Days declared as working days, e.g. a Saturday worked to bridge a holiday."""
-    cutoff: time = time(15, 0)
-    """Dossiers received at or after this local time count from the next working day."""
-    office_close: time = time(17, 0)
-    """Local time of day of the appointment on the due date."""
+    hours: OfficeHours = OfficeHours()
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day."""
@@ -101,15 +101,11 @@ class WorkingCalendar:
             if self.is_working_day(start + timedelta(days=offset))
         )
 
-    def local_date(self, moment: datetime) -> date:
-        """The date of an aware datetime in Asia/Ho_Chi_Minh."""
-        return _to_local(moment).date()
-
     def clock_start(self, received_at: datetime) -> date:
         """The local date from which the processing time of a dossier is counted."""
-        local = _to_local(received_at)
+        local = to_local(received_at)
         day = local.date()
-        if self.is_working_day(day) and local.time() < self.cutoff:
+        if self.is_working_day(day) and local.time() < self.hours.cutoff:
             return day
         return self.next_working_day(day)
 
@@ -123,10 +119,10 @@ class WorkingCalendar:
 
     def closing_time(self, day: date) -> datetime:
         """Office closing time on `day`, as an aware UTC datetime."""
-        return datetime.combine(day, self.office_close, tzinfo=TIMEZONE).astimezone(UTC)
+        return local_moment(day, self.hours.close).astimezone(UTC)
 
     def postpone(self, moment: datetime, working_days: int) -> datetime:
         """`moment`'s deadline moved `working_days` later, at closing time."""
         if working_days == 0:
             return moment
-        return self.closing_time(self.add_working_days(self.local_date(moment), working_days))
+        return self.closing_time(self.add_working_days(local_date(moment), working_days))

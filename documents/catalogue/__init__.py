@@ -1,0 +1,1 @@
+"""The catalogue: agencies, procedures and their forms, and the references between them."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from documents.calendar.working_calendar import WorkingCalendar
-from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.common.clock import local_date
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.parts import Timeliness
+from documents.dossiers.statuses import CLOCK_PAUSED
 
 # Decision 766/QĐ-TTg: a dossier asked for supplements more than once counts as late.
 MAX_SUPPLEMENT_ROUNDS_ON_TIME = 1
@@ -15,30 +16,23 @@ MAX_SUPPLEMENT_ROUNDS_ON_TIME = 1
 def is_overdue(dossier: Dossier, now: datetime) -> bool:
     """Open and past its deadline. While the applicant is asked for supplements the clock
     is stopped, so a waiting dossier is not overdue; it resumes with its deadline moved."""
-    if dossier.finished_at is not None or dossier.status is DossierStatus.SUPPLEMENT_REQUESTED:
+    if dossier.finished_at is not None or dossier.status in CLOCK_PAUSED:
         return False
     return now > dossier.due_at
 
 
-def step_result(
-    due_at: datetime,
-    finished_at: datetime | None,
-    calendar: WorkingCalendar,
-    now: datetime,
-) -> Timeliness | None:
+def step_result(due_at: datetime, finished_at: datetime | None, now: datetime) -> Timeliness | None:
     """A control-slip row's result against its own allowance; None while open and in time."""
     if finished_at is None:
         return Timeliness.LATE if now > due_at else None
-    return classify(finished_at, due_at, 0, calendar)
+    return classify(finished_at, due_at, 0)
 
 
-def classify(
-    finished_at: datetime, due_at: datetime, supplement_rounds: int, calendar: WorkingCalendar
-) -> Timeliness:
+def classify(finished_at: datetime, due_at: datetime, supplement_rounds: int) -> Timeliness:
     """Early before the due day, on time on it, late after it (or after >1 supplement)."""
     if supplement_rounds > MAX_SUPPLEMENT_ROUNDS_ON_TIME:
         return Timeliness.LATE
-    finished, due = calendar.local_date(finished_at), calendar.local_date(due_at)
+    finished, due = local_date(finished_at), local_date(due_at)
     if finished < due:
         return Timeliness.EARLY
     return Timeliness.ON_TIME if finished == due else Timeliness.LATE

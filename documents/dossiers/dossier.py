@@ -19,17 +19,7 @@ from documents.dossiers.parts import (
     SupplementRound,
     Timeliness,
 )
-
-
-class DossierStatus(StrEnum):
-    RECEIVED = "RECEIVED"
-    IN_PROGRESS = "IN_PROGRESS"
-    SUPPLEMENT_REQUESTED = "SUPPLEMENT_REQUESTED"
-    RESULT_READY = "RESULT_READY"
-    RETURNED = "RETURNED"
-    REFUSED = "REFUSED"
-    REJECTED = "REJECTED"
-    WITHDRAWN = "WITHDRAWN"
+from documents.dossiers.statuses import DossierStatus
 
 
 class Channel(StrEnum):

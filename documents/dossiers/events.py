@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from beanie import Document, PydanticObjectId, SortDirection
+from beanie import Document, PydanticObjectId
 from pydantic import Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
-from documents.dossiers.dossier import DossierStatus
+from documents.dossiers.statuses import DossierStatus
 
 
 class EventType(StrEnum):
@@ -73,22 +73,6 @@ async def number_old_events() -> int:
         {"seq": None}, [{"$set": {"seq": "$_id"}}]
     )
     return result.modified_count
-
-
-async def events_page(
-    dossier_code: str, first: int, after: PydanticObjectId | None = None
-) -> tuple[list[DossierEvent], bool]:
-    """A dossier's events, oldest first, `first` at a time after the event `after`."""
-    query: dict[str, Any] = {"dossier_code": dossier_code}
-    if after is not None:
-        query["_id"] = {"$gt": after}
-    found = (
-        await DossierEvent.find(query)
-        .sort([("_id", SortDirection.ASCENDING)])
-        .limit(first + 1)
-        .to_list()
-    )
-    return found[:first], len(found) > first
 
 
 async def events_by_ids(ids: list[str]) -> list[DossierEvent]:

@@ -10,8 +10,9 @@ from typing import Any
 from beanie import PydanticObjectId
 from pydantic import BaseModel, Field
 
-from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.statuses import DossierStatus
 
 REPLAY_BATCH = 200
 

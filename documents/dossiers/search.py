@@ -7,22 +7,10 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from documents.common.clock import utcnow
-from documents.dossiers.codes import LOCAL_TIME
-from documents.dossiers.dossier import Dossier, DossierStatus
-
-MAX_PAGE = 100
-
-_CLOCK_STOPPED_OR_DONE = frozenset(
-    {
-        DossierStatus.SUPPLEMENT_REQUESTED,
-        DossierStatus.RESULT_READY,
-        DossierStatus.RETURNED,
-        DossierStatus.REFUSED,
-        DossierStatus.REJECTED,
-        DossierStatus.WITHDRAWN,
-    }
-)
+from documents.common.clock import local_moment, utcnow
+from documents.common.paging import page_size
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.statuses import CLOCK_RUNNING, DossierStatus
 
 
 class DossierOrder(StrEnum):
@@ -56,7 +44,7 @@ class Position:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TIME)
+    return local_moment(day, time.min)
 
 
 def _deadline_query(spec: DossierFilter, now: datetime) -> dict[str, Any]:
@@ -64,7 +52,7 @@ def _deadline_query(spec: DossierFilter, now: datetime) -> dict[str, Any]:
     due: dict[str, datetime] = {}
     if spec.due_before:
         due["$lt"] = _local_midnight(spec.due_before)
-    open_statuses = [s.value for s in DossierStatus if s not in _CLOCK_STOPPED_OR_DONE]
+    open_statuses = [s.value for s in DossierStatus if s in CLOCK_RUNNING]
     if spec.overdue:
         query["finished_at"] = None
         query["status"] = {"$in": open_statuses}
@@ -134,9 +122,9 @@ async def search(
     now: datetime | None = None,
     visible: dict[str, Any] | None = None,
 ) -> tuple[list[Dossier], bool]:
-    """One page of at most `first` dossiers (capped at 100), and whether more follow,
+    """One page of at most `first` dossiers (capped at MAX_PAGE), and whether more follow,
     among those `visible` (a policy filter, ANDed in)."""
-    first = max(0, min(first, MAX_PAGE))
+    first = page_size(first)
     query = filter_query(spec, now)
     if visible:
         query = {"$and": [query, visible]} if query else visible

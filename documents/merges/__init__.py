@@ -1,0 +1,1 @@
+"""Merging agencies and moving their open dossiers (docs/merges.md)."""

@@ -16,10 +16,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
 from documents.catalogue.agencies import Agency, AgencyLevel, AgencyState
-from documents.common.clock import utcnow
+from documents.common.clock import local_today, utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.common.transactions import in_transaction
-from documents.dossiers.codes import LOCAL_TIME
 from documents.dossiers.dossier import Dossier
 from documents.merges.moving import move_dossiers, moving_from, open_dossiers_naming
 
@@ -166,7 +165,7 @@ async def _validated(
     session: AsyncClientSession | None = None,
 ) -> tuple[list[Agency], Agency]:
     target = target.strip()
-    today = utcnow().astimezone(LOCAL_TIME).date()
+    today = local_today()
     if effective > today:
         raise _invalid(
             f"a merge is applied on or after its effective date; run it on {effective}",

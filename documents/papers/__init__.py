@@ -1,0 +1,1 @@
+"""Papers: attachments and results, the file store, media types, the e-data repository and reuse."""

@@ -23,22 +23,24 @@ from documents.common.counters import next_value
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.common.transactions import in_transaction
 from documents.dossiers.actor import Actor
-from documents.dossiers.dossier import Dossier, DossierStatus, load_dossier
+from documents.dossiers.dossier import Dossier, load_dossier
 from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.statuses import (
+    PAPERS_ATTACHABLE,
+    PAPERS_REMOVABLE,
+    RESULTS_ATTACHABLE,
+    DossierStatus,
+)
 from documents.papers.attachments import (
     Attachment,
     AttachmentKind,
-    attachment_limits,
+    AttachmentLimits,
     find_attachment,
 )
 from documents.papers.file_store import ChunkSource, FileLimits, StoredFile, store
 from documents.papers.grid_files import delete_file
 from documents.papers.repository import file_is_shared, result_item
 
-# An applicant adds papers until reception accepts the dossier, and when asked for more.
-OPEN_FOR_PAPERS = frozenset({DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED})
-OPEN_FOR_REMOVAL = frozenset({DossierStatus.RECEIVED})
-OPEN_FOR_RESULTS = frozenset({DossierStatus.IN_PROGRESS, DossierStatus.RESULT_READY})
 _RESULT_TYPE_PATTERN = "^[A-Z][A-Z0-9_]{0,63}$"
 
 
@@ -98,10 +100,11 @@ async def _record(
     stored: StoredFile,
     actor: Actor,
     fields: dict[str, Any],
+    limits: AttachmentLimits,
     repository_name: str | None = None,
 ) -> Attachment:
     """Write the attachment for a stored file, or delete the file if that fails."""
-    limit = attachment_limits().max_dossier_bytes
+    limit = limits.max_dossier_bytes
 
     async def work(session: AsyncClientSession) -> Attachment:
         await next_value(f"attachments:{dossier.code}", session)  # serialises uploads
@@ -144,8 +147,8 @@ async def _store_for(
     source: ChunkSource,
     filename: str | None,
     declared: str | None,
+    limits: AttachmentLimits,
 ) -> StoredFile:
-    limits = attachment_limits()
     room = limits.max_dossier_bytes - await stored_bytes(dossier.code)
     return await store(
         source,
@@ -163,17 +166,20 @@ async def upload_attachment(
     *,
     filename: str | None,
     declared_type: str | None,
+    limits: AttachmentLimits,
 ) -> Attachment:
-    """Stream a paper into the slot `slot` of the dossier `code`."""
+    """Stream a paper into the slot `slot` of the dossier `code`, within `limits`."""
     dossier = await load_dossier(code)
-    _require_status(dossier, OPEN_FOR_PAPERS, "papers can be attached")
+    _require_status(dossier, PAPERS_ATTACHABLE, "papers can be attached")
     procedure = await _procedure(dossier)
     if all(paper.slot != slot for paper in procedure.required_papers):
         raise DomainError(
             ErrorCode.UNKNOWN_SLOT, f"the procedure has no paper slot {slot!r}", "slot"
         )
-    stored = await _store_for(dossier, AttachmentKind.APPLICATION, source, filename, declared_type)
-    return await _record(dossier, stored, actor, {"slot": slot})
+    stored = await _store_for(
+        dossier, AttachmentKind.APPLICATION, source, filename, declared_type, limits
+    )
+    return await _record(dossier, stored, actor, {"slot": slot}, limits)
 
 
 async def attach_result(
@@ -186,8 +192,10 @@ async def attach_result(
     valid_until: date | None,
     filename: str | None,
     declared_type: str | None,
+    limits: AttachmentLimits,
 ) -> Attachment:
-    """Attach the result issued for the dossier; it goes to the applicant's repository."""
+    """Attach the result issued for the dossier, within `limits`; it goes to the
+    applicant's repository."""
     if not re.fullmatch(_RESULT_TYPE_PATTERN, result_type):
         raise DomainError(
             ErrorCode.VALIDATION_FAILED,
@@ -195,16 +203,18 @@ async def attach_result(
             "resultType",
         )
     dossier = await load_dossier(code)
-    _require_status(dossier, OPEN_FOR_RESULTS, "results can be attached")
+    _require_status(dossier, RESULTS_ATTACHABLE, "results can be attached")
     procedure = await _procedure(dossier)
-    stored = await _store_for(dossier, AttachmentKind.RESULT, source, filename, declared_type)
+    stored = await _store_for(
+        dossier, AttachmentKind.RESULT, source, filename, declared_type, limits
+    )
     fields = {
         "kind": AttachmentKind.RESULT,
         "electronic": electronic,
         "result_type": result_type,
         "valid_until": valid_until,
     }
-    return await _record(dossier, stored, actor, fields, repository_name=procedure.name)
+    return await _record(dossier, stored, actor, fields, limits, repository_name=procedure.name)
 
 
 async def remove_attachment(code: str, attachment_id: str, actor: Actor) -> Dossier:
@@ -214,7 +224,7 @@ async def remove_attachment(code: str, attachment_id: str, actor: Actor) -> Doss
     attachment = await find_attachment(code, attachment_id)
     if attachment is None or attachment.kind is not AttachmentKind.APPLICATION:
         raise not_found("attachment", attachment_id, "attachmentId")
-    _require_status(dossier, OPEN_FOR_REMOVAL, "papers can be removed")
+    _require_status(dossier, PAPERS_REMOVABLE, "papers can be removed")
     assert attachment.id is not None
     attachment_key: PydanticObjectId = attachment.id
     removed_at = utcnow()

@@ -62,7 +62,7 @@ class Attachment(Document):
 
 @dataclass(frozen=True)
 class AttachmentLimits:
-    """What may be uploaded; set once at start-up from the process settings."""
+    """What may be uploaded, set per deployment (`api/settings.py`)."""
 
     application_media_types: frozenset[str] = frozenset({PDF, JPEG, PNG})
     result_media_types: frozenset[str] = frozenset({PDF, JPEG, PNG, SIGNED_XML})
@@ -73,19 +73,6 @@ class AttachmentLimits:
         if kind is AttachmentKind.RESULT:
             return self.result_media_types
         return self.application_media_types
-
-
-_limits = AttachmentLimits()
-
-
-def configure_attachment_limits(limits: AttachmentLimits) -> None:
-    """Set once at start-up from the process settings."""
-    global _limits  # noqa: PLW0603 - configuration read once, like the settings
-    _limits = limits
-
-
-def attachment_limits() -> AttachmentLimits:
-    return _limits
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from beanie import Document, PydanticObjectId, SortDirection
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from documents.calendar.working_calendar import TIMEZONE
 from documents.catalogue.procedures import Procedure
+from documents.common.clock import local_date
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, AttachmentKind, attachments_of
 
@@ -67,10 +67,6 @@ class RepositoryItem(Document):
             IndexModel([("attachment_id", ASCENDING)], name="by_attachment", unique=True),
             IndexModel([("file_id", ASCENDING)], name="by_file"),
         ]
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(TIMEZONE).date()
 
 
 def _item(attachment: Attachment, dossier: Dossier, name: str, now: datetime) -> dict[str, Any]:
@@ -155,7 +151,7 @@ async def newest_valid_result(
         .sort([("valid_from", SortDirection.DESCENDING)])
         .to_list()
     )
-    today = local_today(now)
+    today = local_date(now)
     return next((item for item in found if not item.expired(today)), None)
 
 

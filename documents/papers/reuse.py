@@ -14,13 +14,13 @@ from jsonpointer import JsonPointer, JsonPointerException
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.forms.lifecycle import current_form
 from documents.catalogue.procedures import Procedure
+from documents.common.clock import local_date
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, AttachmentKind
 from documents.papers.repository import (
     RepositoryItem,
     find_item,
-    local_today,
     newest_valid_result,
 )
 
@@ -55,7 +55,7 @@ async def plan_reuse(
     """The slots filled from the repository: those the applicant named, then those a
     recent valid result of the right type fills by itself."""
     slots = {paper.slot for paper in procedure.required_papers}
-    today = local_today(now)
+    today = local_date(now)
     chosen: dict[str, RepositoryItem] = {}
     for index, wanted in enumerate(requested):
         where = f"reusedPapers.{index}"

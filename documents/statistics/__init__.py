@@ -1,0 +1,1 @@
+"""Statistics: facts, roll-ups, indicators, the deadline sweep, rebuild, ratings and feedback."""

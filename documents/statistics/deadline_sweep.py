@@ -14,6 +14,7 @@ from datetime import datetime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.declared_days import load_calendar
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.clock import utcnow
 from documents.common.transactions import in_transaction
 from documents.dossiers.dossier import Dossier
@@ -24,14 +25,14 @@ def passed_uncounted(now: datetime) -> dict[str, object]:
     return {"counted": False, "due_at": {"$lt": now}}
 
 
-async def sweep_passed_deadlines(now: datetime | None = None) -> int:
+async def sweep_passed_deadlines(hours: OfficeHours, now: datetime | None = None) -> int:
     """Count every clock whose deadline passed before `now`; returns how many.
 
     Each dossier is refreshed in its own transaction, so a sweep racing a workflow
     action (or another process's sweep) conflicts, retries and changes nothing twice.
     """
     moment = now or utcnow()
-    calendar = await load_calendar()
+    calendar = await load_calendar(hours)
     # The codes first, then one transaction each: the list is the backlog since the
     # last sweep, small, and a cursor must not stay open across transactions.
     clocks = OpenClock.get_pymongo_collection().find(passed_uncounted(moment), {"dossier_code": 1})

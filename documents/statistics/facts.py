@@ -20,9 +20,10 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.working_calendar import WorkingCalendar
-from documents.common.clock import utcnow
-from documents.dossiers.dossier import Channel, Dossier, DossierStatus
+from documents.common.clock import local_date, utcnow
+from documents.dossiers.dossier import Channel, Dossier
 from documents.dossiers.parts import Timeliness
+from documents.dossiers.statuses import CLOCK_RUNNING, OPEN, RESOLVED
 from documents.papers.attachments import Attachment, AttachmentKind
 from documents.statistics.ratings import (
     COMPLAINT_ANSWER_DAYS,
@@ -32,12 +33,6 @@ from documents.statistics.ratings import (
     RatingLevel,
 )
 from documents.statistics.tables import Span, Table, collection_for, expanded, identity, span_of
-
-# Decision 766 counts dossiers "đã giải quyết": a decision was made on them. Refused at
-# reception (never accepted) and withdrawn dossiers were never resolved; they count as
-# received only.
-RESOLVED = frozenset({DossierStatus.RESULT_READY, DossierStatus.RETURNED, DossierStatus.REJECTED})
-_FINISHED = RESOLVED | {DossierStatus.REFUSED, DossierStatus.WITHDRAWN}
 
 Contributions = dict[str, dict[str, int]]  # local day (ISO) -> counter -> amount
 
@@ -93,27 +88,25 @@ def compute_fact(
 ) -> DossierFact:
     """What the dossier contributes at `now`; a pure function of what it is given."""
     out: Contributions = {}
-    received = calendar.local_date(dossier.received_at)
+    received = local_date(dossier.received_at)
     _add(out, received, "received")
     _add(out, received, "online", int(dossier.channel is Channel.ONLINE))
-    _add(out, received, "open", int(dossier.status not in _FINISHED))
+    _add(out, received, "open", int(dossier.status in OPEN))
     complained = False
     for item in feedback:
         if item.kind is FeedbackKind.COMPLAINT:
             complained = True
-            filed = calendar.local_date(item.filed_at)
+            filed = local_date(item.filed_at)
             _add(out, filed, "complaints")
             on_time = item.answer_working_days is not None and (
                 item.answer_working_days <= COMPLAINT_ANSWER_DAYS
             )
             _add(out, filed, "complaints_on_time", int(on_time))
     if dossier.status in RESOLVED and dossier.finished_at is not None:
-        day = calendar.local_date(dossier.finished_at)
+        day = local_date(dossier.finished_at)
         start = calendar.clock_start(dossier.received_at)
         paused = dossier.paused_working_days
-        legal = max(
-            calendar.working_days_between(start, calendar.local_date(dossier.due_at)) - paused, 0
-        )
+        legal = max(calendar.working_days_between(start, local_date(dossier.due_at)) - paused, 0)
         actual = max(calendar.working_days_between(start, day) - paused, 0)
         _add(out, day, "resolved")
         _add(out, day, "on_time", int(dossier.timeliness in (Timeliness.EARLY, Timeliness.ON_TIME)))
@@ -125,9 +118,7 @@ def compute_fact(
             _add(out, day, f"rated_{rating.overall.value.lower()}")
         dissatisfied = rating is not None and rating.overall is RatingLevel.DISSATISFIED
         _add(out, day, "unhappy", int(dissatisfied or complained))
-    running = (
-        dossier.status not in _FINISHED and dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED
-    )
+    running = dossier.status in CLOCK_RUNNING
     _add(out, received, "overdue", int(running and now > dossier.due_at))
     return DossierFact(
         dossier_code=dossier.code,

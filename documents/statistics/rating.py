@@ -8,14 +8,14 @@ from pydantic import ValidationError
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.declared_days import load_calendar
-from documents.common.clock import utcnow
+from documents.calendar.working_calendar import OfficeHours
+from documents.common.clock import local_date, utcnow
 from documents.common.errors import DomainError, ErrorCode, invalid_input, not_found
 from documents.common.transactions import in_transaction
-from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.statuses import RATEABLE
 from documents.statistics.facts import refresh_fact
 from documents.statistics.ratings import Feedback, FeedbackKind, Rating, RatingScores
-
-RATEABLE = frozenset({DossierStatus.RETURNED, DossierStatus.REJECTED})
 
 
 async def _dossier(code: str) -> Dossier:
@@ -25,12 +25,14 @@ async def _dossier(code: str) -> Dossier:
     return dossier
 
 
-async def rate(dossier: Dossier, scores: RatingScores, user: str | None) -> Rating:
+async def rate(
+    dossier: Dossier, scores: RatingScores, user: str | None, *, hours: OfficeHours
+) -> Rating:
     """Once, on a dossier that was returned or rejected."""
     if dossier.status not in RATEABLE:
         message = "only returned or rejected dossiers can be rated"
         raise DomainError(ErrorCode.ILLEGAL_TRANSITION, message, "code")
-    calendar = await load_calendar()
+    calendar = await load_calendar(hours)
     now = utcnow()
 
     async def work(session: AsyncClientSession) -> Rating:
@@ -45,9 +47,9 @@ async def rate(dossier: Dossier, scores: RatingScores, user: str | None) -> Rati
 
 
 async def file_feedback(
-    dossier: Dossier, kind: FeedbackKind, text: str, user: str | None
+    dossier: Dossier, kind: FeedbackKind, text: str, user: str | None, *, hours: OfficeHours
 ) -> Feedback:
-    calendar = await load_calendar()
+    calendar = await load_calendar(hours)
     try:
         feedback = Feedback(
             dossier_code=dossier.code,
@@ -77,18 +79,20 @@ async def load_feedback(feedback_id: str) -> Feedback:
     return found
 
 
-async def answer_feedback(feedback: Feedback, answer: str, user: str | None) -> Feedback:
+async def answer_feedback(
+    feedback: Feedback, answer: str, user: str | None, *, hours: OfficeHours
+) -> Feedback:
     """Answered once; the time taken is kept in working days."""
     if feedback.answered_at is not None:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "the feedback was already answered", "id")
     if not answer.strip():
         raise DomainError(ErrorCode.VALIDATION_FAILED, "the answer is empty", "answer")
-    calendar = await load_calendar()
+    calendar = await load_calendar(hours)
     dossier = await _dossier(feedback.dossier_code)
     now = utcnow()
     feedback.answer, feedback.answered_at, feedback.answered_by = answer.strip(), now, user
     feedback.answer_working_days = calendar.working_days_between(
-        calendar.local_date(feedback.filed_at), calendar.local_date(now)
+        local_date(feedback.filed_at), local_date(now)
     )
 
     async def work(session: AsyncClientSession) -> Feedback:
@@ -97,11 +101,3 @@ async def answer_feedback(feedback: Feedback, answer: str, user: str | None) -> 
         return feedback
 
     return await in_transaction(Feedback, work)
-
-
-async def feedback_for(code: str) -> list[Feedback]:
-    return await Feedback.find(Feedback.dossier_code == code).sort("+filed_at").to_list()
-
-
-async def rating_for(code: str) -> Rating | None:
-    return await Rating.find_one(Rating.dossier_code == code)

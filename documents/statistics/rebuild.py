@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from documents.calendar.declared_days import load_calendar
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.clock import utcnow
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, AttachmentKind
@@ -40,10 +41,11 @@ async def _batches() -> AsyncIterator[list[Dossier]]:
         yield batch
 
 
-async def recompute(now: datetime) -> tuple[list[DossierFact], Table]:
-    """Every dossier's fact at `now` and the roll-ups they add up to; ratings, feedback
-    and attachments are read per batch (about 100 codes per `$in`)."""
-    calendar = await load_calendar()
+async def recompute(hours: OfficeHours, now: datetime) -> tuple[list[DossierFact], Table]:
+    """Every dossier's fact at `now` and the roll-ups they add up to, in the calendar of an
+    office keeping `hours`; ratings, feedback and attachments are read per batch (about
+    100 codes per `$in`)."""
+    calendar = await load_calendar(hours)
     facts: list[DossierFact] = []
     table: Table = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     async for batch in _batches():
@@ -114,9 +116,9 @@ def differences(expected: Table, actual: Table) -> list[str]:
     return lines
 
 
-async def verify() -> list[str]:
+async def verify(hours: OfficeHours) -> list[str]:
     now = utcnow()
-    facts, expected = await recompute(now)
+    facts, expected = await recompute(hours, now)
     lines = differences(expected, await stored(now))
     want = {f.dossier_code for f in facts if f.open_due_at is not None}
     have = set(await OpenClock.get_pymongo_collection().distinct("dossier_code"))
@@ -125,10 +127,10 @@ async def verify() -> list[str]:
     return lines
 
 
-async def rebuild() -> int:
+async def rebuild(hours: OfficeHours) -> int:
     """Replace every fact and roll-up with a recomputation; returns the roll-up count.
     Run it while no one writes (e.g. after a restore or a migration)."""
-    facts, table = await recompute(utcnow())
+    facts, table = await recompute(hours, utcnow())
     await DossierFact.get_pymongo_collection().delete_many({})
     await StatsDay.get_pymongo_collection().delete_many({})
     await StatsMonth.get_pymongo_collection().delete_many({})

@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, their delivery outbox, and which targets are allowed."""

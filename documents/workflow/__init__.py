@@ -1,0 +1,1 @@
+"""The workflow: the transition table, the engine, the actions, payments and submission."""

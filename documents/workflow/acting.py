@@ -8,9 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import resolve_current
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.forms.validation import ensure_valid
+from documents.common.clock import local_date
 from documents.common.errors import DomainError, ErrorCode, invalid_input, not_found
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Dossier
@@ -39,27 +41,33 @@ def _required_text(value: str, field: str, what: str) -> str:
     return text
 
 
-async def accept(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def accept(
+    code: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     async def rule(act: Act) -> Change:
         act.dossier.accepted_at = act.now
         # The accepted papers go to the applicant's e-data repository, atomically.
         act.writes.append(await accepted_papers(act.dossier, act.procedure, act.now))
         return EventType.ACCEPTED, {}
 
-    return await perform(code, Action.ACCEPT, rule, actor, at)
+    return await perform(code, Action.ACCEPT, rule, actor, hours=hours, at=at)
 
 
-async def refuse(code: str, reason: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def refuse(
+    code: str, reason: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     text = _required_text(reason, "reason", "a reason for refusing")
 
     async def rule(act: Act) -> Change:
         act.dossier.reason = text
         return EventType.REFUSED, {"reason": text}
 
-    return await perform(code, Action.REFUSE, rule, actor, at)
+    return await perform(code, Action.REFUSE, rule, actor, hours=hours, at=at)
 
 
-async def assign(code: str, user: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def assign(
+    code: str, user: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     assignee = _required_text(user, "user", "the user to assign")
 
     async def rule(act: Act) -> Change:
@@ -68,7 +76,7 @@ async def assign(code: str, user: str, actor: Actor, *, at: datetime | None = No
             act.dossier.steps[-1].assignee = assignee
         return EventType.ASSIGNED, {"user": assignee, "step": act.dossier.current_step}
 
-    return await perform(code, Action.ASSIGN, rule, actor, at)
+    return await perform(code, Action.ASSIGN, rule, actor, hours=hours, at=at)
 
 
 async def hand_over(
@@ -78,6 +86,7 @@ async def hand_over(
     *,
     to_agency: str | None = None,
     to_user: str | None = None,
+    hours: OfficeHours,
     at: datetime | None = None,
 ) -> Dossier:
     """Give the dossier to the next step: the giving and receiving agency and user and
@@ -118,11 +127,16 @@ async def hand_over(
             "toUser": to_user,
         }
 
-    return await perform(code, Action.HAND_OVER, rule, actor, at)
+    return await perform(code, Action.HAND_OVER, rule, actor, hours=hours, at=at)
 
 
 async def request_supplement(
-    code: str, items: list[dict[str, str]], actor: Actor, *, at: datetime | None = None
+    code: str,
+    items: list[dict[str, str]],
+    actor: Actor,
+    *,
+    hours: OfficeHours,
+    at: datetime | None = None,
 ) -> Dossier:
     """Everything missing or wrong is listed at once; the clock stops until it arrives."""
     if not items:
@@ -144,7 +158,7 @@ async def request_supplement(
             "items": listed,
         }
 
-    return await perform(code, Action.REQUEST_SUPPLEMENT, rule, actor, at)
+    return await perform(code, Action.REQUEST_SUPPLEMENT, rule, actor, hours=hours, at=at)
 
 
 async def supplement(
@@ -153,6 +167,7 @@ async def supplement(
     note: str | None,
     actor: Actor,
     *,
+    hours: OfficeHours,
     at: datetime | None = None,
 ) -> Dossier:
     """The applicant's answer: `data` is merged into the form data and validated
@@ -172,7 +187,7 @@ async def supplement(
         current = dossier.supplements[-1]
         calendar = act.calendar
         paused = calendar.working_days_between(
-            calendar.local_date(current.requested_at), calendar.local_date(act.now)
+            local_date(current.requested_at), local_date(act.now)
         )
         current.supplemented_at, current.note = act.now, note
         current.paused_working_days = paused
@@ -190,11 +205,17 @@ async def supplement(
             "note": note,
         }
 
-    return await perform(code, Action.SUPPLEMENT, rule, actor, at)
+    return await perform(code, Action.SUPPLEMENT, rule, actor, hours=hours, at=at)
 
 
 async def record_result(
-    code: str, decision: Decision, note: str | None, actor: Actor, *, at: datetime | None = None
+    code: str,
+    decision: Decision,
+    note: str | None,
+    actor: Actor,
+    *,
+    hours: OfficeHours,
+    at: datetime | None = None,
 ) -> Dossier:
     """Approve (the result is ready) or reject (resolution denied, with a reason)."""
     if decision is Decision.REJECT:
@@ -208,10 +229,12 @@ async def record_result(
         return kind, {"note": text}
 
     action = Action.APPROVE if decision is Decision.APPROVE else Action.REJECT
-    return await perform(code, action, rule, actor, at)
+    return await perform(code, action, rule, actor, hours=hours, at=at)
 
 
-async def return_result(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def return_result(
+    code: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     async def rule(act: Act) -> Change:
         dossier = act.dossier
         must_pay = act.procedure.fee.required_before_return
@@ -225,21 +248,29 @@ async def return_result(code: str, actor: Actor, *, at: datetime | None = None) 
         close_current_step(dossier, act.now)
         return EventType.RESULT_RETURNED, {}
 
-    return await perform(code, Action.RETURN_RESULT, rule, actor, at)
+    return await perform(code, Action.RETURN_RESULT, rule, actor, hours=hours, at=at)
 
 
-async def withdraw(code: str, reason: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def withdraw(
+    code: str, reason: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     text = _required_text(reason, "reason", "a reason for withdrawing")
 
     async def rule(act: Act) -> Change:
         act.dossier.reason = text
         return EventType.WITHDRAWN, {"reason": text}
 
-    return await perform(code, Action.WITHDRAW, rule, actor, at)
+    return await perform(code, Action.WITHDRAW, rule, actor, hours=hours, at=at)
 
 
 async def issue_apology(
-    code: str, reason: str, new_appointment: date, actor: Actor, *, at: datetime | None = None
+    code: str,
+    reason: str,
+    new_appointment: date,
+    actor: Actor,
+    *,
+    hours: OfficeHours,
+    at: datetime | None = None,
 ) -> Dossier:
     """Văn bản xin lỗi: once per dossier, at the latest one working day before the
     original deadline, with a new appointment on a later working day."""
@@ -251,9 +282,7 @@ async def issue_apology(
             raise DomainError(
                 ErrorCode.APOLOGY_NOT_ALLOWED, "an apology was already issued", "code"
             )
-        days_left = calendar.working_days_between(
-            calendar.local_date(act.now), calendar.local_date(dossier.due_at)
-        )
+        days_left = calendar.working_days_between(local_date(act.now), local_date(dossier.due_at))
         if days_left < 1:
             raise DomainError(
                 ErrorCode.APOLOGY_NOT_ALLOWED,
@@ -283,4 +312,4 @@ async def issue_apology(
             "newAppointment": appointment.isoformat(),
         }
 
-    return await perform(code, Action.ISSUE_APOLOGY, rule, actor, at)
+    return await perform(code, Action.ISSUE_APOLOGY, rule, actor, hours=hours, at=at)

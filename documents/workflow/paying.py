@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.errors import DomainError, ErrorCode, invalid_input
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Dossier
@@ -16,7 +17,9 @@ from documents.workflow.processing import Act, Change, NoChange, perform
 from documents.workflow.transitions import Action
 
 
-async def request_payment(code: str, actor: Actor, *, at: datetime | None = None) -> Dossier:
+async def request_payment(
+    code: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
     async def rule(act: Act) -> Change:
         dossier = act.dossier
         if dossier.payment_status is not PaymentStatus.UNPAID:
@@ -26,7 +29,7 @@ async def request_payment(code: str, actor: Actor, *, at: datetime | None = None
         dossier.payment_requested_at = act.now
         return EventType.PAYMENT_REQUESTED, {"amount": dossier.fee_due}
 
-    return await perform(code, Action.REQUEST_PAYMENT, rule, actor, at)
+    return await perform(code, Action.REQUEST_PAYMENT, rule, actor, hours=hours, at=at)
 
 
 async def record_payment(
@@ -36,6 +39,7 @@ async def record_payment(
     reference: str,
     actor: Actor,
     *,
+    hours: OfficeHours,
     at: datetime | None = None,
 ) -> Dossier:
     """A counter or e-payment receipt, recorded at most once per reference: a repeat
@@ -66,4 +70,4 @@ async def record_payment(
             "due": dossier.fee_due,
         }
 
-    return await perform(code, Action.RECORD_PAYMENT, rule, actor, at)
+    return await perform(code, Action.RECORD_PAYMENT, rule, actor, hours=hours, at=at)

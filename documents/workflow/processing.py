@@ -17,17 +17,18 @@ from beanie.exceptions import RevisionIdWasChanged
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.declared_days import load_calendar
-from documents.calendar.working_calendar import WorkingCalendar
+from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.common.transactions import in_transaction
 from documents.dossiers.actor import Actor
 from documents.dossiers.deadlines import classify
-from documents.dossiers.dossier import Dossier, DossierStatus, load_dossier
+from documents.dossiers.dossier import Dossier, load_dossier
 from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.statuses import FINISHED, DossierStatus
 from documents.statistics.facts import refresh_fact
-from documents.workflow.transitions import FINISHING, Action, next_status
+from documents.workflow.transitions import Action, next_status
 
 
 @dataclass
@@ -60,14 +61,21 @@ def close_current_step(dossier: Dossier, now: datetime) -> None:
 def _finish(act: Act) -> None:
     dossier = act.dossier
     dossier.finished_at = act.now
-    dossier.timeliness = classify(act.now, dossier.due_at, len(dossier.supplements), act.calendar)
+    dossier.timeliness = classify(act.now, dossier.due_at, len(dossier.supplements))
     close_current_step(dossier, act.now)
 
 
 async def perform(
-    code: str, action: Action, rule: Rule, actor: Actor, at: datetime | None = None
+    code: str,
+    action: Action,
+    rule: Rule,
+    actor: Actor,
+    *,
+    hours: OfficeHours,
+    at: datetime | None = None,
 ) -> Dossier:
-    """Apply `rule` for `action` to the dossier `code` and record it atomically.
+    """Apply `rule` for `action` to the dossier `code` and record it atomically, with
+    deadlines counted in the working calendar of an office keeping `hours`.
 
     `at` back-dates the action for demo data and imports; the API uses the clock.
     """
@@ -77,13 +85,13 @@ async def perform(
     procedure = await Procedure.find_one(Procedure.code == dossier.procedure_code)
     if procedure is None:
         raise not_found("procedure", dossier.procedure_code, "procedureCode")
-    act = Act(dossier, procedure, await load_calendar(), at or utcnow(), actor)
+    act = Act(dossier, procedure, await load_calendar(hours), at or utcnow(), actor)
     try:
         event_type, payload = await rule(act)
     except NoChange:
         return dossier
     dossier.status = after
-    if after in FINISHING and before not in FINISHING:
+    if after in FINISHED and before not in FINISHED:
         _finish(act)
     dossier.updated_at = act.now
     event = DossierEvent(

@@ -10,14 +10,15 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.declared_days import load_calendar
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency, current_codes, resolve_current
 from documents.catalogue.forms.lifecycle import current_form
 from documents.catalogue.forms.validation import ensure_valid
 from documents.catalogue.procedures import Procedure
-from documents.common.clock import utcnow
+from documents.common.clock import local_date, utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.common.transactions import in_transaction
-from documents.dossiers.codes import LOCAL_TIME, next_dossier_code
+from documents.dossiers.codes import next_dossier_code
 from documents.dossiers.dossier import Applicant, Channel, Dossier
 from documents.dossiers.events import DossierEvent, EventType
 from documents.dossiers.parts import StepRecord
@@ -40,7 +41,7 @@ class Submission:
 async def _receiving_agency(code: str, received_at: datetime) -> Agency:
     """The agency whose desk `code` is on the day of receipt: itself, or, once a merge
     has taken effect, the agency it was merged into, so the code is the new agency's."""
-    day = received_at.astimezone(LOCAL_TIME).date()
+    day = local_date(received_at)
     agency = await resolve_current(code, day, "receivingAgencyCode")
     if agency.merged_by(day):  # a broken chain of merges: nobody receives there
         raise DomainError(ErrorCode.NOT_FOUND, f"agency {code!r} was merged", "receivingAgencyCode")
@@ -60,12 +61,16 @@ def handling_agency_for(
 
 
 async def submit(
-    submission: Submission, actor: str | None = None, received_at: datetime | None = None
+    submission: Submission,
+    actor: str | None = None,
+    received_at: datetime | None = None,
+    *,
+    hours: OfficeHours,
 ) -> Dossier:
     """Everything is checked before the code counter is touched, and the dossier and
     its RECEIVED event are written in one transaction, so a failed submission leaves
-    neither a dossier nor a consumed code behind. `received_at` back-dates imports
-    and demo data; the API always uses the current time."""
+    neither a dossier nor a consumed code behind. Deadlines follow the office `hours`.
+    `received_at` back-dates imports and demo data; the API always uses the current time."""
     procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
     if procedure is None or not procedure.active:
         raise not_found("procedure", submission.procedure_code, "procedureCode")
@@ -82,7 +87,7 @@ async def submit(
     ]
     current = await current_codes([code for code in named if code])
     handling_code = handling_agency_for(procedure, current[receiving.code], current)
-    calendar = await load_calendar()
+    calendar = await load_calendar(hours)
     fee_due = amount_due(procedure.fee, submission.data)
     applicant_id = submission.applicant.id_number
     reuse = await plan_reuse(

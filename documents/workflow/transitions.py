@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from documents.common.errors import DomainError, ErrorCode
-from documents.dossiers.dossier import Channel, DossierStatus
+from documents.dossiers.dossier import Channel
 from documents.dossiers.parts import PaymentStatus
+from documents.dossiers.statuses import ACTIVE, DossierStatus
 
 
 class Action(StrEnum):
@@ -65,9 +66,6 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
     S.WITHDRAWN: {},
 }
 
-# Reaching one of these ends processing: the dossier's timeliness is classified.
-FINISHING = frozenset({S.RESULT_READY, S.REFUSED, S.REJECTED, S.WITHDRAWN})
-
 
 def next_status(current: DossierStatus, action: Action) -> DossierStatus:
     try:
@@ -96,16 +94,13 @@ _PORTAL_CODES = {
 _CHANNEL_CODES = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}
 
 
-_OPEN = frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.RESULT_READY})
-
-
 def portal_status_code(
     status: DossierStatus,
     payment_status: PaymentStatus,
     payment_requested: bool,
     at_first_step: bool,
 ) -> int:
-    if payment_requested and payment_status is PaymentStatus.UNPAID and status in _OPEN:
+    if payment_requested and payment_status is PaymentStatus.UNPAID and status in ACTIVE:
         return 6  # waiting for the applicant to pay
     if status is S.IN_PROGRESS and at_first_step:
         return 2  # accepted, not yet handed to the specialist

@@ -1,0 +1,1 @@
+"""Admin-defined forms: their definition, validation and life cycle."""
