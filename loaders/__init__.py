@@ -7,16 +7,15 @@ from dataclasses import dataclass, field
 from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
-from documents.calendar.working_calendar import WorkingCalendar
 from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.papers.attachments import Attachment
+from documents.statistics.ratings import Feedback, Rating
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
 from loaders.attachments import attachments_by_dossier_loader
-from loaders.calendar import calendar_loader
 from loaders.dossiers import dossier_by_code_loader, events_by_dossier_loader
 from loaders.forms import (
     FormVersion,
@@ -25,6 +24,7 @@ from loaders.forms import (
     form_by_version_loader,
 )
 from loaders.procedures import procedure_by_code_loader
+from loaders.ratings import feedback_by_dossier_loader, rating_by_dossier_loader
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,12 @@ class Loaders:
     events_by_dossier: DataLoader[str, list[DossierEvent]] = field(
         default_factory=events_by_dossier_loader
     )
-    calendar: DataLoader[str, WorkingCalendar] = field(default_factory=calendar_loader)
     attachments_by_dossier: DataLoader[str, list[Attachment]] = field(
         default_factory=attachments_by_dossier_loader
+    )
+    rating_by_dossier: DataLoader[str, Rating | None] = field(
+        default_factory=rating_by_dossier_loader
+    )
+    feedback_by_dossier: DataLoader[str, list[Feedback]] = field(
+        default_factory=feedback_by_dossier_loader
     )

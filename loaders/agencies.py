@@ -1,3 +1,5 @@
+"""Agencies by code, and each agency's children."""
+
 from __future__ import annotations
 
 from collections import defaultdict

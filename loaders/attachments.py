@@ -1,3 +1,5 @@
+"""Each dossier's attachments."""
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,3 +1,5 @@
+"""Dossiers by code, and each dossier's events."""
+
 from __future__ import annotations
 
 from collections import defaultdict

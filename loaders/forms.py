@@ -1,3 +1,5 @@
+"""Forms by key and version, by id, and each key's current published version."""
+
 from __future__ import annotations
 
 from beanie import PydanticObjectId

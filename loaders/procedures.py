@@ -1,3 +1,5 @@
+"""Procedures by code."""
+
 from __future__ import annotations
 
 from strawberry.dataloader import DataLoader

@@ -5,38 +5,32 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry import relay
 from strawberry.tools import merge_types
 
-from schema.access.schema import AdministrationMutations, AdministrationQueries
-from schema.calendar.schema import CalendarMutations, CalendarQueries
+from schema.access.mutations import AdministrationMutations
+from schema.access.queries import AdministrationQueries
+from schema.calendar.mutations import CalendarMutations
+from schema.calendar.queries import CalendarQueries
 from schema.catalogue.agencies.queries import AgencyQueries
-from schema.catalogue.forms.schema import FormMutations, FormQueries
-from schema.catalogue.procedures.schema import ProcedureMutations, ProcedureQueries
+from schema.catalogue.forms.mutations import FormMutations
+from schema.catalogue.forms.queries import FormQueries
+from schema.catalogue.procedures.mutations import ProcedureMutations
+from schema.catalogue.procedures.queries import ProcedureQueries
 from schema.core.audit import AuditExtension
+from schema.core.queries import NodeQueries
 from schema.dossiers.mutations import DossierMutations
-from schema.dossiers.public import PublicQueries
-from schema.dossiers.queries import DossierQueries
+from schema.dossiers.queries import DossierQueries, PublicQueries
 from schema.dossiers.subscriptions import Subscription
 from schema.merges.mutations import AgencyMutations
 from schema.papers.mutations import AttachmentMutations
 from schema.papers.queries import RepositoryQueries
+from schema.statistics.mutations import RatingMutations
 from schema.statistics.queries import StatisticsQueries
-from schema.statistics.ratings import RatingMutations
-from schema.webhooks.schema import WebhookMutations, WebhookQueries
+from schema.webhooks.mutations import WebhookMutations
+from schema.webhooks.queries import WebhookQueries
 from schema.workflow.mutations import WorkflowMutations
 
-
-@strawberry.type
-class NodeQueries:
-    node: relay.Node | None = relay.node(
-        description="Any object, by its global id; null when unknown or not yours to see."
-    )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Several objects, by their global ids; null where unknown or hidden."
-    )
-
-
+# The order of the classes is the order of the fields in the SDL (schema.graphql).
 Query = merge_types(
     "Query",
     (

@@ -1,0 +1,1 @@
+"""GraphQL for access: integrators' API keys and the audit log, for administrators."""

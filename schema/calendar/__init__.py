@@ -1,0 +1,1 @@
+"""GraphQL for the calendar: declared days off and make-up working days."""

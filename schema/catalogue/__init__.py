@@ -1,0 +1,1 @@
+"""GraphQL for the catalogue: agencies, procedures and forms."""

@@ -14,8 +14,10 @@ from starlette.websockets import WebSocket
 
 from documents.access.policy import Access, access_for
 from documents.access.principals import ANONYMOUS, Principal
+from documents.calendar.working_calendar import OfficeHours
 from documents.dossiers.actor import Actor
 from documents.dossiers.events import DossierEvent
+from documents.papers.attachments import AttachmentLimits
 from loaders import Loaders
 from schema.core.audit import AuditDraft
 
@@ -51,6 +53,9 @@ class EventSource(Protocol):
 @dataclass
 class Context:
     request: Request | WebSocket
+    # This app's office hours and upload limits (api/settings.py), for the domain calls.
+    office_hours: OfficeHours = field(kw_only=True)
+    attachment_limits: AttachmentLimits = field(kw_only=True)
     response: Response | None = None
     principal: Principal = ANONYMOUS
     request_id: str = ""

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import strawberry
 
+from documents.access.principals import Operation
+from documents.calendar.declared_days import CalendarDayKind
 from documents.catalogue.agencies import AgencyLevel, AgencyState
 from documents.catalogue.forms.definition import FormStatus
 from documents.catalogue.procedures import FeeKind, OfficerRole
 from documents.common.errors import ErrorCode
-from documents.dossiers.dossier import ApplicantKind, Channel, DossierStatus
+from documents.dossiers.dossier import ApplicantKind, Channel
+from documents.dossiers.events import EventType
 from documents.dossiers.parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossiers.search import DossierOrder
+from documents.dossiers.statuses import DossierStatus
 from documents.papers.attachments import AttachmentKind, PaperSource
 from documents.papers.repository import RepositoryItemKind
+from documents.statistics.indicators import Granularity
+from documents.statistics.ratings import FeedbackKind, RatingLevel
+from documents.webhooks.delivery import DeliveryStatus
 
 for _enum in (
     AgencyLevel,
@@ -35,24 +42,38 @@ for _enum in (
     PaymentMethod,
     PaymentStatus,
     Timeliness,
+    RatingLevel,
+    FeedbackKind,
+    Granularity,
+    CalendarDayKind,
 ):
     strawberry.enum(_enum)
+strawberry.enum(EventType, description="What happened to a dossier.")
+strawberry.enum(Operation, name="ApiKeyOperation")
+strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 
 __all__ = [
     "AgencyLevel",
     "AgencyState",
     "ApplicantKind",
     "AttachmentKind",
+    "CalendarDayKind",
     "Channel",
+    "DeliveryStatus",
     "DossierOrder",
     "DossierStatus",
     "ErrorCode",
+    "EventType",
     "FeeKind",
+    "FeedbackKind",
     "FormStatus",
+    "Granularity",
     "OfficerRole",
+    "Operation",
     "PaperSource",
     "PaymentMethod",
     "PaymentStatus",
+    "RatingLevel",
     "RepositoryItemKind",
     "Timeliness",
 ]

@@ -1,14 +1,19 @@
+"""What clients send about dossiers: a submission, and filters for lists and events."""
+
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from documents.dossiers.dossier import Applicant
+from documents.dossiers.dossier import Applicant, Dossier
+from documents.dossiers.events import DossierEvent
+from documents.dossiers.feed import EventFilter
 from documents.dossiers.search import DossierFilter
 from documents.papers.reuse import ReusedPaper
-from schema.core.enums import ApplicantKind, Channel, DossierStatus
+from schema.core.enums import ApplicantKind, Channel, DossierStatus, EventType
 
 
 @strawberry.input
@@ -86,4 +91,51 @@ class DossierFilterInput:
             applicant_id=self.applicant_id,
             overdue=self.overdue,
             due_before=self.due_before,
+        )
+
+
+@strawberry.input
+class DossierEventFilter:
+    dossier_code: str | None = None
+    procedure_codes: list[str] | None = None
+    agency_codes: list[str] | None = strawberry.field(
+        default=None, description="Events of dossiers any of these agencies receives or handles."
+    )
+    types: list[EventType] | None = None
+    statuses: list[DossierStatus] | None = strawberry.field(
+        default=None, description="Events that moved the dossier into one of these statuses."
+    )
+
+    def event_query(self) -> dict[str, Any]:
+        """The part of the filter the events themselves answer, as a MongoDB query."""
+        query: dict[str, Any] = {}
+        if self.dossier_code is not None:
+            query["dossier_code"] = self.dossier_code
+        if self.types is not None:
+            query["type"] = {"$in": [t.value for t in self.types]}
+        if self.statuses is not None:
+            query["to_status"] = {"$in": [s.value for s in self.statuses]}
+        return query
+
+    def matches_event(self, event: DossierEvent) -> bool:
+        return (
+            (self.dossier_code is None or event.dossier_code == self.dossier_code)
+            and (self.types is None or event.type in self.types)
+            and (self.statuses is None or event.to_status in self.statuses)
+        )
+
+    def matches_dossier(self, dossier: Dossier) -> bool:
+        procedures, agencies = self.procedure_codes, self.agency_codes
+        return (procedures is None or dossier.procedure_code in procedures) and (
+            agencies is None or bool(set(agencies) & set(dossier.agency_codes))
+        )
+
+    def to_domain(self) -> EventFilter:
+        """The filter as a webhook stores it: an empty list means any."""
+        return EventFilter(
+            dossier_code=self.dossier_code,
+            procedure_codes=self.procedure_codes or [],
+            agency_codes=self.agency_codes or [],
+            types=self.types or [],
+            statuses=self.statuses or [],
         )

@@ -1,16 +1,21 @@
+"""Submitting a dossier: no dossier to load first, the submit policy instead."""
+
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 from pydantic import ValidationError
 
-from documents.common.errors import DomainError
+from documents.dossiers.dossier import Dossier
 from documents.workflow.submitting import Submission, submit
 from schema.core.context import Info
-from schema.core.errors import errors_from, errors_from_validation
+from schema.core.errors import errors_from_validation
+from schema.core.mutations import InvalidArgumentsError, payload_mutation
 from schema.core.permissions import PermissionDeniedError
-from schema.dossiers.guarded import DossierError, IdempotencyKey, idempotent
 from schema.dossiers.inputs import SubmitDossierInput
-from schema.dossiers.presenting import present
+from schema.dossiers.mutating import DossierError, ReturnsDossier
 from schema.dossiers.types import DossierType
 
 
@@ -20,41 +25,42 @@ class SubmitDossierPayload:
     errors: list[DossierError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class DossierMutations:
-    @strawberry.mutation(description="Submit a dossier; it is validated against its form.")
-    async def submit_dossier(
-        self,
-        info: Info,
-        input: SubmitDossierInput,
-        idempotency_key: IdempotencyKey = None,
-    ) -> SubmitDossierPayload:
+class SubmitMutation(ReturnsDossier):
+    """The applicant must be well formed and the policy must let this principal file
+    for them at that agency; the new dossier is the audit target."""
+
+    payload = SubmitDossierPayload
+    error = DossierError
+
+    def target(self, arguments: Mapping[str, Any], produced: Dossier | None) -> str | None:
+        return None if produced is None else f"dossier:{produced.code}"
+
+    async def admit(self, info: Info, arguments: Mapping[str, Any]) -> None:
+        submitted: SubmitDossierInput = arguments["input"]
         try:
-            applicant = input.applicant.to_domain()
+            applicant = submitted.applicant.to_domain()
         except ValidationError as error:
-            return SubmitDossierPayload(
-                errors=errors_from_validation(DossierError, error, "applicant")
-            )
+            raise InvalidArgumentsError(
+                errors_from_validation(DossierError, error, "applicant")
+            ) from error
         access = await info.context.access()
         if not access.can_submit(
-            applicant.id_number, input.receiving_agency_code, input.procedure_code
+            applicant.id_number, submitted.receiving_agency_code, submitted.procedure_code
         ):
             raise PermissionDeniedError("you may not submit this dossier")
+
+
+@strawberry.type
+class DossierMutations:
+    @payload_mutation(SubmitMutation(), "Submit a dossier; it is validated against its form.")
+    async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> Dossier:
         submission = Submission(
             procedure_code=input.procedure_code,
             receiving_agency_code=input.receiving_agency_code,
             channel=input.channel,
-            applicant=applicant,
+            applicant=input.applicant.to_domain(),  # well formed: SubmitMutation.admit
             data=input.data,
             reused_papers=input.reused(),
         )
-        actor = info.context.principal.subject
-        arguments = {"submission": submission.__dict__ | {"applicant": applicant.model_dump()}}
-        try:
-            dossier = await idempotent(
-                info, idempotency_key, "SUBMIT", arguments, lambda: submit(submission, actor)
-            )
-        except DomainError as error:
-            return SubmitDossierPayload(errors=errors_from(DossierError, error))
-        info.context.audit.targets.append(f"dossier:{dossier.code}")
-        return SubmitDossierPayload(dossier=await present(info, dossier))
+        context = info.context
+        return await submit(submission, context.principal.subject, hours=context.office_hours)

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import strawberry
 
-from documents.calendar.working_calendar import WorkingCalendar
 from documents.dossiers.deadlines import step_result
 from documents.dossiers.parts import Apology, Payment, StepRecord, SupplementItem, SupplementRound
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
@@ -31,9 +30,7 @@ class ControlSlipRow:
     )
 
     @classmethod
-    def from_model(
-        cls, record: StepRecord, calendar: WorkingCalendar, now: datetime
-    ) -> ControlSlipRow:
+    def from_model(cls, record: StepRecord, now: datetime) -> ControlSlipRow:
         return cls(
             step_key=record.step_key,
             step_name=record.step_name,
@@ -45,7 +42,7 @@ class ControlSlipRow:
             handed_over_at=record.received_at,
             due_at=record.due_at,
             finished_at=record.finished_at,
-            result=step_result(record.due_at, record.finished_at, calendar, now),
+            result=step_result(record.due_at, record.finished_at, now),
         )
 
     @strawberry.field

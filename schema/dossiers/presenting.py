@@ -1,36 +1,21 @@
-"""Dossiers as a given viewer may see them: hidden, masked, or whole."""
+"""Dossiers as GraphQL objects, as a given viewer may see them (see `visibility`)."""
 
 from __future__ import annotations
 
-import asyncio
-
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.privacy import mask_applicant, mask_fields
 from schema.core.context import Info
 from schema.dossiers.types import DossierType
+from schema.dossiers.visibility import all_as_seen, as_seen
+
+
+def _shown(dossier: Dossier | None) -> DossierType | None:
+    return DossierType.from_document(dossier) if dossier is not None else None
 
 
 async def present(info: Info, dossier: Dossier | None) -> DossierType | None:
-    """None unless the viewer may see the dossier; personal data and the form's
-    sensitive fields masked unless the viewer is the applicant or a handling officer."""
-    if dossier is None:
-        return None
-    access = await info.context.access()
-    if not access.can_view(dossier):
-        return None
-    if access.sees_personal_data(dossier):
-        return DossierType.from_document(dossier)
-    form = await info.context.loaders.form_by_version.load((dossier.form_key, dossier.form_version))
-    sensitive = form.hints.sensitive_pointers() if form else []
-    masked = dossier.model_copy(
-        update={
-            "applicant": mask_applicant(dossier.applicant),
-            "data": mask_fields(dossier.data, sensitive),
-        }
-    )
-    return DossierType.from_document(masked)
+    """None unless the viewer may see the dossier; masked as the viewer's access requires."""
+    return _shown(await as_seen(info, dossier))
 
 
 async def present_all(info: Info, dossiers: list[Dossier | None]) -> list[DossierType | None]:
-    # Concurrently, so the form look-ups for masking share one loader batch.
-    return list(await asyncio.gather(*(present(info, dossier) for dossier in dossiers)))
+    return [_shown(seen) for seen in await all_as_seen(info, dossiers)]

@@ -9,72 +9,19 @@ then continues with the live ones it has not replayed: no gap, no duplicate.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import datetime
-from typing import Any
 
 import strawberry
 from beanie import PydanticObjectId
 from graphql import GraphQLError
 
-from documents.dossiers.dossier import Dossier, DossierStatus
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import events_after
 from loaders import Loaders
 from schema.core.context import Info, SubscriberTooSlowError
 from schema.core.permissions import PermissionDeniedError
+from schema.dossiers.inputs import DossierEventFilter
 from schema.dossiers.presenting import present
-from schema.dossiers.types import DossierType
-
-strawberry.enum(EventType, description="What happened to a dossier.")
-
-
-@strawberry.input
-class DossierEventFilter:
-    dossier_code: str | None = None
-    procedure_codes: list[str] | None = None
-    agency_codes: list[str] | None = strawberry.field(
-        default=None, description="Events of dossiers any of these agencies receives or handles."
-    )
-    types: list[EventType] | None = None
-    statuses: list[DossierStatus] | None = strawberry.field(
-        default=None, description="Events that moved the dossier into one of these statuses."
-    )
-
-    def event_query(self) -> dict[str, Any]:
-        """The part of the filter the events themselves answer, as a MongoDB query."""
-        query: dict[str, Any] = {}
-        if self.dossier_code is not None:
-            query["dossier_code"] = self.dossier_code
-        if self.types is not None:
-            query["type"] = {"$in": [t.value for t in self.types]}
-        if self.statuses is not None:
-            query["to_status"] = {"$in": [s.value for s in self.statuses]}
-        return query
-
-    def matches_event(self, event: DossierEvent) -> bool:
-        return (
-            (self.dossier_code is None or event.dossier_code == self.dossier_code)
-            and (self.types is None or event.type in self.types)
-            and (self.statuses is None or event.to_status in self.statuses)
-        )
-
-    def matches_dossier(self, dossier: Dossier) -> bool:
-        procedures, agencies = self.procedure_codes, self.agency_codes
-        return (procedures is None or dossier.procedure_code in procedures) and (
-            agencies is None or bool(set(agencies) & set(dossier.agency_codes))
-        )
-
-
-@strawberry.type
-class DossierEventUpdate:
-    event_id: strawberry.ID = strawberry.field(description="Pass as `after` to resume here.")
-    type: EventType
-    dossier_code: str
-    from_status: DossierStatus | None
-    to_status: DossierStatus | None
-    at: datetime
-    actor: str | None
-    dossier: DossierType = strawberry.field(description="Masked as the viewer's access requires.")
+from schema.dossiers.types import DossierEventUpdate
 
 
 async def _update(

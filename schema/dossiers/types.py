@@ -1,3 +1,5 @@
+"""The Dossier type and what hangs off it; the public status view; live event updates."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -5,7 +7,6 @@ from datetime import datetime
 from typing import Any, Self
 
 import strawberry
-from beanie import PydanticObjectId
 from jsonpointer import JsonPointerException, resolve_pointer
 from strawberry import relay
 from strawberry.scalars import JSON
@@ -13,17 +14,22 @@ from strawberry.scalars import JSON
 from documents.common.clock import utcnow
 from documents.dossiers.deadlines import is_overdue
 from documents.dossiers.dossier import Applicant, Dossier
-from documents.dossiers.events import DossierEvent, events_by_ids, events_page
-from documents.dossiers.search import MAX_PAGE
 from documents.workflow.transitions import channel_code, portal_status_code
-from loaders.calendar import CURRENT
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
 from schema.catalogue.forms.types import FormType, form_or_none
 from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
 from schema.core.context import Info
-from schema.core.enums import ApplicantKind, Channel, DossierStatus, PaymentStatus, Timeliness
-from schema.core.pagination import InvalidCursorError, page_info
+from schema.core.enums import (
+    ApplicantKind,
+    Channel,
+    DossierStatus,
+    EventType,
+    PaymentStatus,
+    Timeliness,
+)
 from schema.core.scalars import as_json
+from schema.dossiers.events import DossierEventConnection, DossierEventType, event_connection
+from schema.dossiers.opinions import DossierOpinions
 from schema.dossiers.papers import DossierPapers
 from schema.dossiers.parts import (
     ApologyType,
@@ -31,7 +37,7 @@ from schema.dossiers.parts import (
     PaymentType,
     SupplementRoundType,
 )
-from schema.statistics.ratings import DossierOpinions
+from schema.dossiers.visibility import all_as_seen
 
 
 @strawberry.type(name="Applicant")
@@ -46,53 +52,6 @@ class ApplicantType:
     @classmethod
     def from_model(cls, applicant: Applicant) -> ApplicantType:
         return cls(**applicant.model_dump())
-
-
-@strawberry.type(name="DossierEvent")
-class DossierEventType(relay.Node):
-    event_id: relay.NodeID[str]
-    dossier_code: str
-    type: str
-    at: datetime
-    actor: str | None
-    from_status: DossierStatus | None
-    to_status: DossierStatus | None
-    agency_code: str | None
-    payload: JSON
-
-    @classmethod
-    def from_document(cls, event: DossierEvent) -> DossierEventType:
-        return cls(
-            event_id=str(event.id),
-            dossier_code=event.dossier_code,
-            type=event.type.value,
-            at=event.at,
-            actor=event.actor,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            agency_code=event.agency_code,
-            payload=as_json(event.payload),
-        )
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DossierEventType | None]:
-        """Only events of dossiers the viewer may see."""
-        from schema.dossiers.presenting import present_all  # noqa: PLC0415
-
-        ids = list(node_ids)
-        events = {str(e.id): e for e in await events_by_ids(ids)}
-        codes = sorted({e.dossier_code for e in events.values()})
-        dossiers = await info.context.loaders.dossier_by_code.load_many(codes)
-        shown = await present_all(info, dossiers)
-        visible = {code for code, seen in zip(codes, shown, strict=True) if seen is not None}
-        return [
-            cls.from_document(events[i])
-            if i in events and events[i].dossier_code in visible
-            else None
-            for i in ids
-        ]
 
 
 @strawberry.type(name="Dossier")
@@ -172,11 +131,11 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DossierType | None]:
-        # Imported here: presenting builds on this type.
-        from schema.dossiers.presenting import present_all  # noqa: PLC0415
-
         found = await info.context.loaders.dossier_by_code.load_many(list(node_ids))
-        return await present_all(info, found)
+        return [
+            cls.from_document(seen) if seen is not None else None
+            for seen in await all_as_seen(info, found)
+        ]
 
     @strawberry.field(description="One value of the form data, by JSON pointer (`/child/name`).")
     def field(self, path: str) -> JSON | None:
@@ -228,10 +187,9 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
         return is_overdue(self.document, utcnow())
 
     @strawberry.field(description="The process control slip: one row per step taken.")
-    async def control_slip(self, info: Info) -> list[ControlSlipRow]:
-        calendar = await info.context.loaders.calendar.load(CURRENT)
+    def control_slip(self) -> list[ControlSlipRow]:
         now = utcnow()
-        return [ControlSlipRow.from_model(s, calendar, now) for s in self.document.steps]
+        return [ControlSlipRow.from_model(s, now) for s in self.document.steps]
 
     @strawberry.field(description="Every supplement round, oldest first.")
     def supplements(self) -> list[SupplementRoundType]:
@@ -247,8 +205,10 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
         return [PaymentType.from_model(p) for p in self.document.payments]
 
     @strawberry.field(description="All events, oldest first, paginated.")
-    async def timeline(self, first: int = 20, after: str | None = None) -> DossierEventConnection:
-        return await event_connection(self.code, first, after)
+    async def timeline(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> DossierEventConnection:
+        return await event_connection(info, self.code, first, after)
 
 
 @strawberry.type
@@ -256,21 +216,24 @@ class DossierConnection(relay.Connection[DossierType]):
     """Keyset-paginated dossiers; cursors are opaque and stable under inserts."""
 
 
+@strawberry.type(description="The public view of a dossier: no personal data.")
+class PublicDossierStatus:
+    code: str
+    procedure_name: str
+    status: DossierStatus
+    received_at: datetime
+    appointment_at: datetime
+    timeliness: Timeliness | None
+    handling_agency_name: str
+
+
 @strawberry.type
-class DossierEventConnection(relay.Connection[DossierEventType]):
-    """A dossier's events, oldest first."""
-
-
-async def event_connection(code: str, first: int, after: str | None) -> DossierEventConnection:
-    first = max(0, min(first, MAX_PAGE))
-    position = None
-    if after is not None:
-        if not PydanticObjectId.is_valid(after):
-            raise InvalidCursorError
-        position = PydanticObjectId(after)
-    events, more = await events_page(code, first, position)
-    edges = [relay.Edge(cursor=str(e.id), node=DossierEventType.from_document(e)) for e in events]
-    return DossierEventConnection(
-        edges=edges,
-        page_info=page_info(edges, more, after),
-    )
+class DossierEventUpdate:
+    event_id: strawberry.ID = strawberry.field(description="Pass as `after` to resume here.")
+    type: EventType
+    dossier_code: str
+    from_status: DossierStatus | None
+    to_status: DossierStatus | None
+    at: datetime
+    actor: str | None
+    dossier: DossierType = strawberry.field(description="Masked as the viewer's access requires.")

@@ -1,0 +1,1 @@
+"""GraphQL for merging agencies, for system administrators."""

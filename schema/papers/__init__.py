@@ -1,0 +1,1 @@
+"""GraphQL for papers: uploads, results, and the applicant's e-data repository."""

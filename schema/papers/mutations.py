@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Mapping
 from datetime import date
 from typing import Any, Protocol, cast
 
@@ -10,7 +10,6 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry.file_uploads import Upload
 
-from documents.access.idempotency import request_hash, run_once
 from documents.access.policy import Access
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier, load_dossier
@@ -18,13 +17,11 @@ from documents.papers import attaching
 from documents.papers.attachments import Attachment
 from documents.papers.grid_files import CHUNK_BYTES
 from schema.core.context import Info
-from schema.core.errors import errors_from
-from schema.core.permissions import PermissionDeniedError
-from schema.dossiers.guarded import DossierError, DossierPayload, IdempotencyKey
+from schema.core.mutations import payload_mutation
+from schema.dossiers.mutating import DossierError, OnDossier, Rule, dossier_mutation
 from schema.dossiers.papers import AttachmentType
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
-from schema.dossiers.visibility import visible_dossier
 
 
 class IncomingFile(Protocol):
@@ -59,89 +56,63 @@ async def chunks(file: IncomingFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _fingerprint(file: IncomingFile) -> dict[str, Any]:
-    return {"filename": file.filename, "size": file.size, "contentType": file.content_type}
+class AttachmentMutation(OnDossier[Attachment | None]):
+    """Adding a file to the dossier named by `code`: the resolver returns the
+    attachment; an idempotency record keeps its id, so a retry stores nothing again."""
+
+    payload = AttachmentPayload
+
+    async def admit(self, info: Info, arguments: Mapping[str, Any]) -> None:
+        incoming(arguments["file"])
+        await super().admit(info, arguments)
+
+    def remember(self, produced: Attachment | None) -> str:
+        assert produced is not None  # the resolvers always return one
+        return str(produced.id)
+
+    async def recall(self, remembered: str) -> Attachment | None:
+        return await Attachment.get(PydanticObjectId(remembered))  # None once removed
+
+    async def succeeded(
+        self, info: Info, arguments: Mapping[str, Any], produced: Attachment | None
+    ) -> AttachmentPayload:
+        return AttachmentPayload(
+            attachment=AttachmentType.from_document(produced) if produced else None,
+            dossier=await present(info, await load_dossier(arguments["code"])),
+        )
 
 
-async def _attach(
-    info: Info,
-    code: str,
-    allowed: Callable[[Access, Dossier], bool],
-    work: Callable[[], Awaitable[Attachment]],
-    key: str | None,
-    operation: str,
-    arguments: dict[str, Any],
-) -> AttachmentPayload:
-    """Unknown and invisible dossiers are the same NOT_FOUND; visible but not yours to
-    attach to is a top-level FORBIDDEN."""
-    info.context.audit.targets.append(f"dossier:{code}")
-    access = await info.context.access()
-    try:
-        dossier = await visible_dossier(info, code)
-    except DomainError as error:
-        return AttachmentPayload(errors=errors_from(DossierError, error))
-    if not allowed(access, dossier):
-        raise PermissionDeniedError("you may not attach files to this dossier")
-
-    async def attach() -> str:
-        return str((await work()).id)
-
-    try:
-        if key is None:
-            attachment_id = await attach()
-        else:
-            if not 1 <= len(key) <= 200:
-                raise DomainError(
-                    ErrorCode.VALIDATION_FAILED, "1 to 200 characters", "idempotencyKey"
-                )
-            principal = info.context.principal
-            scope = f"{principal.kind.value}:{principal.subject}|{key}"
-            attachment_id = await run_once(scope, request_hash(operation, arguments), attach)
-    except DomainError as error:
-        current = await present(info, await load_dossier(code))
-        return AttachmentPayload(dossier=current, errors=errors_from(DossierError, error))
-    attachment = await Attachment.get(PydanticObjectId(attachment_id))
-    return AttachmentPayload(
-        attachment=AttachmentType.from_document(attachment) if attachment else None,
-        dossier=await present(info, await load_dossier(code)),
-    )
+ATTACH = Rule(Access.can_attach, "you may not attach files to this dossier")
+ATTACH_RESULT = Rule(Access.can_attach_result, "you may not attach files to this dossier")
+REMOVE = Rule(Access.can_attach, "you may not remove files from this dossier")
 
 
 @strawberry.type
 class AttachmentMutations:
-    @strawberry.mutation(
-        description="Attach a paper (PDF, JPEG or PNG) to a slot of the dossier, as a "
-        "GraphQL multipart request; by the applicant or reception, until accepted."
+    @payload_mutation(
+        AttachmentMutation(ATTACH),
+        "Attach a paper (PDF, JPEG or PNG) to a slot of the dossier, as a GraphQL multipart "
+        "request; by the applicant or reception, until accepted.",
     )
-    async def upload_attachment(
-        self,
-        info: Info,
-        code: str,
-        slot: str,
-        file: Upload,
-        idempotency_key: IdempotencyKey = None,
-    ) -> AttachmentPayload:
-        actor = info.context.actor
+    async def upload_attachment(self, info: Info, code: str, slot: str, file: Upload) -> Attachment:
+        upload = incoming(file)
         try:
-            upload = incoming(file)
-        except DomainError as error:
-            return AttachmentPayload(errors=errors_from(DossierError, error))
-        try:
-            return await _attach(
-                info, code, Access.can_attach,
-                lambda: attaching.upload_attachment(
-                    code, slot, chunks(upload), actor,
-                    filename=upload.filename, declared_type=upload.content_type,
-                ),
-                idempotency_key, "UPLOAD_ATTACHMENT",
-                {"code": code, "slot": slot, **_fingerprint(upload)},
-            )  # fmt: skip
+            return await attaching.upload_attachment(
+                code,
+                slot,
+                chunks(upload),
+                info.context.actor,
+                limits=info.context.attachment_limits,
+                filename=upload.filename,
+                declared_type=upload.content_type,
+            )
         finally:
             await upload.close()
 
-    @strawberry.mutation(
-        description="Attach the result issued (PDF, image, or XML signed with XML-DSig); "
-        "it is added to the applicant's e-data repository."
+    @payload_mutation(
+        AttachmentMutation(ATTACH_RESULT),
+        "Attach the result issued (PDF, image, or XML signed with XML-DSig); it is added to "
+        "the applicant's e-data repository.",
     )
     async def attach_result(
         self,
@@ -151,44 +122,25 @@ class AttachmentMutations:
         result_type: str,
         electronic: bool,
         valid_until: date | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> AttachmentPayload:
-        actor = info.context.actor
+    ) -> Attachment:
+        upload = incoming(file)
         try:
-            upload = incoming(file)
-        except DomainError as error:
-            return AttachmentPayload(errors=errors_from(DossierError, error))
-        arguments = {"code": code, "resultType": result_type, "electronic": electronic}
-        try:
-            return await _attach(
-                info, code, Access.can_attach_result,
-                lambda: attaching.attach_result(
-                    code, chunks(upload), actor,
-                    result_type=result_type, electronic=electronic, valid_until=valid_until,
-                    filename=upload.filename, declared_type=upload.content_type,
-                ),
-                idempotency_key, "ATTACH_RESULT",
-                {**arguments, "validUntil": valid_until, **_fingerprint(upload)},
-            )  # fmt: skip
+            return await attaching.attach_result(
+                code,
+                chunks(upload),
+                info.context.actor,
+                result_type=result_type,
+                electronic=electronic,
+                valid_until=valid_until,
+                limits=info.context.attachment_limits,
+                filename=upload.filename,
+                declared_type=upload.content_type,
+            )
         finally:
             await upload.close()
 
-    @strawberry.mutation(description="Remove a paper while the dossier is RECEIVED.")
+    @dossier_mutation(REMOVE, "Remove a paper while the dossier is RECEIVED.", idempotent=False)
     async def remove_attachment(
         self, info: Info, code: str, attachment_id: strawberry.ID
-    ) -> DossierPayload:
-        info.context.audit.targets.append(f"dossier:{code}")
-        access = await info.context.access()
-        try:
-            dossier = await visible_dossier(info, code)
-        except DomainError as error:
-            return DossierPayload(errors=errors_from(DossierError, error))
-        if not access.can_attach(dossier):
-            raise PermissionDeniedError("you may not remove files from this dossier")
-        try:
-            await attaching.remove_attachment(code, str(attachment_id), info.context.actor)
-        except DomainError as error:
-            return DossierPayload(
-                dossier=await present(info, dossier), errors=errors_from(DossierError, error)
-            )
-        return DossierPayload(dossier=await present(info, await load_dossier(code)))
+    ) -> Dossier:
+        return await attaching.remove_attachment(code, str(attachment_id), info.context.actor)

@@ -1,1 +1,1 @@
-"""Statistics, ranking and the ratings and feedback they draw on (docs/scoreboard.md)."""
+"""Statistics and ranking (docs/scoreboard.md), and rating and giving feedback on dossiers."""

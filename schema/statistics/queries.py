@@ -15,14 +15,10 @@ from documents.statistics.scoreboard import rank
 from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.procedures.types import ProcedureType
 from schema.core.context import Info
+from schema.core.enums import Granularity
 from schema.core.permissions import PermissionDeniedError
-from schema.statistics.types import (
-    AgencyRank,
-    Indicators,
-    ProcedureRow,
-    Statistics,
-    StatisticsScope,
-)
+from schema.statistics.inputs import StatisticsScope
+from schema.statistics.types import AgencyRank, Indicators, ProcedureRow, Statistics
 
 MAX_DAYS = 366 * 5
 From = Annotated[date, strawberry.argument(name="from")]
@@ -66,7 +62,7 @@ async def _signed_in_scope(info: Info, scope: StatisticsScope | None) -> domain.
 
 
 async def _statistics(
-    scope: domain.Scope, start: date, end: date, granularity: domain.Granularity
+    scope: domain.Scope, start: date, end: date, granularity: Granularity
 ) -> Statistics:
     _check_range(start, end)
     totals, series = await domain.statistics(scope, start, end, granularity)
@@ -82,7 +78,7 @@ class StatisticsQueries:
         from_: From,
         to: date,
         scope: StatisticsScope | None = None,
-        granularity: domain.Granularity = domain.Granularity.MONTH,
+        granularity: Granularity = Granularity.MONTH,
     ) -> Statistics:
         chosen = await _signed_in_scope(info, scope)
         return await _statistics(chosen, from_, to, granularity)
@@ -93,7 +89,7 @@ class StatisticsQueries:
         from_: From,
         to: date,
         scope: StatisticsScope | None = None,
-        granularity: domain.Granularity = domain.Granularity.MONTH,
+        granularity: Granularity = Granularity.MONTH,
     ) -> Statistics:
         return await _statistics(await _public_scope(scope), from_, to, granularity)
 

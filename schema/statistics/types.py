@@ -1,4 +1,4 @@
-"""The "3 reduces, 3 increases" indicators as GraphQL types."""
+"""The "3 reduces, 3 increases" indicators as GraphQL types, and the rating payloads."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ import strawberry
 from documents.statistics import indicators as domain
 from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.procedures.types import ProcedureType
-
-strawberry.enum(domain.Granularity)
-
-
-@strawberry.input
-class StatisticsScope:
-    agency_code: str | None = strawberry.field(
-        default=None, description="An agency, with its sub-agencies; all when null."
-    )
-    procedure_code: str | None = None
+from schema.core.errors import UserError
+from schema.dossiers.opinions import FeedbackType, RatingType
 
 
 @strawberry.type
@@ -117,3 +109,20 @@ class AgencyRank:
 class ProcedureRow:
     procedure: ProcedureType
     indicators: Indicators
+
+
+@strawberry.type
+class FeedbackError(UserError):
+    pass
+
+
+@strawberry.type
+class RatingPayload:
+    rating: RatingType | None = None
+    errors: list[FeedbackError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FeedbackPayload:
+    feedback: FeedbackType | None = None
+    errors: list[FeedbackError] = strawberry.field(default_factory=list)

@@ -1,0 +1,1 @@
+"""GraphQL for webhooks: register, list, delete, inspect and redeliver."""

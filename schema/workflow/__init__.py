@@ -1,0 +1,1 @@
+"""GraphQL for the workflow: officer and applicant actions on a dossier."""

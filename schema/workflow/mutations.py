@@ -1,18 +1,22 @@
-"""Officer and applicant actions on a dossier: thin wrappers over documents.workflow.acting."""
+"""Officer and applicant actions on a dossier, each declared with the workflow action the
+policy must allow; the resolvers only call documents.workflow.acting and paying."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from documents.dossiers.dossier import Dossier
 from documents.workflow import acting, paying
 from documents.workflow.acting import Decision
 from documents.workflow.transitions import Action
 from schema.core.context import Info
 from schema.core.enums import PaymentMethod
-from schema.dossiers.guarded import DossierPayload, IdempotencyKey, act_on_dossier
+from schema.dossiers.mutating import dossier_mutation
 
 strawberry.enum(Decision)
 
@@ -23,38 +27,27 @@ class SupplementItemInput:
     reason: str
 
 
+def _decided(arguments: Mapping[str, Any]) -> Action:
+    return Action.APPROVE if arguments["decision"] is Decision.APPROVE else Action.REJECT
+
+
 @strawberry.type
 class WorkflowMutations:
-    @strawberry.mutation(description="Reception accepts the dossier for processing.")
-    async def accept_dossier(
-        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.ACCEPT, lambda: acting.accept(code, actor), key=idempotency_key
-        )
+    @dossier_mutation(Action.ACCEPT, "Reception accepts the dossier for processing.")
+    async def accept_dossier(self, info: Info, code: str) -> Dossier:
+        return await acting.accept(code, info.context.actor, hours=info.context.office_hours)
 
-    @strawberry.mutation(description="Reception refuses the dossier, with a reason.")
-    async def refuse_dossier(
-        self, info: Info, code: str, reason: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.REFUSE, lambda: acting.refuse(code, reason, actor),
-            key=idempotency_key, arguments={"reason": reason},
-        )  # fmt: skip
+    @dossier_mutation(Action.REFUSE, "Reception refuses the dossier, with a reason.")
+    async def refuse_dossier(self, info: Info, code: str, reason: str) -> Dossier:
+        context = info.context
+        return await acting.refuse(code, reason, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation
-    async def assign_dossier(
-        self, info: Info, code: str, user: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.ASSIGN, lambda: acting.assign(code, user, actor),
-            key=idempotency_key, arguments={"user": user},
-        )  # fmt: skip
+    @dossier_mutation(Action.ASSIGN)
+    async def assign_dossier(self, info: Info, code: str, user: str) -> Dossier:
+        context = info.context
+        return await acting.assign(code, user, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation(description="Give the dossier to a step, agency and user.")
+    @dossier_mutation(Action.HAND_OVER, "Give the dossier to a step, agency and user.")
     async def hand_over(
         self,
         info: Info,
@@ -62,124 +55,74 @@ class WorkflowMutations:
         to_step: str,
         to_agency: str | None = None,
         to_user: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.HAND_OVER,
-            lambda: acting.hand_over(code, to_step, actor, to_agency=to_agency, to_user=to_user),
-            key=idempotency_key,
-            arguments={"toStep": to_step, "toAgency": to_agency, "toUser": to_user},
-        )  # fmt: skip
+    ) -> Dossier:
+        context = info.context
+        return await acting.hand_over(
+            code,
+            to_step,
+            context.actor,
+            hours=context.office_hours,
+            to_agency=to_agency,
+            to_user=to_user,
+        )
 
-    @strawberry.mutation(description="List everything missing at once; the clock stops.")
+    @dossier_mutation(
+        Action.REQUEST_SUPPLEMENT, "List everything missing at once; the clock stops."
+    )
     async def request_supplement(
-        self,
-        info: Info,
-        code: str,
-        items: list[SupplementItemInput],
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
+        self, info: Info, code: str, items: list[SupplementItemInput]
+    ) -> Dossier:
         wanted = [{"item": i.item, "reason": i.reason} for i in items]
-        return await act_on_dossier(
-            info, code, Action.REQUEST_SUPPLEMENT,
-            lambda: acting.request_supplement(code, wanted, actor),
-            key=idempotency_key, arguments={"items": wanted},
-        )  # fmt: skip
+        context = info.context
+        return await acting.request_supplement(
+            code, wanted, context.actor, hours=context.office_hours
+        )
 
-    @strawberry.mutation(description="The applicant supplies what was asked for.")
+    @dossier_mutation(Action.SUPPLEMENT, "The applicant supplies what was asked for.")
     async def supplement_dossier(
-        self,
-        info: Info,
-        code: str,
-        data: JSON,
-        note: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.SUPPLEMENT, lambda: acting.supplement(code, data, note, actor),
-            key=idempotency_key, arguments={"data": data, "note": note},
-        )  # fmt: skip
+        self, info: Info, code: str, data: JSON, note: str | None = None
+    ) -> Dossier:
+        context = info.context
+        return await acting.supplement(code, data, note, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation(description="Approve (result ready) or reject (with a reason).")
+    @dossier_mutation(_decided, "Approve (result ready) or reject (with a reason).")
     async def record_result(
-        self,
-        info: Info,
-        code: str,
-        decision: Decision,
-        note: str | None = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
-        action = Action.APPROVE if decision is Decision.APPROVE else Action.REJECT
-        return await act_on_dossier(
-            info, code, action, lambda: acting.record_result(code, decision, note, actor),
-            key=idempotency_key, arguments={"decision": decision.value, "note": note},
-        )  # fmt: skip
+        self, info: Info, code: str, decision: Decision, note: str | None = None
+    ) -> Dossier:
+        context = info.context
+        return await acting.record_result(
+            code, decision, note, context.actor, hours=context.office_hours
+        )
 
-    @strawberry.mutation(description="Hand the result to the applicant.")
-    async def return_result(
-        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.RETURN_RESULT, lambda: acting.return_result(code, actor),
-            key=idempotency_key,
-        )  # fmt: skip
+    @dossier_mutation(Action.RETURN_RESULT, "Hand the result to the applicant.")
+    async def return_result(self, info: Info, code: str) -> Dossier:
+        context = info.context
+        return await acting.return_result(code, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation(description="The applicant withdraws the dossier.")
-    async def withdraw_dossier(
-        self, info: Info, code: str, reason: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.WITHDRAW, lambda: acting.withdraw(code, reason, actor),
-            key=idempotency_key, arguments={"reason": reason},
-        )  # fmt: skip
+    @dossier_mutation(Action.WITHDRAW, "The applicant withdraws the dossier.")
+    async def withdraw_dossier(self, info: Info, code: str, reason: str) -> Dossier:
+        context = info.context
+        return await acting.withdraw(code, reason, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation(description="Văn bản xin lỗi: once, before the deadline.")
+    @dossier_mutation(Action.ISSUE_APOLOGY, "Văn bản xin lỗi: once, before the deadline.")
     async def issue_apology(
-        self,
-        info: Info,
-        code: str,
-        reason: str,
-        new_appointment: date,
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.ISSUE_APOLOGY,
-            lambda: acting.issue_apology(code, reason, new_appointment, actor),
-            key=idempotency_key, arguments={"reason": reason, "newAppointment": new_appointment},
-        )  # fmt: skip
+        self, info: Info, code: str, reason: str, new_appointment: date
+    ) -> Dossier:
+        context = info.context
+        return await acting.issue_apology(
+            code, reason, new_appointment, context.actor, hours=context.office_hours
+        )
 
-    @strawberry.mutation(description="Ask the applicant to pay the fee (portal status 6).")
-    async def request_payment(
-        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.REQUEST_PAYMENT,
-            lambda: paying.request_payment(code, actor),
-            key=idempotency_key,
-        )  # fmt: skip
+    @dossier_mutation(Action.REQUEST_PAYMENT, "Ask the applicant to pay the fee (portal status 6).")
+    async def request_payment(self, info: Info, code: str) -> Dossier:
+        context = info.context
+        return await paying.request_payment(code, context.actor, hours=context.office_hours)
 
-    @strawberry.mutation(description="Record a receipt; a repeated reference is ignored.")
+    @dossier_mutation(Action.RECORD_PAYMENT, "Record a receipt; a repeated reference is ignored.")
     async def record_payment(
-        self,
-        info: Info,
-        code: str,
-        amount: int,
-        method: PaymentMethod,
-        reference: str,
-        idempotency_key: IdempotencyKey = None,
-    ) -> DossierPayload:
-        actor = info.context.actor
-        return await act_on_dossier(
-            info, code, Action.RECORD_PAYMENT,
-            lambda: paying.record_payment(code, amount, method, reference, actor),
-            key=idempotency_key,
-            arguments={"amount": amount, "method": method.value, "reference": reference},
-        )  # fmt: skip
+        self, info: Info, code: str, amount: int, method: PaymentMethod, reference: str
+    ) -> Dossier:
+        context = info.context
+        return await paying.record_payment(
+            code, amount, method, reference, context.actor, hours=context.office_hours
+        )

@@ -1,0 +1,1 @@
+"""GraphQL for agencies: the tree of units of the administration."""

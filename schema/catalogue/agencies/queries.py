@@ -1,3 +1,5 @@
+"""Reading agencies: the roots, an agency's children, one by code."""
+
 from __future__ import annotations
 
 import strawberry

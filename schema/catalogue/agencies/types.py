@@ -1,3 +1,5 @@
+"""Agencies as GraphQL types, loaded by code."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,0 +1,1 @@
+"""GraphQL for admin-defined forms: drafts, publishing, retiring."""

@@ -1,3 +1,5 @@
+"""What administrators send to draft a form: its schema and display hints."""
+
 from __future__ import annotations
 
 import strawberry

@@ -1,3 +1,5 @@
+"""Forms, their display hints and the form payloads, as GraphQL types."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -11,6 +13,7 @@ from strawberry.scalars import JSON
 from documents.catalogue.forms.definition import DisplayHints, FieldHint, FormSchema
 from schema.core.context import Info
 from schema.core.enums import FormStatus
+from schema.core.errors import UserError
 from schema.core.scalars import as_json
 
 
@@ -80,3 +83,14 @@ class FormType(relay.Node):
 
 def form_or_none(form: FormSchema | None) -> FormType | None:
     return FormType.from_document(form) if form else None
+
+
+@strawberry.type
+class FormError(UserError):
+    pass
+
+
+@strawberry.type
+class FormPayload:
+    form: FormType | None = None
+    errors: list[FormError] = strawberry.field(default_factory=list)

@@ -1,3 +1,5 @@
+"""What administrators send to create or change a procedure."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,3 +1,5 @@
+"""Procedures, their steps, fees and required papers, and the payloads, as GraphQL types."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -11,6 +13,7 @@ from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.forms.types import FormType, form_or_none
 from schema.core.context import Info
 from schema.core.enums import FeeKind, OfficerRole
+from schema.core.errors import UserError
 
 
 @strawberry.type(name="ProcedureStep")
@@ -133,3 +136,14 @@ class ProcedureType(relay.Node):
 async def procedure_by_code(info: Info, code: str) -> ProcedureType | None:
     procedure = await info.context.loaders.procedure_by_code.load(code)
     return ProcedureType.from_document(procedure) if procedure else None
+
+
+@strawberry.type
+class ProcedureError(UserError):
+    pass
+
+
+@strawberry.type
+class ProcedurePayload:
+    procedure: ProcedureType | None = None
+    errors: list[ProcedureError] = strawberry.field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Admin-declared days off and make-up working days."""
+"""Declaring and removing days off and make-up working days, for administrators."""
 
 from __future__ import annotations
 
@@ -8,48 +8,12 @@ import strawberry
 from pydantic import ValidationError
 
 from documents.access.policy import AdminArea
-from documents.calendar.declared_days import (
-    CalendarDay,
-    CalendarDayKind,
-    calendar_day,
-    calendar_days,
-    remove_calendar_day,
-    set_calendar_day,
-)
+from documents.calendar.declared_days import calendar_day, remove_calendar_day, set_calendar_day
+from schema.calendar.types import CalendarDayPayload, CalendarDayType, CalendarError
 from schema.core.context import Info
-from schema.core.errors import UserError, errors_from_validation
+from schema.core.enums import CalendarDayKind
+from schema.core.errors import errors_from_validation
 from schema.core.permissions import require_admin
-
-strawberry.enum(CalendarDayKind)
-
-
-@strawberry.type(name="CalendarDay")
-class CalendarDayType:
-    day: date
-    kind: CalendarDayKind
-    note: str
-
-    @classmethod
-    def from_document(cls, day: CalendarDay) -> CalendarDayType:
-        return cls(day=day.day, kind=day.kind, note=day.note)
-
-
-@strawberry.type
-class CalendarError(UserError):
-    pass
-
-
-@strawberry.type
-class CalendarDayPayload:
-    calendar_day: CalendarDayType | None = None
-    errors: list[CalendarError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class CalendarQueries:
-    @strawberry.field(description="Admin-declared days of a year, on top of public holidays.")
-    async def calendar_days(self, year: int) -> list[CalendarDayType]:
-        return [CalendarDayType.from_document(d) for d in await calendar_days(year)]
 
 
 @strawberry.type

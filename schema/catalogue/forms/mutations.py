@@ -1,3 +1,5 @@
+"""A form's life cycle, for administrators: draft, publish, retire."""
+
 from __future__ import annotations
 
 import strawberry
@@ -6,39 +8,17 @@ from strawberry import relay
 
 from documents.access.policy import AdminArea
 from documents.catalogue.forms import lifecycle
-from documents.catalogue.forms.definition import FormStatus, forms_with_key
+from documents.catalogue.forms.definition import FormStatus
 from documents.common.errors import DomainError, ErrorCode
 from schema.catalogue.forms.inputs import CreateFormDraftInput
-from schema.catalogue.forms.types import FormType, form_or_none
+from schema.catalogue.forms.types import FormError, FormPayload, FormType
 from schema.core.context import Info
-from schema.core.errors import UserError, errors_from
+from schema.core.errors import errors_from
 from schema.core.permissions import require_admin
-
-
-@strawberry.type
-class FormError(UserError):
-    pass
-
-
-@strawberry.type
-class FormPayload:
-    form: FormType | None = None
-    errors: list[FormError] = strawberry.field(default_factory=list)
 
 
 def _failed(error: DomainError) -> FormPayload:
     return FormPayload(errors=errors_from(FormError, error))
-
-
-@strawberry.type
-class FormQueries:
-    @strawberry.field(description="Every version of the form `key`, drafts last.")
-    async def forms(self, key: str) -> list[FormType]:
-        return [FormType.from_document(f) for f in await forms_with_key(key)]
-
-    @strawberry.field
-    async def form(self, info: Info, key: str, version: int) -> FormType | None:
-        return form_or_none(await info.context.loaders.form_by_version.load((key, version)))
 
 
 @strawberry.type

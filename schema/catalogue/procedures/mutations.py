@@ -1,3 +1,5 @@
+"""Creating and changing procedures, for administrators."""
+
 from __future__ import annotations
 
 import strawberry
@@ -5,35 +7,12 @@ from pydantic import ValidationError
 
 from documents.access.policy import AdminArea
 from documents.catalogue import consistency
-from documents.catalogue.procedures import all_procedures
 from documents.common.errors import DomainError
 from schema.catalogue.procedures.inputs import ProcedureInput, ProcedureUpdateInput, input_fields
-from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
+from schema.catalogue.procedures.types import ProcedureError, ProcedurePayload, ProcedureType
 from schema.core.context import Info
-from schema.core.errors import UserError, errors_from, errors_from_validation
+from schema.core.errors import errors_from, errors_from_validation
 from schema.core.permissions import require_admin
-
-
-@strawberry.type
-class ProcedureError(UserError):
-    pass
-
-
-@strawberry.type
-class ProcedurePayload:
-    procedure: ProcedureType | None = None
-    errors: list[ProcedureError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class ProcedureQueries:
-    @strawberry.field(description="The catalogue, optionally for one field (lĩnh vực).")
-    async def procedures(self, field: str | None = None) -> list[ProcedureType]:
-        return [ProcedureType.from_document(p) for p in await all_procedures(field)]
-
-    @strawberry.field
-    async def procedure(self, info: Info, code: str) -> ProcedureType | None:
-        return await procedure_by_code(info, code)
 
 
 @strawberry.type

@@ -1,0 +1,16 @@
+"""Queries every domain shares: relay's `node` and `nodes`, by global id."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+
+@strawberry.type
+class NodeQueries:
+    node: relay.Node | None = relay.node(
+        description="Any object, by its global id; null when unknown or not yours to see."
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Several objects, by their global ids; null where unknown or hidden."
+    )

@@ -1,0 +1,25 @@
+"""What clients send for statistics and ratings: a scope, and a rating's scores."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.core.enums import RatingLevel
+
+
+@strawberry.input
+class StatisticsScope:
+    agency_code: str | None = strawberry.field(
+        default=None, description="An agency, with its sub-agencies; all when null."
+    )
+    procedure_code: str | None = None
+
+
+@strawberry.input
+class RatingInput:
+    overall: RatingLevel
+    time: int = strawberry.field(description="1..5")
+    attitude: int = strawberry.field(description="1..5")
+    guidance: int = strawberry.field(description="1..5")
+    cost: int = strawberry.field(description="1..5")
+    comment: str | None = None

@@ -1,0 +1,20 @@
+"""What clients send to register a webhook."""
+
+from __future__ import annotations
+
+import strawberry
+
+from documents.dossiers.feed import EventFilter
+from schema.dossiers.inputs import DossierEventFilter
+
+
+@strawberry.input
+class RegisterWebhookInput:
+    url: str
+    filter: DossierEventFilter | None = None
+    secret: str | None = strawberry.field(
+        default=None, description="At least 16 characters; generated when left out."
+    )
+
+    def stored_filter(self) -> EventFilter:
+        return self.filter.to_domain() if self.filter else EventFilter()
