@@ -32,7 +32,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/read_path.py
+	$(BIN)/python -m bench.read_path
 
 # Re-pin every dependency from a clean environment.
 lock:

@@ -1,3 +1,6 @@
+"""`python -m api`: the same command line as `motcua`."""
+
 from api.cli.main import main
 
-main()
+if __name__ == "__main__":
+    main()

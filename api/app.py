@@ -20,12 +20,12 @@ from api.http.graphql import graphql_app
 from api.http.pages import page_routes
 from api.http.receipt import receipt_route
 from api.middleware.authentication import AuthMiddleware
-from api.middleware.guards import RateLimitMiddleware, RequestGuardMiddleware
+from api.middleware.rate_limit import RateLimitMiddleware
+from api.middleware.request_guard import RequestGuardMiddleware
 from api.settings import Settings
 from api.workers.hub import EventHub
-from api.workers.periodic import Periodic
+from api.workers.sweeper import DeadlineSweeper
 from api.workers.webhooks import WebhookWorker
-from documents.statistics.deadline_sweep import sweep_passed_deadlines
 
 
 def create_app(
@@ -45,15 +45,13 @@ def create_app(
             uri = await asyncio.to_thread(embedded.start)
         client = await connect(uri, settings, command_listeners)
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
-        app.state.hub = hub
-        app.state.webhooks = WebhookWorker(settings)
-        # Counts passed deadlines into the statistics (documents/statistics/deadline_sweep.py).
-        interval = settings.deadline_sweep_seconds
-        app.state.sweeper = Periodic("deadline sweeper", interval, sweep_passed_deadlines)
+        webhooks = WebhookWorker(settings)
+        sweeper = DeadlineSweeper(settings)
+        app.state.hub, app.state.webhooks, app.state.sweeper = hub, webhooks, sweeper
         if settings.background_services:
             await hub.start()
-            await app.state.webhooks.start()
-            app.state.sweeper.start()
+            await webhooks.start()
+            await sweeper.start()
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
         gc.collect()
@@ -62,8 +60,8 @@ def create_app(
             yield
         finally:
             if settings.background_services:
-                await app.state.sweeper.stop()
-                await app.state.webhooks.stop()
+                await sweeper.stop()
+                await webhooks.stop()
                 await hub.stop()
             await client.close()
             if embedded is not None:

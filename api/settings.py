@@ -1,4 +1,5 @@
-"""The one typed configuration object, read from the environment once."""
+"""The one typed configuration object, read from the environment once, and the domain's
+per-deployment values built from it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from documents.calendar.working_calendar import OfficeHours
+from documents.papers.attachments import AttachmentLimits
+
+# The domain's defaults are the settings' defaults.
+_HOURS = OfficeHours()
+_LIMITS = AttachmentLimits()
 
 
 class Settings(BaseSettings):
@@ -26,8 +34,8 @@ class Settings(BaseSettings):
     dev_mode: bool | None = None
     # Dossiers received at or after the cut-off count from the next working day;
     # appointments fall at closing time. Local time (Asia/Ho_Chi_Minh).
-    afternoon_cutoff: time = time(15, 0)
-    office_close: time = time(17, 0)
+    afternoon_cutoff: time = _HOURS.cutoff
+    office_close: time = _HOURS.close
     # Authentication. Development signs HS256 tokens with a secret generated into the
     # data directory; production verifies RS256/ES256 tokens against an OIDC JWKS.
     jwks_url: str | None = None
@@ -74,13 +82,13 @@ class Settings(BaseSettings):
     # Attachments (docs/papers.md). Types are judged by content; "application/xml" means
     # XML carrying an XML-DSig signature, accepted for results only by default.
     attachment_media_types: list[str] = Field(
-        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"]
+        default_factory=lambda: sorted(_LIMITS.application_media_types)
     )
     result_media_types: list[str] = Field(
-        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png", "application/xml"]
+        default_factory=lambda: sorted(_LIMITS.result_media_types)
     )
-    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
-    max_dossier_attachment_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    max_attachment_bytes: int = Field(default=_LIMITS.max_file_bytes, ge=1)
+    max_dossier_attachment_bytes: int = Field(default=_LIMITS.max_dossier_bytes, ge=1)
 
     @property
     def embedded(self) -> bool:
@@ -89,6 +97,19 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.embedded if self.dev_mode is None else self.dev_mode
+
+    @property
+    def office_hours(self) -> OfficeHours:
+        return OfficeHours(self.afternoon_cutoff, self.office_close)
+
+    @property
+    def attachment_limits(self) -> AttachmentLimits:
+        return AttachmentLimits(
+            application_media_types=frozenset(self.attachment_media_types),
+            result_media_types=frozenset(self.result_media_types),
+            max_file_bytes=self.max_attachment_bytes,
+            max_dossier_bytes=self.max_dossier_attachment_bytes,
+        )
 
     @property
     def max_upload_body_bytes(self) -> int:

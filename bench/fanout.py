@@ -1,14 +1,14 @@
 """Fan-out benchmark: N WebSocket subscribers on one API process, changes via another.
 
-Process A holds N `dossierEvents` subscribers (reception officers of the dossiers'
-ward: every event is theirs, unmasked); process B accepts M dossiers, `--interval`
-apart. For every delivery it records the time from B's mutation response to the
-subscriber receiving the event, then reports p50/p99, deliveries per second and A's
-resident memory per subscriber. It steps N up (e.g. 250, 500, 1000, 2000) within a
-time budget and reports the largest N with p99 under 500 ms.
-`--record` rewrites docs/benchmarks.md's fan-out section.
+On the demo catalogue, process A holds N `dossierEvents` subscribers (reception
+officers of the dossiers' ward: every event is theirs, unmasked); process B accepts
+M dossiers, `--interval` apart. For every delivery it records the time from B's
+mutation response to the subscriber receiving the event, then reports p50/p99,
+deliveries per second and A's resident memory per subscriber. It steps N up (e.g.
+250, 500, 1000, 2000) within a time budget and reports the largest N with p99 under
+500 ms. `--record` rewrites docs/benchmarks.md's fan-out section.
 
-    .venv/bin/python bench/fanout.py [--steps 250,500,1000,2000] [--changes 10]
+    .venv/bin/python -m bench.fanout [--steps 250,500,1000,2000] [--changes 10]
                                      [--interval 0.5] [--budget 300] [--record]
 """
 
@@ -19,7 +19,7 @@ import asyncio
 import json
 import math
 import os
-import sys
+import random
 import tempfile
 import time
 import uuid
@@ -32,25 +32,26 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from api.authentication import issue_token
 from api.database import connect as connect_database
 from api.embedded import database_uri
-from api.middleware.authentication import issue_token
 from api.settings import Settings
+from bench.processes import ApiProcess, api_process
+from demo.catalogue import WARDS_AND_COMMUNES
+from demo.sample_data import sample_applicant, sample_form_data
+from demo.seeding import seed_catalogue
+from documents.calendar.working_calendar import OfficeHours
+from documents.catalogue.procedures import Procedure
+from documents.dossiers.dossier import ApplicantKind, Channel
+from documents.workflow.submitting import Submission, submit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the tiny test catalogue and the process helper
-
-from tests.catalogue import WARD, load_tiny_catalogue, submission  # noqa: E402
-from tests.processes import ApiProcess, api_process  # noqa: E402
-
 DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- fanout:start -->", "<!-- fanout:end -->"
 TARGET_P99_MS = 500.0
 INTERVAL = [0.5]  # set from --interval, for the report
+WARD = WARDS_AND_COMMUNES[0]
 SUBSCRIBE = "subscription { dossierEvents(filter: {types: [ACCEPTED]}) { eventId dossierCode } }"
-SUBMIT = (
-    "mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { dossier { code } } }"
-)
 ACCEPT = "mutation($code: String!) { acceptDossier(code: $code) { dossier { code } } }"
 MACHINE = f"{os.cpu_count()} cores; subscribers' client and both API processes share them"
 
@@ -108,14 +109,34 @@ async def gql(http: httpx.AsyncClient, token: str, query: str, **variables: Any)
     return body["data"]
 
 
+class Dossiers:
+    """Demo dossiers received at WARD, submitted straight through the domain (untimed)."""
+
+    def __init__(self, procedure: Procedure, hours: OfficeHours) -> None:
+        self.procedure, self.hours = procedure, hours
+        self.rng = random.Random(2026)
+
+    async def received(self) -> str:
+        submission = Submission(
+            procedure_code=self.procedure.code,
+            receiving_agency_code=WARD,
+            channel=Channel.ONLINE,
+            applicant=sample_applicant(self.rng, ApplicantKind.CITIZEN),
+            data=sample_form_data(self.procedure.form_key, self.rng),
+        )
+        return (await submit(submission, actor="bench", hours=self.hours)).code
+
+
 async def measure(
-    reader: ApiProcess, http: httpx.AsyncClient, token: str, n: int, args: argparse.Namespace
+    reader: ApiProcess,
+    http: httpx.AsyncClient,
+    token: str,
+    dossiers: Dossiers,
+    n: int,
+    args: argparse.Namespace,
 ) -> Step:
     changes = args.changes
-    codes = [
-        (await gql(http, token, SUBMIT, input=submission()))["submitDossier"]["dossier"]["code"]
-        for _ in range(changes)
-    ]
+    codes = [await dossiers.received() for _ in range(changes)]
     async with AsyncExitStack() as stack:
         rss_before = reader.rss_bytes()
         subscribers: list[Subscriber] = []
@@ -126,8 +147,7 @@ async def measure(
             )
         listeners = [asyncio.create_task(s.listen()) for s in subscribers]
         await asyncio.sleep(1.0)  # let every subscription register with the hub
-        warmup = (await gql(http, token, SUBMIT, input=submission()))["submitDossier"]
-        await gql(http, token, ACCEPT, code=warmup["dossier"]["code"])  # untimed
+        await gql(http, token, ACCEPT, code=await dossiers.received())  # untimed
         await asyncio.sleep(2.0 + n / 500)
         for s in subscribers:
             s.received.clear()
@@ -197,7 +217,12 @@ async def run(uri: str, scratch: Path, args: argparse.Namespace) -> list[Step]:
     client = await connect_database(uri, settings)
     steps: list[Step] = []
     try:
-        await load_tiny_catalogue()
+        await seed_catalogue()
+        procedure = (
+            await Procedure.find(Procedure.agency_codes == WARD).sort("code").first_or_none()
+        )
+        assert procedure is not None, f"the demo catalogue has no procedure handled at {WARD}"
+        dossiers = Dossiers(procedure, settings.office_hours)
         limit = {"rate_limit_per_minute": "1000000", "rate_limit_burst": "100000"}
         async with (
             api_process(uri, settings.database, scratch, **limit) as reader,
@@ -210,7 +235,7 @@ async def run(uri: str, scratch: Path, args: argparse.Namespace) -> list[Step]:
                     print(f"budget of {args.budget:.0f} s spent; not trying {n}")
                     break
                 print(f"{n} subscribers, {args.changes} changes…", flush=True)
-                step = await measure(reader, http, token, n, args)
+                step = await measure(reader, http, token, dossiers, n, args)
                 steps.append(step)
                 print(section([step]).split("\n\n")[1].splitlines()[-1], flush=True)
     finally:

@@ -5,7 +5,7 @@ the same four queries (the page, then one `$in` each for procedures, agencies an
 events) and builds the same JSON by hand. Runs alternate so machine noise hits both
 alike; medians and their ratio matter. `--record` rewrites docs/benchmarks.md's section.
 
-    .venv/bin/python bench/read_path.py [--dossiers 1000] [--runs 30] [--warmup 5] [--record]
+    .venv/bin/python -m bench.read_path [--dossiers 1000] [--runs 30] [--warmup 5] [--record]
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from api.app import create_app
+from api.authentication import issue_token
 from api.database import connect
 from api.embedded import database_uri
-from api.middleware.authentication import issue_token
 from api.settings import Settings
 from demo.catalogue import CITY
 from demo.seeding import seed_catalogue, seed_dossiers
@@ -64,11 +64,11 @@ START, END = "<!-- read_path:start -->", "<!-- read_path:end -->"
 MACHINE = "2 cores, shared and noisy; medians and ratio matter, not absolute times"
 DOC_TEMPLATE = f"""# Benchmarks
 
-Benchmarks are scripts under `bench/` that time a path through the API against a baseline
+Benchmarks are modules under `bench/` that time a path through the API against a baseline
 measured in the same run (raw PyMongo doing the same work in the fewest round trips),
 alternating the two so noise hits both alike. They report medians and their ratio: the
 ratio is the figure to watch. Run them with `make bench`; record fresh figures here with
-`.venv/bin/python bench/read_path.py --record` (it rewrites only its own section).
+`.venv/bin/python -m bench.read_path --record` (it rewrites only its own section).
 
 ## Read path: a nested page of 100 dossiers
 
@@ -246,12 +246,15 @@ def _progress(done: int, total: int) -> None:
 
 
 async def seed(uri: str, database: str, dossiers: int) -> None:
-    client = await connect(uri, Settings(mongodb_uri=uri, database=database))
+    settings = Settings(mongodb_uri=uri, database=database)
+    client = await connect(uri, settings)
     try:
         print("seeding the demo catalogue and dossiers…", flush=True)
         await seed_catalogue()
         done = itertools.count(1)
-        await seed_dossiers(dossiers, on_each=lambda: _progress(next(done), dossiers))
+        await seed_dossiers(
+            dossiers, settings.office_hours, on_each=lambda: _progress(next(done), dossiers)
+        )
         print()
     finally:
         await client.close()

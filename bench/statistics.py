@@ -7,7 +7,7 @@ hours at 100,000; the facts come from the same `compute_fact` the workflow uses.
 query reads roll-ups only, so its time should not grow with the number of dossiers:
 the ratio of the medians is the figure to watch. `motcua stats rebuild` is timed too.
 
-    .venv/bin/python bench/statistics.py [--small 1000] [--large 100000] [--runs 20] [--record]
+    .venv/bin/python -m bench.statistics [--small 1000] [--large 100000] [--runs 20] [--record]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from api.embedded import database_uri
 from api.settings import Settings
 from demo.seeding import seed_catalogue
 from documents.calendar.declared_days import load_calendar
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
@@ -96,9 +97,9 @@ def _dossier(
     return doc
 
 
-async def fill(size: int) -> None:
+async def fill(size: int, hours: OfficeHours) -> None:
     """`size` dossiers, their facts and roll-ups, bulk-inserted."""
-    rng, now, calendar = random.Random(size), datetime.now(UTC), await load_calendar()
+    rng, now, calendar = random.Random(size), datetime.now(UTC), await load_calendar(hours)
     procedures = await Procedure.find_all().to_list()
     agencies = [a.code for a in await Agency.find_all().to_list()]
     table: dict[tuple[str, str, str], dict[str, int]] = defaultdict(
@@ -131,9 +132,9 @@ async def measure(uri: str, size: int, runs: int) -> dict[str, float]:
     try:
         await seed_catalogue()
         print(f"bulk-inserting {size} dossiers with their facts and roll-ups…", flush=True)
-        await fill(size)
+        await fill(size, settings.office_hours)
         started = time.perf_counter()
-        rollups = await rebuild()  # the same roll-ups again, from the dossiers
+        rollups = await rebuild(settings.office_hours)  # the same roll-ups again, from the dossiers
         rebuild_seconds = time.perf_counter() - started
     finally:
         await client.close()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from documents.calendar.working_calendar import TIMEZONE
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.procedures import OfficerRole, Procedure
+from documents.common.clock import to_local
 from documents.dossiers.actor import Actor
-from documents.dossiers.dossier import DossierStatus, load_dossier
+from documents.dossiers.dossier import load_dossier
 from documents.dossiers.parts import PaymentMethod
+from documents.dossiers.statuses import DossierStatus
 from documents.workflow import acting, paying
 from documents.workflow.acting import Decision
 
@@ -54,7 +56,7 @@ class Timeline:
 
 def _office_hours(moment: datetime) -> datetime:
     """The same moment, or the next opening (08:00 local) when the office is closed."""
-    local = moment.astimezone(TIMEZONE)
+    local = to_local(moment)
     if local.hour >= 17:
         local = (local + timedelta(days=1)).replace(hour=8)
     elif local.hour < 8:
@@ -68,9 +70,15 @@ class _Life:
     """One dossier's actions, stage by stage; each stage says whether to go on."""
 
     def __init__(
-        self, code: str, procedure: Procedure, fate: DossierStatus, clock: Timeline
+        self,
+        code: str,
+        procedure: Procedure,
+        fate: DossierStatus,
+        clock: Timeline,
+        hours: OfficeHours,
     ) -> None:
         self.code, self.procedure, self.fate, self.clock = code, procedure, fate, clock
+        self.hours = hours
         self.desk = Actor(user=clock.rng.choice(OFFICERS[OfficerRole.RECEPTION]))
 
     async def reception(self) -> bool:
@@ -79,10 +87,14 @@ class _Life:
             return False
         if self.fate is DossierStatus.REFUSED:
             await acting.refuse(
-                self.code, "Hồ sơ không thuộc thẩm quyền giải quyết", self.desk, at=at
+                self.code,
+                "Hồ sơ không thuộc thẩm quyền giải quyết",
+                self.desk,
+                hours=self.hours,
+                at=at,
             )
             return False
-        await acting.accept(self.code, self.desk, at=at)
+        await acting.accept(self.code, self.desk, hours=self.hours, at=at)
         return True
 
     async def processing(self) -> bool:
@@ -94,11 +106,13 @@ class _Life:
             if waiting and step.role is OfficerRole.LEADER:
                 items = [{"item": "Bản sao giấy tờ tùy thân", "reason": "Bản sao không rõ nét"}]
                 await acting.request_supplement(
-                    self.code, items, Actor(user="chuyenvien.nam"), at=at
+                    self.code, items, Actor(user="chuyenvien.nam"), hours=self.hours, at=at
                 )
                 return False
             officer = self.clock.rng.choice(OFFICERS[step.role])
-            await acting.hand_over(self.code, step.key, Actor(), to_user=officer, at=at)
+            await acting.hand_over(
+                self.code, step.key, Actor(), to_user=officer, hours=self.hours, at=at
+            )
         return self.fate not in (DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED)
 
     async def decision(self) -> bool:
@@ -106,14 +120,20 @@ class _Life:
         if at is None:
             return False
         if self.fate is DossierStatus.WITHDRAWN:
-            await acting.withdraw(self.code, "Công dân không còn nhu cầu", Actor(), at=at)
+            await acting.withdraw(
+                self.code, "Công dân không còn nhu cầu", Actor(), hours=self.hours, at=at
+            )
             return False
         leader = Actor(user=self.clock.rng.choice(OFFICERS[OfficerRole.LEADER]))
         if self.fate is DossierStatus.REJECTED:
             reason = "Không đủ điều kiện theo quy định"
-            await acting.record_result(self.code, Decision.REJECT, reason, leader, at=at)
+            await acting.record_result(
+                self.code, Decision.REJECT, reason, leader, hours=self.hours, at=at
+            )
             return False
-        await acting.record_result(self.code, Decision.APPROVE, "Đủ điều kiện", leader, at=at)
+        await acting.record_result(
+            self.code, Decision.APPROVE, "Đủ điều kiện", leader, hours=self.hours, at=at
+        )
         return self.fate is not DossierStatus.RESULT_READY
 
     async def hand_back(self) -> bool:
@@ -122,17 +142,26 @@ class _Life:
             return False
         dossier = await load_dossier(self.code)
         if dossier.fee_due:
-            await paying.request_payment(self.code, self.desk, at=at)
+            await paying.request_payment(self.code, self.desk, hours=self.hours, at=at)
             reference = f"BL-{self.code[-11:]}"
             await paying.record_payment(
-                self.code, dossier.fee_due, PaymentMethod.COUNTER, reference, self.desk, at=at
+                self.code,
+                dossier.fee_due,
+                PaymentMethod.COUNTER,
+                reference,
+                self.desk,
+                hours=self.hours,
+                at=at,
             )
-        await acting.return_result(self.code, self.desk, at=at)
+        await acting.return_result(self.code, self.desk, hours=self.hours, at=at)
         return True
 
 
-async def play(code: str, procedure: Procedure, fate: DossierStatus, clock: Timeline) -> None:
-    life = _Life(code, procedure, fate, clock)
+async def play(
+    code: str, procedure: Procedure, fate: DossierStatus, clock: Timeline, hours: OfficeHours
+) -> None:
+    """Take the dossier's actions at an office keeping `hours`, until `fate` or `now`."""
+    life = _Life(code, procedure, fate, clock, hours)
     for stage in (life.reception, life.processing, life.decision, life.hand_back):
         if not await stage():
             return

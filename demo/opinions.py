@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.dossiers.dossier import Dossier
-from documents.statistics.rating import RATEABLE, answer_feedback, file_feedback, rate
+from documents.dossiers.statuses import RATEABLE
+from documents.statistics.rating import answer_feedback, file_feedback, rate
 from documents.statistics.ratings import FeedbackKind, RatingLevel, RatingScores
 
 COMMENTS = ["Cán bộ hướng dẫn tận tình", "Thủ tục nhanh gọn", "Phải chờ lâu", None]
@@ -17,7 +19,9 @@ def online_share(progress: float) -> float:
     return 0.4 + 0.45 * progress
 
 
-async def give_opinions(dossier: Dossier, progress: float, rng: random.Random) -> None:
+async def give_opinions(
+    dossier: Dossier, progress: float, rng: random.Random, hours: OfficeHours
+) -> None:
     """Rate most returned or rejected dossiers; now and then complain, and answer."""
     if dossier.status not in RATEABLE or rng.random() > 0.7:
         return
@@ -35,12 +39,12 @@ async def give_opinions(dossier: Dossier, progress: float, rng: random.Random) -
         cost=min(5, good + 1),
         comment=rng.choice(COMMENTS),
     )
-    await rate(dossier, scores, "seed")
+    await rate(dossier, scores, "seed", hours=hours)
     if level is RatingLevel.DISSATISFIED and rng.random() < 0.5:
         complaint = await file_feedback(
-            dossier, FeedbackKind.COMPLAINT, "Thời gian giải quyết quá lâu", "seed"
+            dossier, FeedbackKind.COMPLAINT, "Thời gian giải quyết quá lâu", "seed", hours=hours
         )
-        await answer_feedback(complaint, "Đã rút kinh nghiệm, xin lỗi.", "seed")
+        await answer_feedback(complaint, "Đã rút kinh nghiệm, xin lỗi.", "seed", hours=hours)
 
 
 def is_tet(moment: datetime) -> bool:

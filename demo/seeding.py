@@ -1,4 +1,4 @@
-"""Demo data: the Hà Nội catalogue and generated dossiers."""
+"""Seeding the demo: the Hà Nội catalogue into an empty database, then generated dossiers."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from demo.forms import FORMS
 from demo.history import FATES, Timeline, pick_fate, play
 from demo.opinions import give_opinions, is_tet, online_share
 from demo.sample_data import sample_applicant, sample_form_data
-from documents.calendar.working_calendar import TIMEZONE
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency, AgencyLevel
 from documents.catalogue.forms import lifecycle
 from documents.catalogue.procedures import Procedure
-from documents.common.clock import utcnow
+from documents.common.clock import to_local, utcnow
 from documents.dossiers.dossier import Channel, load_dossier
 from documents.workflow.submitting import Submission, submit
 
@@ -42,10 +42,13 @@ async def seed_catalogue() -> None:
 
 
 async def seed_dossiers(
-    count: int, seed: int = 2026, on_each: Callable[[], None] | None = None
+    count: int,
+    hours: OfficeHours,
+    seed: int = 2026,
+    on_each: Callable[[], None] | None = None,
 ) -> None:
-    """`count` valid dossiers spread over the last year (online share and ratings
-    rising, Tết slower), at any branch or at the
+    """`count` valid dossiers, at an office keeping `hours`, spread over the last year
+    (online share and ratings rising, Tết slower), at any branch or at the
     procedure's own agencies (reception does not depend on the applicant's address),
     each played forward to a drawn status so the demo shows every stage.
 
@@ -72,9 +75,10 @@ async def seed_dossiers(
         )
         fate = list(FATES)[index] if showcase else pick_fate(rng)
         received_at = now - (SHOWCASE_AGE if showcase else age)
-        dossier = await submit(submission, actor="seed", received_at=received_at)
-        slowness = 1.8 if is_tet(received_at.astimezone(TIMEZONE)) else 1.0
-        await play(dossier.code, procedure, fate, Timeline(received_at, now, rng, slowness))
-        await give_opinions(await load_dossier(dossier.code), progress, rng)
+        dossier = await submit(submission, actor="seed", received_at=received_at, hours=hours)
+        slowness = 1.8 if is_tet(to_local(received_at)) else 1.0
+        timeline = Timeline(received_at, now, rng, slowness)
+        await play(dossier.code, procedure, fate, timeline, hours)
+        await give_opinions(await load_dossier(dossier.code), progress, rng, hours)
         if on_each is not None:
             on_each()

@@ -1,4 +1,4 @@
-"""`motcua` on the command line: serve the API, load demo data, print dev tokens."""
+"""`motcua` on the command line: serve the API, load demo data, print dev tokens and the SDL."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.app import create_app
+from api.authentication import ROLES, issue_token
 from api.cli.stats import stats
 from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
-from api.middleware.authentication import ROLES, issue_token
 from api.settings import Settings
 from demo.seeding import is_empty, seed_catalogue, seed_dossiers
 from schema import build_schema
@@ -41,7 +41,9 @@ async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool
         if dossiers:
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Generating dossiers", total=dossiers)
-                await seed_dossiers(dossiers, on_each=lambda: progress.advance(task))
+                await seed_dossiers(
+                    dossiers, settings.office_hours, on_each=lambda: progress.advance(task)
+                )
             console.print(f"Generated {dossiers} dossiers.")
     finally:
         await client.close()

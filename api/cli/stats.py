@@ -13,6 +13,7 @@ from rich.console import Console
 from api.database import connect
 from api.embedded import EmbeddedDatabaseError, database_uri
 from api.settings import Settings
+from documents.calendar.working_calendar import OfficeHours
 from documents.statistics.rebuild import rebuild, verify
 
 stats = typer.Typer(help="Statistics roll-ups (docs/scoreboard.md).")
@@ -20,13 +21,13 @@ console = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _run(work: Callable[[], Awaitable[T]]) -> T:
+def _run(work: Callable[[OfficeHours], Awaitable[T]]) -> T:
     settings = Settings()
 
     async def connected() -> T:
         client = await connect(uri, settings)
         try:
-            return await work()
+            return await work(settings.office_hours)
         finally:
             await client.close()
 

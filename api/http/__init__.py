@@ -1,0 +1,1 @@
+"""HTTP routes: the GraphQL endpoint and its limits, public pages, downloads, receipts."""

@@ -20,11 +20,11 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.authentication import Authenticator
 from api.http.errors import INTERNAL_ERROR, TIMEOUT, ErrorPolicy, error_response, presented
 from api.http.limits import limit_extensions
 from api.http.websocket import TransportWSHandler
-from api.middleware.authentication import Authenticator
-from api.middleware.guards import TokenBuckets
+from api.middleware.rate_limit import TokenBuckets
 from api.settings import Settings
 from documents.access.principals import ANONYMOUS
 from schema import build_schema
@@ -99,6 +99,8 @@ class MotcuaGraphQL(GraphQL[Context, None]):
         self.public_lookups = TokenBuckets(capacity=per_minute, per_second=per_minute / 60)
         self.authenticator = Authenticator(settings)
         self.ws_ping_interval = settings.ws_ping_interval_seconds
+        self.office_hours = settings.office_hours
+        self.attachment_limits = settings.attachment_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,6 +136,8 @@ class MotcuaGraphQL(GraphQL[Context, None]):
             client_address=client,
             public_lookups=self.public_lookups,
             events=getattr(request.app.state, "hub", None),
+            office_hours=self.office_hours,
+            attachment_limits=self.attachment_limits,
         )
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
@@ -204,7 +208,7 @@ def graphql_app(settings: Settings) -> MotcuaGraphQL:
         graphql_ide="graphiql" if settings.development else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         allowed_origins=settings.allowed_origins,
-        # Attachments (docs/papers.md); api/middleware/guards.py still demands the CSRF
+        # Attachments (docs/papers.md); api/middleware/request_guard.py still demands the CSRF
         # preflight header.
         multipart_uploads_enabled=True,
     )

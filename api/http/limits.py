@@ -37,9 +37,8 @@ from strawberry.extensions import (
 )
 
 from api.settings import Settings
+from documents.common.paging import MAX_PAGE, page_size
 
-# Every paginated resolver caps its pages at this size.
-MAX_PAGE = 100
 # Lists without a `first`/`last` argument are assumed to hold this many items.
 DEFAULT_LIST_SIZE = 10
 
@@ -150,7 +149,7 @@ class QueryCost(SelectionSum):
             size = self.argument(node, definition, "last")
         if size is None:
             size = MAX_PAGE if is_connection else self.list_size
-        return max(0, min(size, MAX_PAGE))
+        return page_size(size)
 
     def argument(self, node: FieldNode, definition: GraphQLField, name: str) -> int | None:
         if name not in definition.args:

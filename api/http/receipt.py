@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from documents.calendar.working_calendar import TIMEZONE
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure, RequiredPaper
+from documents.common.clock import to_local
 from documents.dossiers.dossier import ApplicantKind, Dossier
 
 _MISSING = "—"
@@ -66,7 +66,7 @@ def local_time(moment: datetime) -> str:
     """`HH:MM ngày DD/MM/YYYY` in Asia/Ho_Chi_Minh; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(TIMEZONE).strftime("%H:%M ngày %d/%m/%Y")
+    return to_local(moment).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def money(amount: int) -> str:

@@ -19,8 +19,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
+from api.authentication import AuthenticationError, Authenticator
 from api.http.errors import TIMEOUT
-from api.middleware.authentication import AuthenticationError, Authenticator
 from documents.access.principals import ANONYMOUS, Principal
 from schema.core.context import Context
 

@@ -1,0 +1,1 @@
+"""Background work each API process runs: event hub, webhook worker, deadline sweeper."""

@@ -1,0 +1,88 @@
+"""Real API processes (`python -m api serve`) sharing one database, for benches and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class ApiProcess:
+    base: str
+    pid: int
+
+    @property
+    def ws_url(self) -> str:
+        return self.base.replace("http://", "ws://") + "/graphql"
+
+    def rss_bytes(self) -> int:
+        """Resident memory, from /proc (Linux)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS in /proc status")
+
+
+@asynccontextmanager
+async def api_process(
+    mongodb_uri: str, database: str, data_dir: Path, **env: str
+) -> AsyncIterator[ApiProcess]:
+    """A separate API process on a free port, once it answers."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "MOTCUA_MONGODB_URI": mongodb_uri,
+        "MOTCUA_DATABASE": database,
+        "MOTCUA_DATA_DIR": str(data_dir),
+        "MOTCUA_PORT": str(port),
+        **{f"MOTCUA_{name.upper()}": value for name, value in env.items()},
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "api",
+        "serve",
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base) as http:
+            for _ in range(300):
+                if process.returncode is not None:
+                    raise RuntimeError(f"the API process exited with {process.returncode}")
+                try:
+                    await http.post("/graphql", json={"query": "{ __typename }"})
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the API process did not start within 30 s")
+        yield ApiProcess(base, process.pid)
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
