@@ -1,27 +1,40 @@
-"""One database server per test session, a fresh database per test.
+"""One database server per test session; one database and one app start-up per test
+module, emptied before each test.
 
-The server is the embedded SecantusDB, or the MongoDB that MONGODB_URI names.
+The server is the embedded SecantusDB, or the MongoDB that MONGODB_URI names. Each
+module gets a database and, when a test asks for `http` (or `gql`, `admin`,
+`tiny_catalogue`), one app start-up (connection, models, indexes) that its tests share;
+every collection of the database is emptied before each test. A test whose `settings`
+differ from the module's (production mode, other limits, background services) gets an
+app of its own: override `settings` or call `running_app`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from beanie.exceptions import CollectionWasNotInitialized
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.authentication import issue_token
 from api.embedded import EmbeddedDatabase
-from api.middleware.authentication import issue_token
 from api.settings import Settings
+from documents.dossiers.dossier import Dossier
 from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
+
+BASE_URL = "http://motcua.test"
 
 
 @pytest.fixture(scope="session")
@@ -34,14 +47,49 @@ def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield embedded.uri
 
 
-@pytest.fixture
-def settings(mongodb_uri: str, tmp_path: Path) -> Settings:
-    return Settings(
+@pytest.fixture(scope="session")
+async def janitor(mongodb_uri: str) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
+    """A client of the tests' own, apart from any app's, that empties and drops databases."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_uri)
+    yield client
+    await client.close()
+
+
+async def empty_database(database: AsyncDatabase[dict[str, Any]]) -> None:
+    """Deletes every document of every collection (GridFS, counters and idempotency
+    records included) and keeps the collections and their indexes, which an app
+    start-up would otherwise rebuild."""
+    names = await database.list_collection_names(filter={"type": "collection"})
+    await asyncio.gather(
+        *(database[name].delete_many({}) for name in names if not name.startswith("system."))
+    )
+
+
+@pytest.fixture(scope="module")
+async def module_settings(
+    mongodb_uri: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    janitor: AsyncMongoClient[dict[str, Any]],
+) -> AsyncIterator[Settings]:
+    """The module's database and data directory; the database is dropped after it."""
+    settings = Settings(
         mongodb_uri=mongodb_uri,
         database=f"test_{uuid.uuid4().hex[:12]}",
         dev_mode=True,
-        data_dir=tmp_path / "var",
+        data_dir=tmp_path_factory.mktemp("var"),
     )
+    yield settings
+    await janitor.drop_database(settings.database)
+
+
+@pytest.fixture
+async def settings(
+    module_settings: Settings, janitor: AsyncMongoClient[dict[str, Any]]
+) -> Settings:
+    """The module's settings, with its database emptied: no test sees another's data.
+    Override it (e.g. `settings.model_copy(update=...)`) for an app of the test's own."""
+    await empty_database(janitor[module_settings.database])
+    return module_settings
 
 
 class GraphQLClient:
@@ -97,23 +145,96 @@ class GraphQLClient:
         return data
 
 
-async def running_app(
-    settings: Settings, listeners: list[CommandListener] | None = None
-) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    app = create_app(settings, command_listeners=listeners or [])
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://motcua.test") as http:
-            yield app, http
-    assert settings.mongodb_uri is not None
-    cleanup: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
-    await cleanup.drop_database(settings.database)
-    await cleanup.close()
+def _models_binding() -> object:
+    """What Beanie's models are bound to now: every app start-up (and `connect`, and
+    the CLI) binds them anew, process-wide."""
+    try:
+        return Dossier.get_pymongo_collection()
+    except CollectionWasNotInitialized:
+        return None
+
+
+class ModuleApp:
+    """One app start-up that a module's tests share, and a fresh app per test on it.
+
+    The start-up (connection, Beanie's models, indexes, domain configuration) is the
+    slow part and is shared; the app object is new for each test, so nothing it holds
+    in memory (rate-limit buckets, public look-up limits) outlives a test. Background
+    services stay off: their tests run an app of their own. When something else has
+    rebound the models since (another app, `connect`, a CLI run), it starts again.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings.model_copy(update={"background_services": False})
+        self._stack = AsyncExitStack()
+        self._started: Starlette | None = None
+        self._binding: object = None
+
+    async def start(self) -> None:
+        app = create_app(self.settings)
+        await self._stack.enter_async_context(app.router.lifespan_context(app))
+        self._started, self._binding = app, _models_binding()
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
+        self._started = None
+
+    async def fresh_app(self) -> Starlette:
+        if self._started is None or _models_binding() is not self._binding:
+            await self.stop()
+            await self.start()
+        assert self._started is not None
+        app = create_app(self.settings)
+        app.state = self._started.state  # what the start-up set: the hub, the workers
+        return app
+
+
+@pytest.fixture(scope="module")
+async def module_app(module_settings: Settings) -> AsyncIterator[ModuleApp]:
+    shared = ModuleApp(module_settings)
+    await shared.start()
+    yield shared
+    await shared.stop()
 
 
 @pytest.fixture
-async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for _, client in running_app(settings):
+def shared_app(settings: Settings, request: pytest.FixtureRequest) -> ModuleApp | None:
+    """The module's app when the test runs with the module's settings; None when it
+    asked for settings of its own. (Synchronous, so it can start `module_app` lazily.)"""
+    if settings != request.getfixturevalue("module_settings"):
+        return None
+    shared: ModuleApp = request.getfixturevalue("module_app")
+    return shared
+
+
+def client_of(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+
+
+async def running_app(
+    settings: Settings, listeners: list[CommandListener] | None = None, *, drop: bool = False
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """An app of its own (start-up included) for the length of the iteration. Its
+    database is the module's unless `settings` name another; `drop` drops it after."""
+    app = create_app(settings, command_listeners=listeners or [])
+    async with app.router.lifespan_context(app), client_of(app) as http:
+        yield app, http
+    if drop:
+        assert settings.mongodb_uri is not None
+        cleanup: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
+        await cleanup.drop_database(settings.database)
+        await cleanup.close()
+
+
+@pytest.fixture
+async def http(
+    settings: Settings, shared_app: ModuleApp | None
+) -> AsyncIterator[httpx.AsyncClient]:
+    if shared_app is None:
+        async for _, client in running_app(settings):
+            yield client
+        return
+    async with client_of(await shared_app.fresh_app()) as client:
         yield client
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import uvicorn
-from pymongo import AsyncMongoClient
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -53,8 +52,9 @@ class Served:
 
 
 @asynccontextmanager
-async def serving(settings: Settings, *, drop: bool = True) -> AsyncIterator[Served]:
-    """The app behind uvicorn on a free loopback port, in this event loop."""
+async def serving(settings: Settings) -> AsyncIterator[Served]:
+    """The app behind uvicorn on a free loopback port, in this event loop. Its database
+    is the module's (tests/conftest.py), emptied before each test and dropped after."""
     app = create_app(settings)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, log_level="warning", ws="websockets-sansio"
@@ -73,11 +73,6 @@ async def serving(settings: Settings, *, drop: bool = True) -> AsyncIterator[Ser
     finally:
         server.should_exit = True
         await task
-        if drop:
-            assert settings.mongodb_uri is not None
-            cleanup: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
-            await cleanup.drop_database(settings.database)
-            await cleanup.close()
 
 
 class Subscriber:
@@ -113,12 +108,14 @@ class Subscriber:
         event: dict[str, Any] = message["payload"]["data"]["dossierEvents"]
         return event
 
-    async def nothing_within(self, seconds: float) -> bool:
-        try:
-            message = await self.receive(seconds)
-        except TimeoutError:
-            return True
-        raise AssertionError(f"unexpected message {message}")
+    async def pinged(self, times: int, seconds: float = 10.0) -> None:
+        """Answers pings until `times` have come; any other message fails."""
+        async with asyncio.timeout(seconds):
+            while self.pings < times:
+                message = json.loads(await self.ws.recv())
+                assert message["type"] == "ping", message
+                self.pings += 1
+                await self.send({"type": "pong"})
 
 
 @asynccontextmanager

@@ -21,13 +21,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from typer.testing import CliRunner
 
-from api.cli.main import cli
-from api.middleware.authentication import (
+from api.authentication import (
     AuthenticationError,
     Authenticator,
     development_secret,
     issue_token,
 )
+from api.cli.main import cli
 from api.settings import Settings
 from documents.access.api_keys import create_api_key, revoke_api_key
 from documents.access.principals import ANONYMOUS, IntegratorScope, Operation, PrincipalKind
@@ -291,7 +291,8 @@ def jwks() -> Iterator[Jwks]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutting the server down waits for one.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     served.url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
     yield served

@@ -16,11 +16,11 @@ import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
+from api.authentication import issue_token
 from api.cli.main import cli
-from api.middleware.authentication import issue_token
 from api.settings import Settings
 from documents.catalogue.forms.validation import validate_data
-from documents.dossiers.dossier import DossierStatus
+from documents.dossiers.statuses import DossierStatus
 
 NESTED = (
     "{ dossiers(first: 5) { edges { node { code procedure { name } events(last: 1) { type } } } } }"

@@ -160,7 +160,7 @@ async def production(mongodb_uri: str) -> AsyncIterator[httpx.AsyncClient]:
         dev_mode=False,
         rate_limit_burst=1_000_000,
     )
-    async for _, http in running_app(settings):
+    async for _, http in running_app(settings, drop=True):
         await load_tiny_catalogue()
         yield http
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from starlette.types import ASGIApp, Message
 
 from api.app import create_app
-from api.middleware.authentication import issue_token
-from api.middleware.guards import TokenBuckets
+from api.authentication import issue_token
+from api.middleware.rate_limit import TokenBuckets
 from api.settings import Settings
 from tests.api.conftest import AGENCIES, App, codes, serve
 

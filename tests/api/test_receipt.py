@@ -11,6 +11,7 @@ import pytest
 import qrcode
 
 from api.http.receipt import qr_svg
+from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import FeeKind, FeeSchedule, Procedure, RequiredPaper
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
@@ -56,7 +57,7 @@ async def _submit(full_name: str = "Trần Thị Bình") -> Dossier:
         applicant=applicant,
         data=VALID_DATA,
     )
-    return await submit(submission, received_at=RECEIVED_AT)
+    return await submit(submission, received_at=RECEIVED_AT, hours=OfficeHours())
 
 
 def _dark_modules_in(svg: str) -> set[tuple[int, int]]:

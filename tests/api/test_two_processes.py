@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 
+from api.authentication import issue_token
 from api.database import connect
-from api.middleware.authentication import issue_token
 from api.settings import Settings
+from bench.processes import api_process
 from tests.catalogue import WARD, load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient
-from tests.processes import api_process
 from tests.realtime import bearer, subscriber
 from tests.schema.dossiers.workflow_helpers import ACCEPT, SUBMIT
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from documents.calendar.working_calendar import TIMEZONE, WorkingCalendar
+from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
+from documents.common.clock import LOCAL_TIME, local_date
 
 CALENDAR = WorkingCalendar()
 
@@ -21,7 +22,7 @@ PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=TIMEZONE)
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TIME)
 
 
 @st.composite
@@ -91,7 +92,7 @@ def test_working_days_between_is_additive(
 @given(
     calendars_and_starts(),
     st.times(),
-    st.sampled_from([TIMEZONE, UTC, ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")]),
+    st.sampled_from([LOCAL_TIME, UTC, ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")]),
     COUNTS,
 )
 def test_due_date_never_falls_on_a_non_working_day(
@@ -101,7 +102,7 @@ def test_due_date_never_falls_on_a_non_working_day(
     received_at = datetime.combine(day, at, tzinfo=zone)
     due = calendar.due_date(received_at, n)
     assert_is_a_working_day_by_the_rules(calendar, due)
-    assert due >= calendar.local_date(received_at)
+    assert due >= local_date(received_at)
     assert calendar.working_days_between(calendar.clock_start(received_at), due) == n
 
 
@@ -156,12 +157,12 @@ def test_clock_start_applies_the_cutoff_in_vietnamese_local_time() -> None:
     at_1530_local = datetime(2026, 3, 4, 8, 30, tzinfo=UTC)
     assert CALENDAR.clock_start(at_1530_local) == date(2026, 3, 5)
     already_thursday_locally = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)  # 01:00 on the 5th
-    assert CALENDAR.local_date(already_thursday_locally) == date(2026, 3, 5)
+    assert local_date(already_thursday_locally) == date(2026, 3, 5)
     assert CALENDAR.clock_start(already_thursday_locally) == date(2026, 3, 5)
 
 
 def test_clock_start_honours_a_custom_cutoff() -> None:
-    calendar = WorkingCalendar(cutoff=time(16, 30))
+    calendar = WorkingCalendar(hours=OfficeHours(cutoff=time(16, 30)))
     assert calendar.clock_start(local(2026, 3, 4, 16)) == date(2026, 3, 4)
     assert calendar.clock_start(local(2026, 3, 4, 16, 30)) == date(2026, 3, 5)
 
@@ -245,7 +246,7 @@ def test_working_days_between_is_zero_when_end_is_not_after_start() -> None:
 
 def test_is_working_day_rejects_a_datetime() -> None:
     with pytest.raises(TypeError):
-        CALENDAR.is_working_day(datetime(2026, 3, 4, 10, tzinfo=TIMEZONE))
+        CALENDAR.is_working_day(datetime(2026, 3, 4, 10, tzinfo=LOCAL_TIME))
 
 
 @pytest.mark.parametrize(
@@ -254,7 +255,7 @@ def test_is_working_day_rejects_a_datetime() -> None:
         CALENDAR.clock_start,
         lambda moment: CALENDAR.due_date(moment, 3),
         lambda moment: CALENDAR.appointment_at(moment, 3),
-        CALENDAR.local_date,
+        local_date,
     ],
     ids=["clock_start", "due_date", "appointment_at", "local_date"],
 )
@@ -267,11 +268,11 @@ def test_appointment_at_is_office_closing_time_on_the_due_date_in_utc() -> None:
     appointment = CALENDAR.appointment_at(local(2026, 2, 13, 10), 3)
     assert appointment == datetime(2026, 2, 25, 10, 0, tzinfo=UTC)
     assert appointment.utcoffset() == timedelta(0)
-    assert appointment.astimezone(TIMEZONE) == local(2026, 2, 25, 17)
+    assert appointment.astimezone(LOCAL_TIME) == local(2026, 2, 25, 17)
 
 
 def test_appointment_at_honours_a_custom_office_closing_time() -> None:
-    calendar = WorkingCalendar(office_close=time(16, 30))
+    calendar = WorkingCalendar(hours=OfficeHours(close=time(16, 30)))
     assert calendar.appointment_at(local(2026, 3, 4, 9), 1) == datetime(
         2026, 3, 5, 9, 30, tzinfo=UTC
     )

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from documents.dossiers.dossier import Dossier, DossierStatus
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.search import DossierFilter, DossierOrder, _sort, filter_query
+from documents.dossiers.statuses import DossierStatus
 
 FILTERS = [
     DossierFilter(),

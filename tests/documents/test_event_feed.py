@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from beanie import PydanticObjectId
 
-from documents.dossiers.dossier import DossierStatus
 from documents.dossiers.events import DossierEvent, EventType, number_old_events
 from documents.dossiers.feed import events_after, replay_stages
+from documents.dossiers.statuses import DossierStatus
 
 AT = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
 QUERIES: list[dict[str, Any]] = [

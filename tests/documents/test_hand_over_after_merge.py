@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel
 from documents.merges.merging import apply_merge, plan_merge
@@ -18,10 +19,14 @@ pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 
 async def test_hand_over_to_a_merged_agency_reaches_its_successor() -> None:
     applicant = Applicant(kind=ApplicantKind.CITIZEN, id_number="001090012345", full_name="A")
-    dossier = await submit(Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA))
-    await acting.accept(dossier.code, Actor())
+    dossier = await submit(
+        Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA), hours=OfficeHours()
+    )
+    await acting.accept(dossier.code, Actor(), hours=OfficeHours())
     await apply_merge(await plan_merge([OTHER_WARD], WARD, date(2020, 1, 1)))
 
-    moved = await acting.hand_over(dossier.code, "review", Actor(), to_agency=OTHER_WARD)
+    moved = await acting.hand_over(
+        dossier.code, "review", Actor(), to_agency=OTHER_WARD, hours=OfficeHours()
+    )
 
     assert moved.steps[-1].agency_code == WARD

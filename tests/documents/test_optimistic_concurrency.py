@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 
 async def test_second_writer_of_the_same_revision_gets_conflict_and_loses_nothing() -> None:
     applicant = Applicant(kind=ApplicantKind.CITIZEN, id_number="001090012345", full_name="A")
-    dossier = await submit(Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA))
+    dossier = await submit(
+        Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA), hours=OfficeHours()
+    )
     both_have_read = asyncio.Barrier(2)
 
     def assigning(user: str) -> Any:
@@ -33,8 +36,8 @@ async def test_second_writer_of_the_same_revision_gets_conflict_and_loses_nothin
         return rule
 
     results = await asyncio.gather(
-        perform(dossier.code, Action.ASSIGN, assigning("a"), Actor()),
-        perform(dossier.code, Action.ASSIGN, assigning("b"), Actor()),
+        perform(dossier.code, Action.ASSIGN, assigning("a"), Actor(), hours=OfficeHours()),
+        perform(dossier.code, Action.ASSIGN, assigning("b"), Actor(), hours=OfficeHours()),
         return_exceptions=True,
     )
     won = [r for r in results if isinstance(r, Dossier)]

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from documents.calendar.working_calendar import WorkingCalendar
-from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
+from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
 from documents.dossiers.parts import Timeliness
+from documents.dossiers.statuses import DossierStatus
 from documents.statistics.facts import compute_fact, delta
 from documents.statistics.indicators import segments
 from documents.statistics.rebuild import rebuild, verify
@@ -131,16 +132,18 @@ async def test_rollups_verify_after_workflow_activity_and_rebuild_repairs_drift(
     await act(gql, "2026-03-06 11:00", WITHDRAW, code=withdrawn, reason="Không cần nữa")
     # A replayed action changes nothing: the same fact, a zero delta.
     await act(gql, "2026-03-06 11:05", WITHDRAW, code=withdrawn, reason="Không cần nữa")
-    assert await verify() == []
+    assert await verify(OfficeHours()) == []
 
     cell = {"day": "2026-03-03", "level": Level.CELL.value}
     row = await StatsDay.find_one(cell)
     assert row is not None
     row.received += 5
     await row.save()
-    assert await verify() == [f"{WARD} 9.000001 2026-03-03 received: stored 6, expected 1"]
-    await rebuild()
-    assert await verify() == []
+    assert await verify(OfficeHours()) == [
+        f"{WARD} 9.000001 2026-03-03 received: stored 6, expected 1"
+    ]
+    await rebuild(OfficeHours())
+    assert await verify(OfficeHours()) == []
 
 
 def test_rollup_segments_read_whole_months_from_month_rollups() -> None:

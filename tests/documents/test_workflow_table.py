@@ -1,49 +1,119 @@
-"""Every status against every action: the table allows exactly what this grid says."""
+"""The transition table's invariants, stated with the named sets of statuses.
+
+Together they fix every cell of the table: where each action applies, and the one
+status it leads to; anything else is ILLEGAL_TRANSITION, naming the current status.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from documents.common.errors import DomainError, ErrorCode
-from documents.dossiers.dossier import DossierStatus
-from documents.workflow.transitions import Action, next_status
+from documents.dossiers.statuses import (
+    ACTIVE,
+    ALL,
+    CLOCK_PAUSED,
+    CLOCK_RUNNING,
+    CLOSED,
+    FINISHED,
+    OPEN,
+    DossierStatus,
+)
+from documents.workflow.transitions import TRANSITIONS, Action, next_status
 
-# Rows: current status. Columns, in Action order:
-#   ACCEPT REFUSE ASSIGN HAND_OVER REQ_SUPPL SUPPLEMENT APPROVE REJECT RETURN WITHDRAW
-#   APOLOGY REQ_PAYMENT REC_PAYMENT
-# A cell names the status after the action; "-" means the action is illegal there.
-GRID = """
-RECEIVED             IN_PROGRESS REFUSED RECEIVED - - - - - - WITHDRAWN - RECEIVED RECEIVED
-IN_PROGRESS          - - IN_PROGRESS IN_PROGRESS SUPPLEMENT_REQUESTED - RESULT_READY REJECTED - WITHDRAWN IN_PROGRESS IN_PROGRESS IN_PROGRESS
-SUPPLEMENT_REQUESTED - - - - - IN_PROGRESS - - - WITHDRAWN - - SUPPLEMENT_REQUESTED
-RESULT_READY         - - - - - - - - RETURNED - - RESULT_READY RESULT_READY
-RETURNED             - - - - - - - - - - - - -
-REFUSED              - - - - - - - - - - - - -
-REJECTED             - - - - - - - - - - - - -
-WITHDRAWN            - - - - - - - - - - - - -
-"""
+S = DossierStatus
+A = Action
+PAYMENTS = frozenset({A.REQUEST_PAYMENT, A.RECORD_PAYMENT})
+# Housekeeping and payments keep the status; every other action moves the dossier on.
+KEEPING = frozenset({A.ASSIGN, A.HAND_OVER, A.ISSUE_APOLOGY}) | PAYMENTS
+# Where each action applies.
+WHERE: dict[Action, frozenset[DossierStatus]] = {
+    A.ACCEPT: frozenset({S.RECEIVED}),  # reception decides first
+    A.REFUSE: frozenset({S.RECEIVED}),
+    A.ASSIGN: CLOCK_RUNNING,
+    A.HAND_OVER: frozenset({S.IN_PROGRESS}),  # processing needs an accepted dossier
+    A.REQUEST_SUPPLEMENT: frozenset({S.IN_PROGRESS}),
+    A.APPROVE: frozenset({S.IN_PROGRESS}),
+    A.REJECT: frozenset({S.IN_PROGRESS}),
+    A.ISSUE_APOLOGY: frozenset({S.IN_PROGRESS}),
+    A.SUPPLEMENT: CLOCK_PAUSED,
+    A.RETURN_RESULT: frozenset({S.RESULT_READY}),
+    A.WITHDRAW: OPEN,  # the applicant may withdraw until processing ends
+    A.REQUEST_PAYMENT: ACTIVE - CLOCK_PAUSED,  # not while waiting for the applicant
+    A.RECORD_PAYMENT: ACTIVE,  # a fee is paid whenever it is not too late
+}
+# Where each action that moves the dossier leads.
+LEADS_TO: dict[Action, DossierStatus] = {
+    A.ACCEPT: S.IN_PROGRESS,
+    A.REFUSE: S.REFUSED,
+    A.REQUEST_SUPPLEMENT: S.SUPPLEMENT_REQUESTED,
+    A.SUPPLEMENT: S.IN_PROGRESS,
+    A.APPROVE: S.RESULT_READY,
+    A.REJECT: S.REJECTED,
+    A.RETURN_RESULT: S.RETURNED,
+    A.WITHDRAW: S.WITHDRAWN,
+}
 
 
-def _cells() -> list[tuple[DossierStatus, Action, DossierStatus | None]]:
-    cells = []
-    rows = [line.split() for line in GRID.strip().splitlines()]
-    assert sorted(row[0] for row in rows) == sorted(s.value for s in DossierStatus)
-    for status, *after in rows:
-        assert len(after) == len(Action), status
-        for action, target in zip(Action, after, strict=True):
-            expected = None if target == "-" else DossierStatus(target)
-            cells.append((DossierStatus(status), action, expected))
-    return cells
+def _moves() -> list[tuple[DossierStatus, Action, DossierStatus]]:
+    return [(s, a, after) for s, exits in TRANSITIONS.items() for a, after in exits.items()]
 
 
-@pytest.mark.parametrize(("status", "action", "expected"), _cells())
-def test_transition_table_allows_exactly_the_grid(
-    status: DossierStatus, action: Action, expected: DossierStatus | None
-) -> None:
-    if expected is not None:
-        assert next_status(status, action) is expected
-        return
-    with pytest.raises(DomainError) as caught:
-        next_status(status, action)
-    assert caught.value.code is ErrorCode.ILLEGAL_TRANSITION
-    assert status.value in caught.value.message  # names the current status
+def test_workflow_table_names_every_status() -> None:
+    assert set(TRANSITIONS) == ALL
+
+
+def test_workflow_closed_statuses_are_exactly_those_without_exits() -> None:
+    assert {status for status, exits in TRANSITIONS.items() if not exits} == CLOSED
+
+
+def test_workflow_every_status_is_reachable_from_received() -> None:
+    reached, frontier = {S.RECEIVED}, [S.RECEIVED]
+    while frontier:
+        for after in TRANSITIONS[frontier.pop()].values():
+            if after not in reached:
+                reached.add(after)
+                frontier.append(after)
+    assert reached == ALL
+
+
+def test_workflow_each_action_applies_exactly_where_its_rule_says() -> None:
+    where = {action: {s for s in ALL if action in TRANSITIONS[s]} for action in Action}
+    assert where == WHERE
+
+
+def test_workflow_payment_and_housekeeping_actions_keep_the_status() -> None:
+    for status, action, after in _moves():
+        assert (after is status) is (action in KEEPING), (status, action, after)
+
+
+def test_workflow_each_moving_action_leads_to_one_status() -> None:
+    moving = {(action, after) for _, action, after in _moves() if action not in KEEPING}
+    assert moving == set(LEADS_TO.items())
+
+
+def test_workflow_finished_dossiers_never_reopen() -> None:
+    for status in FINISHED:
+        assert set(TRANSITIONS[status].values()) <= FINISHED, status
+
+
+def test_workflow_the_clock_pauses_only_for_supplements() -> None:
+    """It stops when a supplement is requested and runs again when it is supplied."""
+    into = {(s, a) for s, a, after in _moves() if after in CLOCK_PAUSED and s not in CLOCK_PAUSED}
+    out_to_open = {
+        (s, a) for s, a, after in _moves() if s in CLOCK_PAUSED and after in CLOCK_RUNNING
+    }
+    assert into == {(S.IN_PROGRESS, A.REQUEST_SUPPLEMENT)}
+    assert out_to_open == {(S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT)}
+
+
+@pytest.mark.parametrize("status", sorted(ALL))
+def test_workflow_next_status_follows_the_table_and_refuses_the_rest(status: S) -> None:
+    for action in Action:
+        if action in TRANSITIONS[status]:
+            assert next_status(status, action) is TRANSITIONS[status][action]
+            continue
+        with pytest.raises(DomainError) as caught:
+            next_status(status, action)
+        assert caught.value.code is ErrorCode.ILLEGAL_TRANSITION
+        assert status.value in caught.value.message  # names the current status

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.clock import fixed_time
 from documents.statistics.deadline_sweep import sweep_passed_deadlines
 from documents.statistics.rebuild import verify
@@ -90,10 +91,10 @@ async def test_overdue_is_live_before_the_deadline_sweep_and_rolled_up_after_it(
     assert await overdue_at("2026-03-20 09:00") == 1
     assert await city_rollup() == 0
     with fixed_time(local("2026-03-20 09:00")):
-        assert await verify() == []
-        assert await sweep_passed_deadlines() == 1
-        assert await sweep_passed_deadlines() == 0  # already counted
-        assert await verify() == []
+        assert await verify(OfficeHours()) == []
+        assert await sweep_passed_deadlines(OfficeHours()) == 1
+        assert await sweep_passed_deadlines(OfficeHours()) == 0  # already counted
+        assert await verify(OfficeHours()) == []
     assert await city_rollup() == 1
     assert await overdue_at("2026-03-20 09:00") == 1  # not twice
     await act(gql, "2026-03-20 10:00", WITHDRAW, code=code, reason="Không cần nữa")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.clock import fixed_time
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel
@@ -80,30 +81,36 @@ async def make_history() -> History:
     async def new(agency: str, day: int) -> str:
         at = local(f"2026-03-0{day} 09:00")
         wanted = Submission(PROCEDURE, agency, Channel.ONLINE, applicant, VALID_DATA)
-        return (await submit(wanted, received_at=at)).code
+        return (await submit(wanted, received_at=at, hours=OfficeHours())).code
 
     def at(day: int, hour: int) -> Any:
         return local(f"2026-03-0{day} {hour:02d}:00")
 
     a_open = await new(A, 2)
     a_review = await new(A, 2)
-    await acting.accept(a_review, clerk, at=at(2, 10))
-    await acting.hand_over(a_review, "review", clerk, at=at(2, 11))
+    await acting.accept(a_review, clerk, hours=OfficeHours(), at=at(2, 10))
+    await acting.hand_over(a_review, "review", clerk, hours=OfficeHours(), at=at(2, 11))
     a_done = await new(A, 3)
-    await acting.accept(a_done, clerk, at=at(3, 10))
-    await acting.hand_over(a_done, "review", clerk, at=at(3, 11))
-    await acting.hand_over(a_done, "approve", expert, at=at(4, 9))
-    await acting.record_result(a_done, Decision.APPROVE, None, leader, at=at(4, 15))
-    await acting.return_result(a_done, clerk, at=at(5, 9))
+    await acting.accept(a_done, clerk, hours=OfficeHours(), at=at(3, 10))
+    await acting.hand_over(a_done, "review", clerk, hours=OfficeHours(), at=at(3, 11))
+    await acting.hand_over(a_done, "approve", expert, hours=OfficeHours(), at=at(4, 9))
+    await acting.record_result(
+        a_done, Decision.APPROVE, None, leader, hours=OfficeHours(), at=at(4, 15)
+    )
+    await acting.return_result(a_done, clerk, hours=OfficeHours(), at=at(5, 9))
     a_refused = await new(A, 3)
-    await acting.refuse(a_refused, "thiếu giấy tờ", clerk, at=at(3, 14))
+    await acting.refuse(a_refused, "thiếu giấy tờ", clerk, hours=OfficeHours(), at=at(3, 14))
     b_open = await new(B, 4)
     b_withdrawn = await new(B, 4)
-    await acting.withdraw(b_withdrawn, "không cần nữa", Actor("applicant"), at=at(5, 10))
+    await acting.withdraw(
+        b_withdrawn, "không cần nữa", Actor("applicant"), hours=OfficeHours(), at=at(5, 10)
+    )
     b_at_city = await new(B, 5)
     b_clerk = Actor("b-clerk", B)
-    await acting.accept(b_at_city, b_clerk, at=at(5, 10))
-    await acting.hand_over(b_at_city, "review", b_clerk, to_agency=CITY, at=at(5, 11))
+    await acting.accept(b_at_city, b_clerk, hours=OfficeHours(), at=at(5, 10))
+    await acting.hand_over(
+        b_at_city, "review", b_clerk, to_agency=CITY, hours=OfficeHours(), at=at(5, 11)
+    )
     return History(a_open, a_review, a_done, a_refused, b_open, b_withdrawn, b_at_city)
 
 

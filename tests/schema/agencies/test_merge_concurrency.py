@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from documents.calendar.working_calendar import OfficeHours
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Dossier
@@ -51,13 +52,19 @@ async def test_officer_who_read_a_dossier_before_a_merge_gets_conflict_not_a_los
         return EventType.ASSIGNED, {"user": "officer"}
 
     with pytest.raises(DomainError) as raised:
-        await perform(history.a_open, Action.ASSIGN, assigning_after_the_merge, Actor("o", A))
+        await perform(
+            history.a_open,
+            Action.ASSIGN,
+            assigning_after_the_merge,
+            Actor("o", A),
+            hours=OfficeHours(),
+        )
 
     assert raised.value.code is ErrorCode.CONFLICT
     stored = await _stored(history.a_open)
     assert (stored.handling_agency_code, stored.assignee) == (C, None)
     # Reloaded and retried, the officer's change lands on top of the merge.
-    again = await acting.assign(history.a_open, "officer", Actor("o", C))
+    again = await acting.assign(history.a_open, "officer", Actor("o", C), hours=OfficeHours())
     assert (again.handling_agency_code, again.assignee) == (C, "officer")
     assert len(await _events(history.a_open, EventType.AGENCY_MERGED)) == 1
     assert len(await _events(history.a_open, EventType.ASSIGNED)) == 1
@@ -104,7 +111,7 @@ async def test_officer_change_after_the_merge_read_a_dossier_is_kept(
         nonlocal calls
         calls += 1
         if calls == 1:
-            await acting.assign(history.b_open, "officer", Actor("o", B))
+            await acting.assign(history.b_open, "officer", Actor("o", B), hours=OfficeHours())
         return await original(dossiers, *args)
 
     monkeypatch.setattr(merging, "move_dossiers", officer_acts_in_between)

@@ -13,6 +13,7 @@ from api.settings import Settings
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.actor import Actor
 from documents.papers.attaching import upload_attachment
+from documents.papers.attachments import AttachmentLimits
 from documents.papers.grid_files import CHUNK_BYTES
 from tests.catalogue import WARD, load_tiny_catalogue
 from tests.conftest import GraphQLClient, running_app
@@ -163,7 +164,13 @@ async def test_an_upload_that_breaks_off_leaves_no_chunks(gql: GraphQLClient, do
 
     with pytest.raises(ConnectionResetError):
         await upload_attachment(
-            dossier, "application", source, Actor(), filename="a.pdf", declared_type=None
+            dossier,
+            "application",
+            source,
+            Actor(),
+            filename="a.pdf",
+            declared_type=None,
+            limits=AttachmentLimits(),
         )
 
     assert await file_counts() == (0, 0)
@@ -181,7 +188,13 @@ async def test_a_cancelled_upload_leaves_no_chunks(gql: GraphQLClient, dossier: 
 
     task = asyncio.create_task(
         upload_attachment(
-            dossier, "application", stalls(), Actor(), filename="a", declared_type=None
+            dossier,
+            "application",
+            stalls(),
+            Actor(),
+            filename="a",
+            declared_type=None,
+            limits=AttachmentLimits(),
         )
     )
     await started.wait()
@@ -203,7 +216,13 @@ async def test_an_upload_that_breaks_a_rule_midway_leaves_no_chunks(
 
     with pytest.raises(DomainError) as refused:
         await upload_attachment(
-            dossier, "application", endless(), Actor(), filename="a", declared_type=None
+            dossier,
+            "application",
+            endless(),
+            Actor(),
+            filename="a",
+            declared_type=None,
+            limits=AttachmentLimits(),
         )
 
     assert refused.value.code is ErrorCode.FILE_TOO_LARGE

@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 
-from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier, DossierStatus
+from documents.calendar.working_calendar import OfficeHours
+from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
+from documents.dossiers.statuses import DossierStatus
 from documents.workflow.submitting import Submission, submit
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD
 from tests.conftest import GraphQLClient
@@ -35,6 +37,7 @@ async def _make(count: int, applicant_id: str = "001090012345", hours: int = 0) 
         dossier = await submit(
             Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA),
             received_at=START + timedelta(hours=hours + i),
+            hours=OfficeHours(),
         )
         codes.append(dossier.code)
     return codes
