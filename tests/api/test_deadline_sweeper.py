@@ -10,7 +10,7 @@ from api.settings import Settings
 from documents.statistics.facts import OpenClock
 from documents.statistics.tables import Level, StatsMonth
 from tests.conftest import GraphQLClient
-from tests.schema.statistics_helpers import open_dossier
+from tests.schema.statistics.statistics_helpers import open_dossier
 
 
 @pytest.fixture

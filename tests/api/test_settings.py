@@ -7,7 +7,7 @@ import pytest
 from api.settings import Settings
 from tests.catalogue import load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient, running_app
-from tests.schema.dossiers.workflow_helpers import SUBMIT, act, local
+from tests.schema.workflow.workflow_helpers import SUBMIT, act, local
 
 
 async def test_afternoon_cutoff_setting_moves_the_start_of_the_clock(settings: Settings) -> None:

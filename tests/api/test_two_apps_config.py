@@ -15,7 +15,7 @@ from api.settings import Settings
 from tests.catalogue import load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient, running_app
 from tests.papers import PDF, submit_dossier, upload_paper, with_papers
-from tests.schema.dossiers.workflow_helpers import SUBMIT, act, local
+from tests.schema.workflow.workflow_helpers import SUBMIT, act, local
 
 BIG_PDF = PDF + b"0" * 4096
 

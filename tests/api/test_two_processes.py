@@ -14,7 +14,7 @@ from bench.processes import api_process
 from tests.catalogue import WARD, load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient
 from tests.realtime import bearer, subscriber
-from tests.schema.dossiers.workflow_helpers import ACCEPT, SUBMIT
+from tests.schema.workflow.workflow_helpers import ACCEPT, SUBMIT
 
 
 async def test_two_processes_deliver_changes_made_through_the_other(

@@ -21,7 +21,7 @@ from api.workers.webhooks import WebhookWorker
 from documents.webhooks.delivery import WebhookDelivery
 from tests.catalogue import OTHER_WARD, WARD, submission
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import SUBMIT
+from tests.schema.workflow.workflow_helpers import SUBMIT
 
 REGISTER = """
 mutation($input: RegisterWebhookInput!) {

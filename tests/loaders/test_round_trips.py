@@ -33,8 +33,14 @@ from api.settings import Settings
 from schema import build_schema
 from tests.catalogue import load_tiny_catalogue
 from tests.conftest import GraphQLClient, running_app
-from tests.schema.dossiers.workflow_helpers import submit_at
-from tests.schema.statistics_helpers import FILE, RATE, RATING, as_applicant, returned_dossier
+from tests.schema.statistics.statistics_helpers import (
+    FILE,
+    RATE,
+    RATING,
+    as_applicant,
+    returned_dossier,
+)
+from tests.schema.workflow.workflow_helpers import submit_at
 
 # Page-size arguments get small values; other arguments are given only when required.
 SMALL = {"first": "3", "last": "3"}

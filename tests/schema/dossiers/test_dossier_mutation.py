@@ -13,7 +13,7 @@ from documents.dossiers.events import DossierEvent, EventType
 from tests.catalogue import APPLICANT, submission
 from tests.conftest import GraphQLClient
 from tests.papers import PDF, PNG, SIGNED_XML, upload, with_papers
-from tests.schema.dossiers.workflow_helpers import local
+from tests.schema.workflow.workflow_helpers import local
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 

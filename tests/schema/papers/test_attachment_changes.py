@@ -20,7 +20,7 @@ from tests.papers import (
     upload_paper,
     with_papers,
 )
-from tests.schema.dossiers.workflow_helpers import ACCEPT
+from tests.schema.workflow.workflow_helpers import ACCEPT
 
 REMOVE = """
 mutation($code: String!, $id: ID!) {

@@ -24,8 +24,8 @@ from documents.workflow import acting
 from documents.workflow.processing import Act, perform
 from documents.workflow.transitions import Action
 from tests.conftest import GraphQLClient
-from tests.schema.agencies.merge_helpers import NEW_C, A, B, C, make_history, merge, merge_input
-from tests.schema.dossiers.workflow_helpers import ASSIGN
+from tests.schema.merges.merge_helpers import NEW_C, A, B, C, make_history, merge, merge_input
+from tests.schema.workflow.workflow_helpers import ASSIGN
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 

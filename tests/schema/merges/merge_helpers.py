@@ -15,7 +15,7 @@ from documents.workflow.acting import Decision
 from documents.workflow.submitting import Submission, submit
 from tests.catalogue import APPLICANT_ID, CITY, OTHER_WARD, PROCEDURE, VALID_DATA, WARD
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import local
+from tests.schema.workflow.workflow_helpers import local
 
 A, B = WARD, OTHER_WARD
 C = "000.22.90.H26"

@@ -13,8 +13,7 @@ from documents.statistics.rebuild import verify
 from documents.statistics.tables import Level, StatsMonth
 from tests.catalogue import PROCEDURE, WARD
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import WITHDRAW, act, local
-from tests.schema.statistics_helpers import (
+from tests.schema.statistics.statistics_helpers import (
     ANSWER,
     FILE,
     PUBLIC_STATISTICS,
@@ -26,6 +25,7 @@ from tests.schema.statistics_helpers import (
     refused_dossier,
     returned_dossier,
 )
+from tests.schema.workflow.workflow_helpers import WITHDRAW, act, local
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 

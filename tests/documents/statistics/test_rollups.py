@@ -16,13 +16,7 @@ from documents.statistics.rebuild import rebuild, verify
 from documents.statistics.tables import ALL, Level, Span, StatsDay, expanded
 from tests.catalogue import WARD
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import (
-    REQUEST_SUPPLEMENT,
-    SUPPLEMENT,
-    WITHDRAW,
-    act,
-)
-from tests.schema.statistics_helpers import (
+from tests.schema.statistics.statistics_helpers import (
     FILE,
     RATE,
     RATING,
@@ -30,6 +24,12 @@ from tests.schema.statistics_helpers import (
     open_dossier,
     refused_dossier,
     returned_dossier,
+)
+from tests.schema.workflow.workflow_helpers import (
+    REQUEST_SUPPLEMENT,
+    SUPPLEMENT,
+    WITHDRAW,
+    act,
 )
 
 CALENDAR = WorkingCalendar()

@@ -13,7 +13,7 @@ from documents.common.clock import fixed_time
 from documents.dossiers.events import DossierEvent, EventType
 from tests.catalogue import PROCEDURE
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import (
+from tests.schema.workflow.workflow_helpers import (
     ACCEPT,
     APOLOGY,
     ASSIGN,

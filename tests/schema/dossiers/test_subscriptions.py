@@ -19,7 +19,7 @@ from documents.dossiers.events import DossierEvent, EventType
 from tests.catalogue import OTHER_WARD, WARD, load_tiny_catalogue, submission
 from tests.conftest import GraphQLClient
 from tests.realtime import PROTOCOL, Served, bearer, serving, subscriber
-from tests.schema.dossiers.workflow_helpers import ACCEPT, SUBMIT
+from tests.schema.workflow.workflow_helpers import ACCEPT, SUBMIT
 
 
 def token(settings: Settings, role: str = "officer:reception", agency: str = WARD) -> str:

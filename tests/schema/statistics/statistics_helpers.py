@@ -6,7 +6,7 @@ from typing import Any
 
 from documents.common.clock import fixed_time
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import (
+from tests.schema.workflow.workflow_helpers import (
     ACCEPT,
     HAND_OVER,
     RECORD_RESULT,

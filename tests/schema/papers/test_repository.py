@@ -22,7 +22,7 @@ from tests.papers import (
     upload_paper,
     with_papers,
 )
-from tests.schema.dossiers.workflow_helpers import ACCEPT
+from tests.schema.workflow.workflow_helpers import ACCEPT
 
 MY_REPOSITORY = """
 { myRepository { id kind name slot resultType validFrom validUntil expired

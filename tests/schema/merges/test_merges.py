@@ -9,7 +9,7 @@ import pytest
 from documents.catalogue.agencies import resolve_current
 from tests.catalogue import CITY, submission
 from tests.conftest import GraphQLClient
-from tests.schema.agencies.merge_helpers import (
+from tests.schema.merges.merge_helpers import (
     APPLIED_AT,
     NEW_C,
     A,
@@ -22,7 +22,7 @@ from tests.schema.agencies.merge_helpers import (
     merge_input,
     snapshot,
 )
-from tests.schema.dossiers.workflow_helpers import ACCEPT, SUBMIT, act
+from tests.schema.workflow.workflow_helpers import ACCEPT, SUBMIT, act
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 

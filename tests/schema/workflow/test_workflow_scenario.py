@@ -9,7 +9,7 @@ import pytest
 
 from tests.catalogue import WARD
 from tests.conftest import GraphQLClient
-from tests.schema.dossiers.workflow_helpers import (
+from tests.schema.workflow.workflow_helpers import (
     ACCEPT,
     HAND_OVER,
     RECORD_RESULT,
@@ -19,7 +19,7 @@ from tests.schema.dossiers.workflow_helpers import (
     local,
     submit_at,
 )
-from tests.schema.dossiers.workflow_helpers import act as run
+from tests.schema.workflow.workflow_helpers import act as run
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 
