@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck bench lock clean pages
+.PHONY: run test lint typecheck bench lock clean pages smoke
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/deptry .
+
+# The package without extras in a fresh virtual environment: `motcua serve` must start
+# and answer a query (CI runs it too).
+smoke:
+	bash .ci/smoke-install
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -7,34 +7,48 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from api.database import connect
 from api.embedded import EmbeddedDatabase
 from api.http.downloads import download_route
 from api.http.graphql import graphql_app
+from api.http.health import health_routes
 from api.http.pages import page_routes
 from api.http.receipt import receipt_route
 from api.middleware.authentication import AuthMiddleware
+from api.middleware.proxies import ProxyHeadersMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.middleware.request_guard import RequestGuardMiddleware
+from api.middleware.security_headers import SecurityHeadersMiddleware
+from api.observability.kit import OperationsKit
 from api.settings import Settings
 from api.workers.hub import EventHub
 from api.workers.sweeper import DeadlineSweeper
 from api.workers.webhooks import WebhookWorker
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 
 def create_app(
-    settings: Settings | None = None, command_listeners: Sequence[CommandListener] = ()
+    settings: Settings | None = None,
+    command_listeners: Sequence[CommandListener] = (),
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
+    """The app; `tracer_provider` replaces the one tracing settings would configure."""
     settings = settings or Settings()
     # The driver's debug logs carry whole documents, personal data included.
     logging.getLogger("pymongo").setLevel(max(logging.INFO, logging.getLogger().level))
     graphql = graphql_app(settings)
+    # Metrics, tracing, CORS (api/observability/kit.py).
+    kit = OperationsKit(settings, tracer_provider)
+    kit.instrument(graphql.schema)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -43,15 +57,17 @@ def create_app(
         if uri is None:  # e.g. `uvicorn --factory api.app:create_app`
             embedded = EmbeddedDatabase(settings.db_path)
             uri = await asyncio.to_thread(embedded.start)
-        client = await connect(uri, settings, command_listeners)
+        client = await connect(uri, settings, [*command_listeners, *kit.listeners])
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         webhooks = WebhookWorker(settings)
         sweeper = DeadlineSweeper(settings)
-        app.state.hub, app.state.webhooks, app.state.sweeper = hub, webhooks, sweeper
+        app.state.client, app.state.hub = client, hub
+        app.state.webhooks, app.state.sweeper = webhooks, sweeper
         if settings.background_services:
             await hub.start()
             await webhooks.start()
             await sweeper.start()
+        kit.start(lambda: app.state)
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
         gc.collect()
@@ -59,6 +75,7 @@ def create_app(
         try:
             yield
         finally:
+            await kit.stop()
             if settings.background_services:
                 await sweeper.stop()
                 await webhooks.stop()
@@ -67,16 +84,25 @@ def create_app(
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)
 
+    routes: list[BaseRoute] = [
+        *health_routes(),
+        *kit.routes(),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        # Misses on dossier pages spend the public look-up budget (api/http/dossier_access.py).
+        receipt_route(graphql.public_lookups),
+        *page_routes(),
+        download_route(graphql.public_lookups),
+    ]
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            receipt_route(),
-            *page_routes(),
-            download_route(),
-        ],
-        # Outermost first: ids and limits, then who is asking, then how often.
+        routes=routes,
+        # Outermost first: metrics and CORS (on every answer), ids and limits, then who
+        # is asking, then how often.
         middleware=[
+            *kit.middleware(routes),
+            Middleware(SecurityHeadersMiddleware),  # on every response, refusals included
+            # Who the client is, behind trusted reverse proxies, before anyone asks.
+            Middleware(ProxyHeadersMiddleware, settings=settings),
             Middleware(RequestGuardMiddleware, settings=settings),
             Middleware(AuthMiddleware, settings=settings),
             Middleware(RateLimitMiddleware, settings=settings),
@@ -84,4 +110,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    kit.observe(lambda: app.state)
     return app

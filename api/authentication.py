@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Mapping
@@ -19,11 +20,13 @@ from typing import Any
 import jwt
 from jwt.exceptions import InvalidSubjectError
 
+from api.private_files import private_directory
 from api.settings import Settings
 from documents.access.api_keys import principal_for_key
 from documents.access.principals import ANONYMOUS, Principal, PrincipalKind
 from documents.catalogue.procedures import OfficerRole
 from documents.dossiers.dossier import ApplicantKind
+from documents.papers.consents import ConsentClaim
 
 DEV_ALGORITHMS = ("HS256",)
 JWKS_ALGORITHMS = ("RS256", "ES256")
@@ -37,6 +40,8 @@ ROLES = (
 )
 # Tolerated clock difference between the identity provider and this server.
 CLOCK_SKEW = timedelta(seconds=30)
+# A personal identification number (12 digits) or a tax code, as on `Applicant`.
+_ID_NUMBER = re.compile(r"\d{12}|\d{10}(-\d{3})?")
 
 
 class AuthenticationError(Exception):
@@ -63,6 +68,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
             subject=subject,
             role=OfficerRole(role.removeprefix("officer:").upper()),
             agency_code=_claim(claims, "agency"),
+            reuse_consent=_reuse_consent(claims),
         )
     if role == "agency_admin":
         return Principal(
@@ -71,6 +77,32 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     if role == "system_admin":
         return Principal(kind=PrincipalKind.SYSTEM_ADMIN, subject=subject)
     raise AuthenticationError(f"token role {role[:40]!r} is not recognised")
+
+
+def _reuse_consent(claims: Mapping[str, Any]) -> ConsentClaim | None:
+    """The `reuse_consent` claim, `{"id_number", "procedure", "jti"}`: the applicant
+    agreed that the bearer reuse their repository for one dossier of that procedure.
+    It lapses with the token, and its `jti` serves once (documents/papers/consents.py)."""
+    value = claims.get("reuse_consent")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise AuthenticationError("token claim 'reuse_consent' must be an object")
+    id_number, procedure, jti = (value.get(k) for k in ("id_number", "procedure", "jti"))
+    if not isinstance(id_number, str) or not _ID_NUMBER.fullmatch(id_number):
+        raise AuthenticationError("token claim 'reuse_consent' needs the applicant's id_number")
+    if not isinstance(procedure, str) or not 0 < len(procedure) <= 64:
+        raise AuthenticationError("token claim 'reuse_consent' needs a procedure code")
+    if not isinstance(jti, str) or not 16 <= len(jti) <= 128:
+        raise AuthenticationError("token claim 'reuse_consent' needs a jti of 16-128 characters")
+    expiry = claims.get("exp")
+    if isinstance(expiry, datetime):
+        expires_at = expiry
+    elif isinstance(expiry, int | float) and not isinstance(expiry, bool):
+        expires_at = datetime.fromtimestamp(expiry, UTC)
+    else:
+        raise AuthenticationError("token claim 'reuse_consent' needs the token's 'exp'")
+    return ConsentClaim(id_number, procedure, jti, expires_at)
 
 
 def _claim(claims: Mapping[str, Any], name: str) -> str:
@@ -85,7 +117,7 @@ def _claim(claims: Mapping[str, Any], name: str) -> str:
 def development_secret(path: Path) -> str:
     """The HS256 secret in `path`, generated (64 hex characters, mode 0600) if missing."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_directory(path.parent)
         # Written aside and hard-linked into place: the link fails if another process
         # won the race, and nobody ever reads a half-written secret.
         fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".jwt-secret-")
@@ -111,10 +143,13 @@ def issue_token(
     agency: str | None = None,
     id_number: str | None = None,
     ttl: timedelta = timedelta(hours=8),
+    reuse_consent: Mapping[str, str] | None = None,
 ) -> str:
     """A development token (HS256, the data directory's secret) for `role`."""
     now = datetime.now(UTC)
     claims: dict[str, Any] = {"sub": sub, "role": role, "iat": now, "exp": now + ttl}
+    if reuse_consent is not None:
+        claims["reuse_consent"] = dict(reuse_consent)
     if agency is not None:
         claims["agency"] = agency
     if id_number is not None:

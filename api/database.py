@@ -13,6 +13,7 @@ from api.settings import Settings
 from documents import DOCUMENT_MODELS
 from documents.dossiers.events import number_old_events
 from documents.papers.grid_files import ensure_file_indexes
+from documents.papers.repository import give_tokens
 
 
 async def connect(
@@ -24,4 +25,5 @@ async def connect(
     await init_beanie(database=client[settings.database], document_models=DOCUMENT_MODELS)
     await number_old_events()
     await ensure_file_indexes()
+    await give_tokens()  # repository items filed before they had random names
     return client

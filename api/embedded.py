@@ -22,6 +22,8 @@ from typing import IO
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from api.private_files import open_private, private_directory
+
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
 
@@ -32,6 +34,38 @@ class EmbeddedDatabaseError(RuntimeError):
 
 class DataDirectoryInUseError(EmbeddedDatabaseError):
     """Another motcua process owns the embedded server of this data directory."""
+
+
+class NotADataDirectoryError(EmbeddedDatabaseError):
+    """The configured data directory holds something else than motcua's data."""
+
+
+# Written into every data directory motcua creates or adopts (docs/production.md).
+MARKER = ".motcua-data-dir"
+# What older versions wrote before the marker existed: a directory holding only these
+# (the jwt-secret's drafts too) is adopted as motcua's.
+_EARLIER_ENTRIES = frozenset({"db", "jwt-secret", "motcua.lock", "secantusd.log", "embedded.uri"})
+
+
+def claim_data_dir(path: Path, *, init: bool = False) -> Path:
+    """`path` as motcua's data directory: created (owner-only) with the marker when
+    missing or empty, accepted with the marker, adopted when it holds only what older
+    versions wrote; anything else is refused unless `init` (`--init`) says to use it."""
+    if (path / MARKER).is_file():
+        return path
+    if path.exists() and not path.is_dir():
+        raise NotADataDirectoryError(f"the data directory {path} is not a directory")
+    entries = list(path.iterdir()) if path.exists() else []
+    earlier = all(e.name in _EARLIER_ENTRIES or e.name.startswith(".jwt-secret-") for e in entries)
+    if not (earlier or init):
+        raise NotADataDirectoryError(
+            f"the data directory {path} is not empty and is not a motcua data directory "
+            f"(no {MARKER}); set MOTCUA_DATA_DIR to a new or empty directory, "
+            "or pass --init to use this one"
+        )
+    private_directory(path)
+    os.close(open_private(path / MARKER, os.O_WRONLY))
+    return path
 
 
 def _free_port() -> int:
@@ -57,8 +91,9 @@ class EmbeddedDatabase:
     fast with a clear message instead of a storage-engine traceback.
     """
 
-    def __init__(self, storage: Path, log_file: Path | None = None) -> None:
+    def __init__(self, storage: Path, log_file: Path | None = None, *, init: bool = False) -> None:
         self.storage = storage
+        self.init = init
         self.log_file = log_file or storage.parent / "secantusd.log"
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
@@ -81,8 +116,10 @@ class EmbeddedDatabase:
             return None
 
     def _acquire_lock(self) -> None:
-        self.storage.parent.mkdir(parents=True, exist_ok=True)
-        lock = (self.storage.parent / "motcua.lock").open("a+")
+        claim_data_dir(self.storage.parent, init=self.init)
+        private_directory(self.storage.parent)
+        lock_path = self.storage.parent / "motcua.lock"
+        lock = os.fdopen(open_private(lock_path, os.O_RDWR | os.O_APPEND), "a+")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -97,7 +134,7 @@ class EmbeddedDatabase:
 
     def start(self) -> str:
         self._acquire_lock()
-        self.storage.mkdir(parents=True, exist_ok=True)
+        private_directory(self.storage)
         self.port = _free_port()
         command = [
             _server_program(),
@@ -106,12 +143,13 @@ class EmbeddedDatabase:
             "--storage-path", str(self.storage),
             "--log-level", "WARNING",
         ]  # fmt: skip
-        with self.log_file.open("ab") as log:
+        with os.fdopen(open_private(self.log_file, os.O_WRONLY | os.O_APPEND), "ab") as log:
             self._process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
         self._wait_until_ready()
-        self.uri_file.write_text(self.uri)
+        with os.fdopen(open_private(self.uri_file, os.O_WRONLY | os.O_TRUNC), "w") as uri:
+            uri.write(self.uri)
         return self.uri
 
     def _wait_until_ready(self) -> None:
@@ -165,7 +203,9 @@ class EmbeddedDatabase:
 
 
 @contextmanager
-def database_uri(uri: str | None, storage: Path, *, share: bool = False) -> Iterator[str]:
+def database_uri(
+    uri: str | None, storage: Path, *, share: bool = False, init: bool = False
+) -> Iterator[str]:
     """`uri` when configured; otherwise an embedded server on `storage` for the block.
 
     With `share`, a command such as `motcua seed` uses the embedded server that a
@@ -174,7 +214,7 @@ def database_uri(uri: str | None, storage: Path, *, share: bool = False) -> Iter
     if uri is not None:
         yield uri
         return
-    embedded = EmbeddedDatabase(storage)
+    embedded = EmbeddedDatabase(storage, init=init)
     try:
         started = embedded.start()
     except DataDirectoryInUseError:

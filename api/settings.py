@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from documents.calendar.working_calendar import OfficeHours
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     public_lookups_per_minute: int = 10
+    # At most this many ids in one `nodes(ids:)`; each id is charged to the query's cost.
+    max_node_ids: int = Field(default=100, ge=1)
+    # Reverse proxies (addresses or CIDRs, a JSON list) whose X-Forwarded-For and
+    # Forwarded headers name the client; empty: the connection's peer is the client.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    # How often an open WebSocket re-checks its API key, closing with 4403 once revoked.
+    credential_recheck_seconds: float = Field(default=5.0, gt=0)
     # WebSocket Origins allowed to connect; empty allows same-host and non-browser clients.
     allowed_origins: list[str] = Field(default_factory=list)
     # How many dossiers `motcua serve --seed-if-empty` (and so `make run`) generates.
@@ -89,6 +97,28 @@ class Settings(BaseSettings):
     )
     max_attachment_bytes: int = Field(default=_LIMITS.max_file_bytes, ge=1)
     max_dossier_attachment_bytes: int = Field(default=_LIMITS.max_dossier_bytes, ge=1)
+    # Operations (docs/production.md). Browser origins allowed to call the API (CORS;
+    # empty: no CORS headers at all); logs as JSON lines (default in production) or text.
+    cors_origins: list[str] = Field(default_factory=list)
+    log_format: Literal["json", "text"] | None = None
+    log_level: str = "INFO"
+    # Prometheus metrics: served at /metrics, or only on this port when it is set.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str | None = None
+    metrics_refresh_seconds: float = Field(default=15.0, gt=0)
+    # /readyz pings the database with this timeout; failing background rounds back off
+    # exponentially up to this cap.
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0)
+    worker_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    # OpenTelemetry tracing (the `tracing` extra): off unless enabled or an OTLP endpoint
+    # is configured; the exporter reads the standard OTEL_* variables itself.
+    otel_enabled: bool | None = None
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "MOTCUA_OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
+        ),
+    )
 
     @property
     def embedded(self) -> bool:
@@ -97,6 +127,16 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.embedded if self.dev_mode is None else self.dev_mode
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and not self.development)
+
+    @property
+    def tracing(self) -> bool:
+        if self.otel_enabled is not None:
+            return self.otel_enabled
+        return self.otel_exporter_otlp_endpoint is not None
 
     @property
     def office_hours(self) -> OfficeHours:

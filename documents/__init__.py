@@ -7,6 +7,7 @@ from beanie import Document
 from documents.access.api_keys import ApiKey
 from documents.access.audit import AuditRecord
 from documents.access.idempotency import IdempotencyRecord
+from documents.access.rate_limits import RateLimitBucket
 from documents.calendar.declared_days import CalendarDay
 from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema
@@ -15,6 +16,7 @@ from documents.common.counters import Counter
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.papers.attachments import Attachment
+from documents.papers.consents import ReuseConsent
 from documents.papers.repository import RepositoryItem
 from documents.statistics.facts import DossierFact, OpenClock
 from documents.statistics.ratings import Feedback, Rating
@@ -33,12 +35,14 @@ DOCUMENT_MODELS: list[type[Document]] = [
     CalendarDay,
     ApiKey,
     IdempotencyRecord,
+    RateLimitBucket,
     AuditRecord,
     Webhook,
     WebhookDelivery,
     WebhookCheckpoint,
     Attachment,
     RepositoryItem,
+    ReuseConsent,
     Rating,
     Feedback,
     DossierFact,

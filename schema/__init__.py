@@ -17,11 +17,15 @@ from schema.catalogue.forms.queries import FormQueries
 from schema.catalogue.procedures.mutations import ProcedureMutations
 from schema.catalogue.procedures.queries import ProcedureQueries
 from schema.core.audit import AuditExtension
+from schema.core.errors_processing import MotcuaSchema
+from schema.core.input_checks import InputChecks, describe_limits
 from schema.core.queries import NodeQueries
+from schema.core.scalars import SCALAR_OVERRIDES
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries, PublicQueries
 from schema.dossiers.subscriptions import Subscription
 from schema.merges.mutations import AgencyMutations
+from schema.papers.grants import ReuseGrantMutations
 from schema.papers.mutations import AttachmentMutations
 from schema.papers.queries import RepositoryQueries
 from schema.statistics.mutations import RatingMutations
@@ -53,6 +57,7 @@ Mutation = merge_types(
         DossierMutations,
         WorkflowMutations,
         AttachmentMutations,
+        ReuseGrantMutations,
         FormMutations,
         ProcedureMutations,
         CalendarMutations,
@@ -66,6 +71,12 @@ Mutation = merge_types(
 
 @cache  # Strawberry's relay fields bind resolvers at build time; build once per process.
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=[AuditExtension]
+    schema = MotcuaSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[AuditExtension, InputChecks],
+        scalar_overrides=SCALAR_OVERRIDES,
     )
+    describe_limits(schema._schema)  # the SDL states every text input's length limit
+    return schema

@@ -5,6 +5,7 @@
 (documents/access/policy.py), so a cell can be decided without a database or GraphQL;
 `GRAPHQL_ROWS` are the operations the policy does not decide (public ones, and rules
 that live in the resolver), checked through the API for every principal.
+The places matrix, where the officer's agency stands, is in tests/authorization_places.py.
 """
 
 from __future__ import annotations

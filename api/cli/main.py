@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
+import sys
 from datetime import timedelta
+from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
 
 import typer
 import uvicorn
-from rich.console import Console
 from rich.progress import Progress
 
 from api.app import create_app
 from api.authentication import ROLES, issue_token
+from api.cli.plain import console, fail, load_settings
 from api.cli.stats import stats
+from api.cli.tokens import TokenRequestError, agency_exists, check_request
 from api.database import connect
-from api.embedded import EmbeddedDatabaseError, database_uri
+from api.embedded import (
+    EmbeddedDatabaseError,
+    NotADataDirectoryError,
+    claim_data_dir,
+    database_uri,
+)
+from api.observability.logs import logging_config
 from api.settings import Settings
+from demo.catalogue import CITY
 from demo.seeding import is_empty, seed_catalogue, seed_dossiers
 from schema import build_schema
 
-cli = typer.Typer(help="motcua: one-stop public administrative service centre API.")
+# Locals in a traceback can hold tokens and personal data: never print them.
+cli = typer.Typer(
+    help="motcua: one-stop public administrative service centre API.",
+    pretty_exceptions_show_locals=False,
+)
 cli.add_typer(stats, name="stats")
-console = Console(stderr=True)
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
 TTL_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -49,9 +63,48 @@ async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool
         await client.close()
 
 
-def _fail(error: Exception) -> typer.Exit:
-    console.print(f"motcua: {error}", style="bold red", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"motcua {version('motcua')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("motcua (not installed)")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """motcua: one-stop public administrative service centre API."""
+
+
+def _claim(settings: Settings, init: bool) -> None:
+    """The data directory is used for the embedded database and development secrets."""
+    if settings.embedded or settings.development:
+        claim_data_dir(settings.data_dir, init=init)
+
+
+def _banner(settings: Settings) -> list[str]:
+    """What `serve` prints at start; in development mode, with a demo officer's token
+    so that the sample query shows dossiers (anonymous users see none)."""
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    lines = [f"motcua is serving GraphQL at {url}"]
+    if not settings.development:
+        return lines
+    lines.append("Open it in a browser for GraphiQL.")
+    if settings.jwks_url is None:
+        token = issue_token(settings, "officer:reception", sub="dev-officer-reception", agency=CITY)
+        header = json.dumps({"Authorization": f"Bearer {token}"})
+        lines += [
+            "Dossiers are shown only to someone who may see them: paste this into",
+            "GraphiQL's Headers tab (a demo reception officer of the city, valid 8 h):",
+            f"  {header}",
+        ]
+    lines += ["Then try:", f"  {SAMPLE_QUERY}"]
+    return lines
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
@@ -61,24 +114,32 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 @cli.command()
 def serve(
     seed_if_empty: bool = typer.Option(False, help="Load demo data into an empty database."),
+    host: str | None = typer.Option(None, help="Address to listen on [MOTCUA_HOST]."),
+    port: int | None = typer.Option(
+        None, min=0, max=65535, help="Port to listen on [MOTCUA_PORT]."
+    ),
+    init: bool = typer.Option(
+        False, "--init", help="Use MOTCUA_DATA_DIR even if it is not empty and not motcua's yet."
+    ),
 ) -> None:
     """Start the API (and the embedded database unless a MongoDB URI is configured)."""
-    settings = Settings()
+    settings = load_settings()
+    listen = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = settings.model_copy(update=listen)
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit
     # lets the embedded database stop too instead of being orphaned.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        with database_uri(settings.mongodb_uri, settings.db_path) as uri:
+        _claim(settings, init)
+        with database_uri(settings.mongodb_uri, settings.db_path, init=init) as uri:
             if seed_if_empty:
                 asyncio.run(_seed(uri, settings, settings.demo_dossiers, only_if_empty=True))
             # Keep the mode the configuration implied before we filled in the URI.
             running = settings.model_copy(
                 update={"mongodb_uri": uri, "dev_mode": settings.development}
             )
-            url = f"http://{settings.host}:{settings.port}/graphql"
-            console.print(f"motcua is serving GraphQL at [bold]{url}[/bold]")
-            if running.development:
-                console.print(f"Open it in a browser for GraphiQL and try:\n  {SAMPLE_QUERY}")
+            for line in _banner(running):
+                typer.echo(line, err=True)
             # Events are small and every subscriber's copy would be compressed on its
             # own: per-message deflate cost more CPU than it saved (docs/benchmarks.md).
             uvicorn.run(
@@ -86,22 +147,35 @@ def serve(
                 host=settings.host,
                 port=settings.port,
                 ws_per_message_deflate=False,
+                # JSON lines (or text), the access log included, each with its request id.
+                log_config=logging_config(running),
+                # uvicorn would believe X-Forwarded-For from any loopback peer; the app
+                # reads it only from MOTCUA_TRUSTED_PROXIES (api/middleware/proxies.py).
+                proxy_headers=False,
             )
+    except NotADataDirectoryError as error:
+        raise fail(error, 2) from None
     except EmbeddedDatabaseError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
 
 @cli.command()
 def seed(
     dossiers: int = typer.Option(0, min=0, help="How many demo dossiers to generate."),
+    init: bool = typer.Option(
+        False, "--init", help="Use MOTCUA_DATA_DIR even if it is not empty and not motcua's yet."
+    ),
 ) -> None:
     """Load the demo catalogue into an empty database and generate dossiers."""
-    settings = Settings()
+    settings = load_settings()
     try:
+        _claim(settings, init)
         with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
             asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
+    except NotADataDirectoryError as error:
+        raise fail(error, 2) from None
     except EmbeddedDatabaseError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
 
 def _ttl(value: str) -> timedelta:
@@ -116,24 +190,33 @@ def token(
     role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
     agency: str | None = typer.Option(None, help="Agency code (officers, agency admins)."),
     sub: str | None = typer.Option(None, help="Subject; derived from the role by default."),
-    id_number: str | None = typer.Option(None, help="Applicants: 12-digit id or tax code."),
+    id_number: str | None = typer.Option(None, help="Applicants: the 12-digit id number."),
     ttl: str = typer.Option("8h", help="Lifetime: 30m, 8h, 2d…"),
 ) -> None:
     """Print a development bearer token, signed with the data directory's secret."""
-    settings = Settings()
+    settings = load_settings()
     if not settings.development:
-        raise _fail(RuntimeError("tokens can only be printed in development mode"))
+        raise fail("tokens can only be printed in development mode")
     if settings.jwks_url:
         message = "MOTCUA_JWKS_URL is set: the API would not accept a development token"
-        raise _fail(RuntimeError(message))
+        raise fail(message)
     lifetime = _ttl(ttl)
     subject = sub or "dev-" + re.sub(r"[:_]", "-", role)
+    try:
+        check_request(ROLES, role, agency, id_number)
+        _claim(settings, init=False)
+        if agency is not None and not agency_exists(settings, agency):
+            raise TokenRequestError(f"unknown agency {agency[:40]!r} in the configured database")
+    except (TokenRequestError, NotADataDirectoryError) as error:
+        raise fail(error, 2) from None
+    except EmbeddedDatabaseError as error:
+        raise fail(error) from None
     try:
         printed = issue_token(
             settings, role, sub=subject, agency=agency, id_number=id_number, ttl=lifetime
         )
     except ValueError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     typer.echo(printed)
 
 
@@ -144,4 +227,13 @@ def sdl() -> None:
 
 
 def main() -> None:
-    cli()
+    """The console script: usage errors (click's too) as one plain line, exit code 2."""
+    try:
+        code = cli(standalone_mode=False)
+    except typer.TyperException as error:
+        typer.echo(f"motcua: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        typer.echo("motcua: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

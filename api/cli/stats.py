@@ -8,21 +8,19 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import typer
-from rich.console import Console
 
+from api.cli.plain import fail, load_settings
 from api.database import connect
-from api.embedded import EmbeddedDatabaseError, database_uri
-from api.settings import Settings
+from api.embedded import EmbeddedDatabaseError, NotADataDirectoryError, database_uri
 from documents.calendar.working_calendar import OfficeHours
 from documents.statistics.rebuild import rebuild, verify
 
 stats = typer.Typer(help="Statistics roll-ups (docs/scoreboard.md).")
-console = Console(stderr=True)
 T = TypeVar("T")
 
 
 def _run(work: Callable[[OfficeHours], Awaitable[T]]) -> T:
-    settings = Settings()
+    settings = load_settings()
 
     async def connected() -> T:
         client = await connect(uri, settings)
@@ -34,9 +32,10 @@ def _run(work: Callable[[OfficeHours], Awaitable[T]]) -> T:
     try:
         with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
             return asyncio.run(connected())
+    except NotADataDirectoryError as error:
+        raise fail(error, 2) from None
     except EmbeddedDatabaseError as error:
-        console.print(f"motcua: {error}", style="bold red", highlight=False)
-        raise typer.Exit(code=1) from None
+        raise fail(error) from None
 
 
 @stats.command("rebuild")

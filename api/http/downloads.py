@@ -1,8 +1,10 @@
 """Downloading a dossier's attachment: `GET /dossiers/{code}/attachments/{id}`.
 
-Whoever may see the dossier may download its files; to everyone else the file does
-not exist (404, as for unknown dossiers: codes are guessable). The file streams from
-GridFS, whole or as one byte range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`).
+Whoever may see the dossier in GraphQL may download its files; to everyone else the
+file does not exist: one 404 for unknown dossiers, dossiers not theirs and unknown
+files, rate-limited like the public look-up (api/http/dossier_access.py). The file
+streams from GridFS, whole or as one byte range (`Range: bytes=a-b`, `bytes=a-`,
+`bytes=-n`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from api.http.dossier_access import Hidden, find_visible
 from api.http.errors import error_response
-from documents.access.policy import access_for
-from documents.access.principals import ANONYMOUS, Principal
-from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, find_attachment
 from documents.papers.grid_files import read_range
+from schema.core.context import Limiter
 
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
@@ -69,22 +70,38 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-async def _visible_attachment(
-    principal: Principal, code: str, attachment_id: str
-) -> Attachment | None:
-    dossier = await Dossier.find_one(Dossier.code == code)
-    if dossier is None or not (await access_for(principal)).can_view(dossier):
-        return None
-    return await find_attachment(code, attachment_id)
+def download_route(lookups: Limiter) -> Route:
+    """`GET /dossiers/{code}/attachments/{attachment_id}`, for `create_app` to mount;
+    misses spend `lookups` (the public look-up limiter)."""
+
+    async def download(request: Request) -> Response:
+        request_id = request.scope.get("state", {}).get("request_id", "")
+        code: str = request.path_params["code"]
+        seen = await find_visible(request, code, lookups)
+        if seen is Hidden.RATE_LIMITED:
+            return error_response(
+                429, "Too many look-ups; retry later.", "RATE_LIMITED", request_id
+            )
+        attachment = None
+        if seen is not Hidden.NOT_FOUND:
+            attachment = await find_attachment(code, request.path_params["attachment_id"])
+            # A reused paper opens only to the applicant and, once accepted, its handlers.
+            if attachment is not None and not seen.access.can_open(seen.dossier, attachment):
+                attachment = None
+        if attachment is None:
+            return error_response(404, "No such attachment.", "NOT_FOUND", request_id)
+        return await stream(request, attachment)
+
+    return Route(
+        "/dossiers/{code}/attachments/{attachment_id}",
+        download,
+        methods=["GET"],
+        name="attachment",
+    )
 
 
-async def download(request: Request) -> Response:
-    state = request.scope.get("state", {})
-    principal = state.get("principal", ANONYMOUS)
-    code: str = request.path_params["code"]
-    attachment = await _visible_attachment(principal, code, request.path_params["attachment_id"])
-    if attachment is None:
-        return error_response(404, "No such attachment.", "NOT_FOUND", state.get("request_id", ""))
+async def stream(request: Request, attachment: Attachment) -> Response:
+    """The file, whole or the range asked for, with validators and caching rules."""
     size = attachment.size
     etag = f'"{attachment.sha256}"'
     headers = {
@@ -118,14 +135,4 @@ async def download(request: Request) -> Response:
         status_code=status,
         media_type=attachment.media_type,
         headers=headers,
-    )
-
-
-def download_route() -> Route:
-    """`GET /dossiers/{code}/attachments/{attachment_id}`, for `create_app` to mount."""
-    return Route(
-        "/dossiers/{code}/attachments/{attachment_id}",
-        download,
-        methods=["GET"],
-        name="attachment",
     )

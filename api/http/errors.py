@@ -2,67 +2,37 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from http import HTTPStatus
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLSchema
 from starlette.responses import JSONResponse
 from strawberry.extensions import MaskErrors
-from strawberry.relay import GlobalIDValueError
 
-from documents.common.errors import DomainError
-from schema.core.pagination import InvalidCursorError
-from schema.core.permissions import PermissionDeniedError
-
-logger = logging.getLogger("motcua.errors")
+from schema.core.errors_processing import (
+    INTERNAL_ERROR,
+    PARSE_FAILED,
+    error_code,
+    is_unexpected,
+)
+from schema.core.input_errors import VALIDATION_FAILED, without_input
 
 UNEXPECTED_MESSAGE = "Unexpected error."
-INTERNAL_ERROR = "INTERNAL_ERROR"
 TIMEOUT = "TIMEOUT"
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
-# Strawberry's and graphql-core's limit errors carry no code; their wording does.
-_CODES_BY_MESSAGE = (
-    (re.compile(r"Document contains more than \d+ tokens"), "TOO_MANY_TOKENS"),
-    (re.compile(r"exceeds maximum operation depth of \d+"), "QUERY_TOO_DEEP"),
-    (re.compile(r"\d+ aliases found\. Allowed: \d+"), "TOO_MANY_ALIASES"),
-)
+__all__ = [
+    "INTERNAL_ERROR",
+    "PARSE_FAILED",
+    "TIMEOUT",
+    "VALIDATION_FAILED",
+    "ErrorPolicy",
+    "error_code",
+    "error_response",
+    "presented",
+]
+
 _SUGGESTION = re.compile(r"\s*Did you mean .*\Z", re.DOTALL)
-
-# Exceptions resolvers raise on purpose; their messages are for the client.
-_EXPECTED: tuple[type[Exception], ...] = (
-    GraphQLError,
-    DomainError,
-    PermissionDeniedError,
-    GlobalIDValueError,
-    InvalidCursorError,
-)
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    original = error.original_error
-    if original is None or isinstance(original, _EXPECTED):
-        return False
-    # Resolvers raise a plain ValueError for bad client input (cursors, pointers);
-    # its subclasses (pydantic, JSON, Unicode errors) come from our own code.
-    return type(original) is not ValueError
-
-
-def error_code(error: GraphQLError) -> str | None:
-    code = (error.extensions or {}).get("code")
-    if isinstance(code, str):
-        return code
-    for pattern, known in _CODES_BY_MESSAGE:
-        if pattern.search(error.message):
-            return known
-    if is_unexpected(error):
-        return INTERNAL_ERROR
-    if isinstance(error, GraphQLSyntaxError):
-        return PARSE_FAILED
-    return VALIDATION_FAILED if error.path is None else None
 
 
 def rebuilt(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
@@ -77,30 +47,27 @@ def rebuilt(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Gr
     )
 
 
-def presented(error: GraphQLError, production: bool, request_id: str) -> GraphQLError:
-    """The error as the client sees it: coded, and in production masked if unexpected
-    (logged in full) and without suggestions, so the schema cannot be guessed field
-    by field. Masked errors pass through unchanged, so applying this twice is safe.
+def presented(
+    error: GraphQLError, production: bool, request_id: str, schema: GraphQLSchema | None = None
+) -> GraphQLError:
+    """The error as the client sees it: coded; never quoting the input it is about; in
+    production masked if unexpected (`Schema.process_errors` has logged it) and without
+    suggestions, so the schema cannot be guessed field by field. Masked errors pass
+    through unchanged, so applying this twice is safe.
     """
-    if is_unexpected(error):
-        logger.error(
-            "Unexpected error [request %s]: %s",
-            request_id,
-            error.message,
-            exc_info=error.original_error,
+    if is_unexpected(error) and production:
+        return GraphQLError(
+            UNEXPECTED_MESSAGE,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": INTERNAL_ERROR, "requestId": request_id},
         )
-        if production:
-            return GraphQLError(
-                UNEXPECTED_MESSAGE,
-                nodes=error.nodes,
-                path=error.path,
-                extensions={"code": INTERNAL_ERROR, "requestId": request_id},
-            )
+    code = error_code(error)  # before rewording, which keeps no syntax error's class
+    if schema is not None:
+        error = without_input(error, schema)
     message = _SUGGESTION.sub("", error.message) if production else error.message
     extensions = dict(error.extensions or {})
-    code = error_code(error)
-    if code is not None:
-        extensions.setdefault("code", code)
+    extensions.setdefault("code", code)
     if message == error.message and extensions == (error.extensions or {}):
         return error
     return rebuilt(error, message, extensions)
@@ -115,8 +82,9 @@ class ErrorPolicy(MaskErrors):
         self.production = production
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = str(getattr(self.execution_context.context, "request_id", ""))
-        return presented(error, self.production, request_id)
+        context = self.execution_context
+        request_id = str(getattr(context.context, "request_id", ""))
+        return presented(error, self.production, request_id, context.schema._schema)
 
 
 def error_response(

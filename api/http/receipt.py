@@ -1,8 +1,10 @@
 """The printable receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả).
 
 `GET /dossiers/{code}/receipt` answers an HTML page that the one-stop desk prints and
-hands to the applicant. Every interpolated value is escaped; only the fragments built
-here (the paper rows, the fee line and the QR code's SVG) are inserted as markup.
+hands to the applicant. Only those who may see the dossier in GraphQL get it, masked
+as GraphQL masks it (api/http/dossier_access.py); everyone else gets one 404 page,
+whatever the code. Every interpolated value is escaped; only the fragments built here
+(the paper rows, the fee line and the QR code's SVG) are inserted as markup.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from html import escape
 from importlib.resources import files
 from string import Template
+from urllib.parse import urlencode
 
 import qrcode
 from qrcode.image.svg import SvgPathImage
@@ -20,20 +23,32 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from api.http.dossier_access import Hidden, find_visible
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure, RequiredPaper
 from documents.common.clock import to_local
 from documents.dossiers.dossier import ApplicantKind, Dossier
+from schema.core.context import Limiter
 
 _MISSING = "—"
 _NO_STORE = {"Cache-Control": "no-store"}  # the page carries personal data
 
+# One page for unknown codes and for dossiers the caller may not see, naming no code.
 _NOT_FOUND_PAGE = """<!DOCTYPE html>
 <html lang="vi">
 <head><meta charset="utf-8"><title>Không tìm thấy hồ sơ</title></head>
 <body>
 <h1>Không tìm thấy hồ sơ</h1>
-<p>Không có hồ sơ nào mang mã <strong>{code}</strong>.</p>
+<p>Không có hồ sơ nào mang mã này mà bạn được xem.</p>
+</body>
+</html>
+"""
+_RATE_LIMITED_PAGE = """<!DOCTYPE html>
+<html lang="vi">
+<head><meta charset="utf-8"><title>Quá nhiều yêu cầu</title></head>
+<body>
+<h1>Quá nhiều yêu cầu</h1>
+<p>Bạn đã tra cứu quá nhiều mã hồ sơ không tìm thấy. Vui lòng thử lại sau ít phút.</p>
 </body>
 </html>
 """
@@ -49,11 +64,8 @@ class ReceiptData:
     parent_agency: Agency | None
 
 
-async def load_receipt_data(code: str) -> ReceiptData | None:
-    """The dossier `code` with its procedure, receiving agency and that agency's parent."""
-    dossier = await Dossier.find_one(Dossier.code == code)
-    if dossier is None:
-        return None
+async def load_receipt_data(dossier: Dossier) -> ReceiptData:
+    """The dossier with its procedure, receiving agency and that agency's parent."""
     procedure = await Procedure.find_one(Procedure.code == dossier.procedure_code)
     agency = await Agency.find_one(Agency.code == dossier.receiving_agency_code)
     parent = None
@@ -108,8 +120,15 @@ def _agency_line(agency: Agency | None) -> str:
     return f"{agency.name}, {agency.address}" if agency.address else agency.name
 
 
-def render_receipt(data: ReceiptData) -> str:
-    """The slip's HTML."""
+def lookup_url(base_url: str, code: str) -> str:
+    """The absolute address of the public look-up page, with the code filled in."""
+    return f"{base_url}tra-cuu?{urlencode({'ma': code})}"
+
+
+def render_receipt(data: ReceiptData, base_url: str) -> str:
+    """The slip's HTML. Its QR code encodes the public look-up page's address, and its
+    style sheet is addressed absolutely too: front ends fetch the slip with their
+    credentials and show it from their own origin."""
     dossier, procedure, agency = data.dossier, data.procedure, data.agency
     applicant = dossier.applicant
     business = applicant.kind is ApplicantKind.BUSINESS
@@ -130,6 +149,7 @@ def render_receipt(data: ReceiptData) -> str:
         "received_at": local_time(dossier.received_at),
         "appointment_at": local_time(dossier.appointment_at),
         "result_place": result_place or _MISSING,
+        "stylesheet": f"{base_url}static/receipt.css",
     }
     fee_item = ""
     if dossier.fee_due > 0:
@@ -137,21 +157,25 @@ def render_receipt(data: ReceiptData) -> str:
     markup = {
         "paper_rows": _paper_rows(procedure.required_papers if procedure else []),
         "fee_item": fee_item,
-        "qr_svg": qr_svg(dossier.code),
+        "qr_svg": qr_svg(lookup_url(base_url, dossier.code)),
     }
     escaped = {key: escape(value) for key, value in text.items()}
     return _template().substitute(escaped | markup)
 
 
-async def receipt(request: Request) -> HTMLResponse:
-    code: str = request.path_params["code"]
-    data = await load_receipt_data(code)
-    if data is None:
-        page = _NOT_FOUND_PAGE.format(code=escape(code))
-        return HTMLResponse(page, status_code=404, headers=_NO_STORE)
-    return HTMLResponse(render_receipt(data), headers=_NO_STORE)
+def receipt_route(lookups: Limiter) -> Route:
+    """`GET /dossiers/{code}/receipt`, for `create_app` to mount; misses spend
+    `lookups` (the public look-up limiter)."""
 
+    async def receipt(request: Request) -> HTMLResponse:
+        code: str = request.path_params["code"]
+        seen = await find_visible(request, code, lookups)
+        if seen is Hidden.RATE_LIMITED:
+            return HTMLResponse(_RATE_LIMITED_PAGE, status_code=429, headers=_NO_STORE)
+        if seen is Hidden.NOT_FOUND:
+            return HTMLResponse(_NOT_FOUND_PAGE, status_code=404, headers=_NO_STORE)
+        data = await load_receipt_data(seen.shown)
+        page = render_receipt(data, str(request.base_url))
+        return HTMLResponse(page, headers=_NO_STORE)
 
-def receipt_route() -> Route:
-    """`GET /dossiers/{code}/receipt`, for `create_app` to mount."""
     return Route("/dossiers/{code}/receipt", receipt, methods=["GET"], name="receipt")

@@ -1,13 +1,12 @@
-"""Rate limits: token buckets per principal, and the middleware that applies them."""
+"""Rate limits: token buckets per principal or client address, shared by every process
+through MongoDB (documents/access/rate_limits.py), and the middleware that applies them."""
 
 from __future__ import annotations
 
-import math
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+from ipaddress import IPv6Address, IPv6Network, ip_address
 
+from pymongo.errors import PyMongoError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,84 +14,75 @@ from api.http.errors import error_response
 from api.middleware.request_guard import is_graphql
 from api.settings import Settings
 from documents.access.principals import Principal, PrincipalKind
+from documents.access.rate_limits import BucketPolicy, Decision, take
+
+logger = logging.getLogger("motcua.rate_limit")
 
 WS_TOO_MANY_REQUESTS = 4429
+RATE_LIMITED = "RATE_LIMITED"
 
 
-@dataclass
-class Bucket:
-    tokens: float
-    updated: float
+def client_key(host: str) -> str:
+    """The bucket of a client address: IPv4 per address, IPv6 per /64 (the prefix one
+    subscriber usually gets, which it may fill with any number of addresses). Keys that
+    are not addresses (a principal's) are kept as they are."""
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    remaining: int
-    # Seconds until the bucket is full again, and until the next token.
-    reset: int
-    retry_after: int
-
-
-class TokenBuckets:
-    """Token buckets by key, kept in this process only.
-
-    A bucket left idle until full is the same as a new one, so those are dropped;
-    `max_buckets` bounds memory when very many clients are active at once.
-    """
-
-    def __init__(
-        self,
-        capacity: int,
-        per_second: float,
-        max_buckets: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.capacity = capacity
-        self.per_second = per_second
-        self.max_buckets = max_buckets
-        self.clock = clock
-        self.buckets: OrderedDict[str, Bucket] = OrderedDict()
-
-    def take(self, key: str) -> Decision:
-        now = self.clock()
-        self.evict(now)
-        bucket = self.buckets.pop(key, None) or Bucket(float(self.capacity), now)
-        bucket.tokens = self.level(bucket, now)
-        bucket.updated = now
-        allowed = bucket.tokens >= 1
-        if allowed:
-            bucket.tokens -= 1
-        self.buckets[key] = bucket  # most recently used last
-        return Decision(
-            allowed=allowed,
-            remaining=math.floor(bucket.tokens),
-            reset=math.ceil((self.capacity - bucket.tokens) / self.per_second),
-            retry_after=max(1, math.ceil((1 - bucket.tokens) / self.per_second)),
-        )
-
-    def allow(self, key: str) -> bool:
-        return self.take(key).allowed
-
-    def level(self, bucket: Bucket, now: float) -> float:
-        refilled = bucket.tokens + (now - bucket.updated) * self.per_second
-        return min(float(self.capacity), refilled)
-
-    def evict(self, now: float) -> None:
-        while self.buckets:
-            key, oldest = next(iter(self.buckets.items()))
-            full = self.level(oldest, now) >= self.capacity
-            if not full and len(self.buckets) < self.max_buckets:
-                return
-            del self.buckets[key]
+def principal_key(principal: Principal | None, host: str) -> str:
+    """Signed-in principals have a bucket each; anonymous requests one per address."""
+    if isinstance(principal, Principal) and principal.kind is not PrincipalKind.ANONYMOUS:
+        return f"{principal.kind.value}:{principal.subject}"
+    return f"address:{client_key(host)}"
 
 
 def rate_limit_key(scope: Scope) -> str:
-    principal = scope.get("state", {}).get("principal")
-    if isinstance(principal, Principal) and principal.kind is not PrincipalKind.ANONYMOUS:
-        return f"{principal.kind.value}:{principal.subject}"
     client = scope.get("client")
-    return f"address:{client[0] if client else 'unknown'}"
+    return principal_key(scope.get("state", {}).get("principal"), client[0] if client else "")
+
+
+class SharedBuckets:
+    """Token buckets of one kind (`namespace`), kept in the database for all processes.
+
+    When the database cannot be reached the request is let through (and logged): it
+    needs the database anyway, and will fail there with its own error.
+    """
+
+    def __init__(self, namespace: str, capacity: int, per_minute: float) -> None:
+        self.namespace = namespace
+        self.policy = BucketPolicy(capacity=capacity, per_second=per_minute / 60)
+
+    async def take(self, key: str) -> Decision:
+        try:
+            return await take(f"{self.namespace}|{key}", self.policy)
+        except PyMongoError as error:
+            logger.warning("rate limit not applied: %s", type(error).__name__)
+            capacity = self.policy.capacity
+            return Decision(allowed=True, remaining=capacity, reset=0, retry_after=1)
+
+
+def request_buckets(settings: Settings) -> SharedBuckets:
+    """The per-principal buckets every GraphQL request and WebSocket operation draws on."""
+    return SharedBuckets("graphql", settings.rate_limit_burst, settings.rate_limit_per_minute)
+
+
+class PublicLookups:
+    """The look-up limit (`publicDossierStatus`, the dossier pages): a client address's
+    bucket is its IPv4 address or IPv6 /64; other keys (principals) are kept as given."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.buckets = SharedBuckets("lookup", per_minute, per_minute)
+
+    async def allow(self, key: str) -> bool:
+        return (await self.buckets.take(client_key(key))).allowed
 
 
 class RateLimitMiddleware:
@@ -101,9 +91,7 @@ class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.buckets = TokenBuckets(
-            capacity=settings.rate_limit_burst, per_second=settings.rate_limit_per_minute / 60
-        )
+        self.buckets = request_buckets(settings)
         # draft-ietf-httpapi-ratelimit-headers: quota per 60 s window, burst as a parameter.
         self.policy = f"{settings.rate_limit_per_minute};w=60;burst={settings.rate_limit_burst}"
 
@@ -111,7 +99,7 @@ class RateLimitMiddleware:
         if scope["type"] not in ("http", "websocket") or not is_graphql(scope):
             await self.app(scope, receive, send)
             return
-        decision = self.buckets.take(rate_limit_key(scope))
+        decision = await self.buckets.take(rate_limit_key(scope))
         if scope["type"] == "websocket":
             if not decision.allowed:
                 await receive()  # websocket.connect
@@ -130,7 +118,7 @@ class RateLimitMiddleware:
             refusal = error_response(
                 429,
                 f"Too many requests; retry in {decision.retry_after} s.",
-                "RATE_LIMITED",
+                RATE_LIMITED,
                 scope.get("state", {}).get("request_id", ""),
                 headers,
             )

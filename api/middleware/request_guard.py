@@ -14,6 +14,7 @@ from strawberry.http.websocket_origin import (
 )
 
 from api.http.errors import error_response
+from api.observability.logs import request_scope
 from api.settings import Settings
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -49,6 +50,12 @@ class RequestGuardMiddleware:
         given = headers.get("x-request-id", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        with request_scope(request_id):  # every log line of the request carries it
+            await self.guard(scope, receive, send, headers, request_id)
+
+    async def guard(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers, request_id: str
+    ) -> None:
         if scope["type"] == "websocket":
             if is_graphql(scope) and not self.origin_allowed(headers):
                 await receive()  # websocket.connect

@@ -13,8 +13,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
+from beanie import PydanticObjectId
+from pydantic import ValidationError
+
+from api.workers.failures import describe
+from documents.common.clock import utcnow
 from documents.dossiers.events import DossierEvent
 from loaders import Loaders
 from schema.core.context import LiveEvent, SubscriberTooSlowError
@@ -91,6 +97,12 @@ class EventHub:
         self.max_backoff = max_backoff
         self.resume_token: ResumeToken | None = None
         self.restarts = 0
+        # For /readyz and the metrics: whether the stream is open now, since when, and
+        # the last event published (its `seq`), so a lag behind the collection shows.
+        self.stream_open = False
+        self.opened_at: datetime | None = None
+        self.last_seq: PydanticObjectId | None = None
+        self.skipped = 0
         self._feeds: set[Feed] = set()
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
@@ -98,6 +110,10 @@ class EventHub:
     @property
     def subscribers(self) -> int:
         return len(self._feeds)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     async def start(self, wait_seconds: float = 30.0) -> None:
         """Opens the change stream and waits (up to `wait_seconds`) until it is open,
@@ -115,6 +131,7 @@ class EventHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self.stream_open = False
 
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[AsyncIterator[LiveEvent]]:
@@ -133,27 +150,57 @@ class EventHub:
                 self._feeds.discard(feed)
                 logger.warning("dropped a subscriber whose queue (%d) was full", self.queue_size)
 
+    def receive(self, document: Mapping[str, Any]) -> None:
+        """Publishes one inserted event. An event this version cannot read (a newer
+        process wrote an event type it does not know) is skipped and counted, so a
+        rolling upgrade never stops the stream at it."""
+        try:
+            event = DossierEvent.model_validate(document)
+        except ValidationError:
+            self.skipped += 1
+            logger.warning("skipped event %s: this version cannot read it", document.get("_id"))
+            self._passed(document.get("seq"))
+            return
+        self.publish(event)
+        self._passed(event.seq)
+
+    def _passed(self, seq: PydanticObjectId | None) -> None:
+        # The highest seen: an event committed late may carry a smaller id.
+        if seq is not None and (self.last_seq is None or seq > self.last_seq):
+            self.last_seq = seq
+
     async def _run(self) -> None:
         backoff = self.initial_backoff
         while True:
             try:
                 stream = await self.watch(self.resume_token)
-            except Exception:
-                logger.exception("could not open the change stream; retrying in %.2f s", backoff)
+            except Exception as error:  # one line: no traceback every retry
+                logger.error(
+                    "could not open the change stream (%s); retrying in %.2f s",
+                    describe(error),
+                    backoff,
+                )
             else:
                 try:
                     # The token of the opened stream (postBatchResumeToken) covers a
                     # failure before the first event arrives.
                     self.resume_token = stream.resume_token or self.resume_token
+                    self.stream_open = True
+                    self.opened_at = self.opened_at or utcnow()
                     self._ready.set()
                     while True:
                         change = await stream.next()
-                        self.publish(DossierEvent.model_validate(change["fullDocument"]))
+                        self.receive(change["fullDocument"])
                         self.resume_token = change["_id"]
                         backoff = self.initial_backoff
-                except Exception:
-                    logger.exception("the change stream failed; resuming in %.2f s", backoff)
+                except Exception as error:
+                    logger.error(
+                        "the change stream failed (%s); resuming in %.2f s",
+                        describe(error),
+                        backoff,
+                    )
                 finally:
+                    self.stream_open = False
                     with contextlib.suppress(Exception):
                         await stream.close()
             self.restarts += 1

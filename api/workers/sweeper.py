@@ -17,6 +17,7 @@ class DeadlineSweeper:
             "deadline sweeper",
             settings.deadline_sweep_seconds,
             lambda: sweep_passed_deadlines(hours),
+            max_backoff=settings.worker_max_backoff_seconds,
         )
 
     async def start(self) -> None:

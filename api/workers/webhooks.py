@@ -16,10 +16,13 @@ import httpx
 
 from api.settings import Settings
 from api.workers.periodic import Periodic
+from api.workers.pinning import PinnedTransport
 from documents.common.clock import utcnow
 from documents.dossiers.events import DossierEvent
+from documents.webhooks.addresses import is_public
 from documents.webhooks.delivery import (
     DeliveryAttempt,
+    DeliveryError,
     WebhookDelivery,
     dispatch_events,
     finish_attempt,
@@ -27,7 +30,15 @@ from documents.webhooks.delivery import (
     retry_at,
 )
 from documents.webhooks.subscriptions import find_webhook, signature
-from documents.webhooks.targets import target_refusal
+from documents.webhooks.targets import (
+    AddressPolicy,
+    Resolver,
+    TargetRefusedError,
+    TargetUnresolvedError,
+    allow_any,
+    system_resolver,
+    url_refusal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +61,20 @@ def event_body(event: DossierEvent) -> bytes:
 
 
 class WebhookWorker:
-    def __init__(self, settings: Settings, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        owner: str | None = None,
+        resolver: Resolver = system_resolver,
+        permitted: AddressPolicy | None = None,
+    ) -> None:
         self.settings = settings
+        # Every connection resolves its host once, through `resolver`, and goes only to
+        # addresses `permitted` accepts (api/workers/pinning.py).
+        self.resolver = resolver
+        self.permitted = permitted or (
+            allow_any if settings.allow_private_webhook_targets else is_public
+        )
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         connect = settings.webhook_connect_timeout_seconds
         read = settings.webhook_read_timeout_seconds
@@ -65,10 +88,14 @@ class WebhookWorker:
             settings.webhook_poll_seconds,
             self.run_once,
             grace=connect + read + 5,
+            max_backoff=settings.worker_max_backoff_seconds,
         )
 
     async def start(self) -> None:
-        self.client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+        transport = PinnedTransport(self.resolver, self.permitted)
+        self.client = httpx.AsyncClient(
+            transport=transport, timeout=self.timeout, follow_redirects=False, trust_env=False
+        )
         self.rounds.start()
 
     async def stop(self) -> None:
@@ -95,12 +122,11 @@ class WebhookWorker:
         hook = await find_webhook(delivery.webhook_id)
         event = await DossierEvent.get(delivery.event_id)
         if hook is None or event is None:
-            error = "the webhook was deleted" if hook is None else "the event is gone"
+            error = DeliveryError.WEBHOOK_DELETED if hook is None else DeliveryError.EVENT_GONE
+        elif url_refusal(hook.url) is not None:
+            error = DeliveryError.REFUSED_TARGET
         else:
-            allow = self.settings.allow_private_webhook_targets
-            error = await target_refusal(hook.url, allow)
-            if error is None:
-                status, error = await self._post(hook.url, hook.secret, event)
+            status, error = await self._post(hook.url, hook.secret, event)
         attempt = DeliveryAttempt(
             at=moment,
             duration_ms=round((time.perf_counter() - started) * 1000),
@@ -118,7 +144,7 @@ class WebhookWorker:
 
     async def _post(
         self, url: str, secret: str, event: DossierEvent
-    ) -> tuple[int | None, str | None]:
+    ) -> tuple[int | None, DeliveryError | None]:
         assert self.client is not None
         body = event_body(event)
         timestamp = int(utcnow().timestamp())
@@ -129,9 +155,15 @@ class WebhookWorker:
             "motcua-timestamp": str(timestamp),
             "motcua-signature": signature(secret, timestamp, body),
         }
+        # The owner reads only the kind of failure (documents/webhooks/delivery.py).
         try:
             response = await self.client.post(url, content=body, headers=headers)
-        except httpx.HTTPError as failure:
-            return None, f"{type(failure).__name__}: {failure}"[:500]
-        error = None if response.is_success else f"HTTP {response.status_code}"
-        return response.status_code, error
+        except TargetRefusedError:
+            return None, DeliveryError.REFUSED_TARGET
+        except httpx.TimeoutException:
+            return None, DeliveryError.TIMEOUT
+        except (httpx.HTTPError, httpx.InvalidURL, TargetUnresolvedError, OSError):
+            return None, DeliveryError.UNREACHABLE
+        if response.is_success:
+            return response.status_code, None
+        return response.status_code, DeliveryError.for_status(response.status_code)

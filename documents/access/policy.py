@@ -10,17 +10,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from documents.access.places import (
+    competent_agencies,
+    handling_agencies,
+    paper_agencies,
+    result_agencies,
+)
 from documents.access.principals import Operation, Principal, PrincipalKind
 from documents.catalogue.agencies import subtree_codes
 from documents.catalogue.procedures import OfficerRole
 from documents.dossiers.dossier import Dossier
+from documents.papers.attachments import Attachment
+from documents.papers.consents import Submitter
 from documents.workflow.transitions import Action
 
 K = PrincipalKind
 R = OfficerRole
 A = Action
 
-# Which officer role may take which workflow action (on dossiers in its agencies).
+# Which officer role may take which workflow action; places.py says where.
 ROLE_ACTIONS: dict[OfficerRole, frozenset[Action]] = {
     R.RECEPTION: frozenset(
         {A.ACCEPT, A.REFUSE, A.ASSIGN, A.HAND_OVER, A.RETURN_RESULT}
@@ -126,15 +134,28 @@ class Access:
         return False
 
     def can_act(self, action: Action, dossier: Dossier) -> bool:
+        """Officers act by role where the dossier is theirs to act on (places.py);
+        applicants on their own dossiers; integrators within their key's scope."""
         kind = self.kind
         if kind is K.OFFICER and self.principal.role is not None:
             allowed = ROLE_ACTIONS[self.principal.role]
-            return action in allowed and self.can_view(dossier)
+            return action in allowed and self._covers(competent_agencies(dossier, action))
         if kind is K.APPLICANT:
             return action in APPLICANT_ACTIONS and self.can_view(dossier)
         if kind is K.INTEGRATOR and action in INTEGRATOR_ACTIONS:
-            return self._integrator_covers(dossier, INTEGRATOR_ACTIONS[action])
+            where = competent_agencies(dossier, action)
+            covered = self._integrator_covers(dossier, INTEGRATOR_ACTIONS[action])
+            return covered and self._scope_covers(where)
         return False
+
+    def _covers(self, agencies: frozenset[str]) -> bool:
+        """Whether one of this officer's agencies stands where the action is taken."""
+        return bool(self.agencies and self.agencies.intersection(agencies))
+
+    def _scope_covers(self, agencies: frozenset[str]) -> bool:
+        """Whether an integrator's key names one of the agencies (or names none: all)."""
+        scope = self.principal.scope.agencies
+        return bool(agencies) and (not scope or bool(scope.intersection(agencies)))
 
     def can_submit(self, applicant_id: str, agency_code: str, procedure_code: str) -> bool:
         """Applicants file for themselves; reception files at its own desks; integrators
@@ -157,23 +178,44 @@ class Access:
     # -- papers (docs/papers.md) ---------------------------------------------------
 
     def can_attach(self, dossier: Dossier) -> bool:
-        """The applicant attaches papers to their own dossier, reception to the
-        dossiers of its agencies; the same people may remove them."""
-        if self.kind is K.APPLICANT or (
-            self.kind is K.OFFICER and self.principal.role is R.RECEPTION
-        ):
+        """The applicant attaches papers to their own dossier, reception at the desk
+        where they are handed in (places.py); the same people may remove them."""
+        if self.kind is K.APPLICANT:
             return self.can_view(dossier)
+        if self.kind is K.OFFICER and self.principal.role is R.RECEPTION:
+            return self._covers(paper_agencies(dossier))
         return False
 
     def can_attach_result(self, dossier: Dossier) -> bool:
-        """Officers of any role in an agency that handles the dossier."""
-        if self.kind is not K.OFFICER or self.principal.role is None or not self.agencies:
+        """Officers of any role in the agency that decides on the dossier."""
+        if self.kind is not K.OFFICER or self.principal.role is None:
             return False
-        handling = {dossier.handling_agency_code, *(s.agency_code for s in dossier.steps)}
-        return bool(self.agencies.intersection(handling))
+        return self._covers(result_agencies(dossier))
+
+    def can_open(self, dossier: Dossier, attachment: Attachment) -> bool:
+        """Whether the content of one of the dossier's files (its name, hash, bytes) is
+        shown: whoever sees the dossier opens its own files; papers reused from the
+        applicant's repository only the applicant, and the officers of the agencies
+        handling the dossier once it is accepted (docs/papers.md)."""
+        if not self.can_view(dossier):
+            return False
+        if not attachment.reused:
+            return True
+        if self.kind is K.APPLICANT:
+            return True  # can_view: their own dossier
+        if self.kind is not K.OFFICER or dossier.accepted_at is None:
+            return False
+        return self._covers(handling_agencies(dossier))
+
+    def submitter(self) -> Submitter:
+        """Who files a dossier, as reusing the applicant's papers needs to know."""
+        if self.kind is K.APPLICANT:
+            return Submitter(id_number=self.principal.id_number)
+        return Submitter(consent=self.principal.reuse_consent)
 
     def has_repository(self) -> bool:
-        """Only applicants have an e-data repository, and only they see it."""
+        """Only applicants have an e-data repository, and only they see it and grant
+        others its reuse."""
         return self.kind is K.APPLICANT and bool(self.principal.id_number)
 
     # -- administration ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from documents.catalogue.procedures import OfficerRole
 from documents.dossiers.dossier import ApplicantKind
+from documents.papers.consents import ConsentClaim
 
 
 class PrincipalKind(StrEnum):
@@ -48,6 +49,9 @@ class Principal:
     id_number: str | None = None
     applicant_kind: ApplicantKind | None = None
     scope: IntegratorScope = field(default_factory=IntegratorScope)
+    # A token's `reuse_consent` claim: the applicant agreed that this submitter reuse
+    # their e-data repository for one dossier (docs/papers.md).
+    reuse_consent: ConsentClaim | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -64,4 +64,5 @@ def invalid_input(error: ValidationError, field: str | None = None) -> DomainErr
 
 
 def not_found(what: str, key: str, field: str | None = None) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, f"{what} {key!r} does not exist", field)
+    # Not the key itself: it is whatever the client sent (docs/hardening.md).
+    return DomainError(ErrorCode.NOT_FOUND, f"no such {what}", field)

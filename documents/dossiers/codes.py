@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.common.clock import local_date
 from documents.common.counters import next_value
+
+_SHAPE = re.compile(r"[0-9A-Za-z.]{1,40}-\d{6}-\d{4,9}")
+
+
+def has_code_shape(text: str) -> bool:
+    """Whether `text` is shaped like a dossier code (whether or not one was issued)."""
+    return _SHAPE.fullmatch(text) is not None
 
 
 def format_code(agency_code: str, received_at: datetime, sequence: int) -> str:

@@ -34,6 +34,7 @@ def mask_applicant(applicant: Applicant) -> Applicant:
         update={
             "id_number": mask_text(applicant.id_number),
             "phone": mask_text(applicant.phone) if applicant.phone else None,
+            "email": mask_text(applicant.email) if applicant.email else None,
             "address": mask_text(applicant.address) if applicant.address else None,
         }
     )

@@ -173,9 +173,7 @@ async def upload_attachment(
     _require_status(dossier, PAPERS_ATTACHABLE, "papers can be attached")
     procedure = await _procedure(dossier)
     if all(paper.slot != slot for paper in procedure.required_papers):
-        raise DomainError(
-            ErrorCode.UNKNOWN_SLOT, f"the procedure has no paper slot {slot!r}", "slot"
-        )
+        raise DomainError(ErrorCode.UNKNOWN_SLOT, "the procedure has no such paper slot", "slot")
     stored = await _store_for(
         dossier, AttachmentKind.APPLICATION, source, filename, declared_type, limits
     )

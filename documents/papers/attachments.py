@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from beanie import Document, PydanticObjectId
+from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 
 from documents.catalogue.procedures import RequiredPaper
@@ -27,6 +28,15 @@ class AttachmentKind(StrEnum):
 class PaperSource(StrEnum):
     UPLOADED = "UPLOADED"
     REUSED = "REUSED"
+
+
+class ReuseOrigin(BaseModel):
+    """What a reused paper is, shown to those who may not open it (docs/papers.md)."""
+
+    result: bool
+    procedure_code: str
+    # When the result was issued, or the paper accepted.
+    issued_at: datetime
 
 
 class Attachment(Document):
@@ -47,6 +57,7 @@ class Attachment(Document):
     uploaded_at: datetime
     # The repository item whose file this reuses (no copy is made).
     reused_from: PydanticObjectId | None = None
+    origin: ReuseOrigin | None = None
 
     @property
     def reused(self) -> bool:

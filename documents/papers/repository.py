@@ -2,7 +2,8 @@
 
 It holds the papers an applicant submitted that were accepted, and the results issued
 to them, each with where it came from. Items share the attachment's GridFS file: a
-paper is stored once however often it is reused.
+paper is stored once however often it is reused. Each item is named by a random 128-bit
+`token`, never by its ObjectId, so items cannot be guessed or counted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, AttachmentKind, attachments_of
+from documents.papers.consents import new_token
 
 Write = Callable[[AsyncClientSession], Awaitable[None]]
 
@@ -30,6 +32,9 @@ class RepositoryItemKind(StrEnum):
 
 
 class RepositoryItem(Document):
+    # What the item is called outside: random, unique. Items filed before tokens existed
+    # get one at start-up (`give_tokens`), or when their owner lists them.
+    token: str | None = None
     # The applicant's personal identification number or tax code.
     owner_id: str
     kind: RepositoryItemKind
@@ -66,6 +71,7 @@ class RepositoryItem(Document):
             # Filing is idempotent: one item per attachment.
             IndexModel([("attachment_id", ASCENDING)], name="by_attachment", unique=True),
             IndexModel([("file_id", ASCENDING)], name="by_file"),
+            IndexModel([("token", ASCENDING)], name="by_token", unique=True, sparse=True),
         ]
 
 
@@ -73,6 +79,7 @@ def _item(attachment: Attachment, dossier: Dossier, name: str, now: datetime) ->
     assert attachment.id is not None
     result = attachment.kind is AttachmentKind.RESULT
     return {
+        "token": new_token("ri"),
         "owner_id": dossier.applicant.id_number,
         "kind": RepositoryItemKind.RESULT if result else RepositoryItemKind.PAPER,
         "name": name,
@@ -123,24 +130,47 @@ async def accepted_papers(dossier: Dossier, procedure: Procedure, now: datetime)
 
 
 async def repository_of(owner_id: str) -> list[RepositoryItem]:
-    """An applicant's items, newest first."""
-    return (
-        await RepositoryItem.find(RepositoryItem.owner_id == owner_id)
-        .sort([("added_at", SortDirection.DESCENDING), ("_id", SortDirection.DESCENDING)])
-        .to_list()
+    """An applicant's items, newest first, each with its token."""
+    query = RepositoryItem.find(RepositoryItem.owner_id == owner_id).sort(
+        [("added_at", SortDirection.DESCENDING), ("_id", SortDirection.DESCENDING)]
     )
+    items = await query.to_list()
+    if any(item.token is None for item in items):
+        # Filed by a release without tokens (a rolling upgrade): name them now.
+        await give_tokens({"owner_id": owner_id})
+        items = await query.to_list()
+    return items
 
 
-async def find_item(item_id: str) -> RepositoryItem | None:
-    if not PydanticObjectId.is_valid(item_id):
+async def give_tokens(where: dict[str, Any] | None = None) -> int:
+    """Give every item without a token one of its own (once, at start-up; an item named
+    meanwhile keeps the name it got). Their ObjectIds stop naming them."""
+    collection = RepositoryItem.get_pymongo_collection()
+    given = 0
+    async for raw in collection.find({**(where or {}), "token": None}, {"_id": 1}):
+        result = await collection.update_one(
+            {"_id": raw["_id"], "token": None}, {"$set": {"token": new_token("ri")}}
+        )
+        given += result.modified_count
+    return given
+
+
+async def find_item(token: str) -> RepositoryItem | None:
+    """The item named `token`; None for anything else, a bare ObjectId included."""
+    if not token.startswith("ri_") or len(token) > 64:
         return None
-    return await RepositoryItem.get(PydanticObjectId(item_id))
+    return await RepositoryItem.find_one(RepositoryItem.token == token)
 
 
 async def newest_valid_result(
-    owner_id: str, result_type: str, max_age_days: int, now: datetime
+    owner_id: str,
+    result_type: str,
+    max_age_days: int,
+    now: datetime,
+    among: frozenset[str] | None = None,
 ) -> RepositoryItem | None:
-    """The newest result of this type issued within `max_age_days` and not expired."""
+    """The newest result of this type issued within `max_age_days` and not expired;
+    only the items named `among`, when given."""
     found = (
         await RepositoryItem.find(
             RepositoryItem.owner_id == owner_id,
@@ -152,7 +182,8 @@ async def newest_valid_result(
         .to_list()
     )
     today = local_date(now)
-    return next((item for item in found if not item.expired(today)), None)
+    usable = (i for i in found if not i.expired(today) and (among is None or i.token in among))
+    return next(usable, None)
 
 
 async def file_is_shared(file_id: PydanticObjectId, other_than: PydanticObjectId) -> bool:

@@ -1,5 +1,6 @@
 """Reusing what the applicant already gave: repository papers and results at submission,
-and earlier answers to prefill a new form (giảm giấy tờ, giảm nhập liệu)."""
+when the applicant files or consented (consents.py), and earlier answers to prefill a
+new form (giảm giấy tờ, giảm nhập liệu)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ from typing import Any
 
 from beanie import SortDirection
 from jsonpointer import JsonPointer, JsonPointerException
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.forms.lifecycle import current_form
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date
-from documents.common.errors import DomainError, ErrorCode, not_found
+from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier
-from documents.papers.attachments import Attachment, AttachmentKind
+from documents.papers.attachments import Attachment, AttachmentKind, ReuseOrigin
+from documents.papers.consents import Consent, Submitter, consent_for
 from documents.papers.repository import (
     RepositoryItem,
+    RepositoryItemKind,
     find_item,
     newest_valid_result,
 )
@@ -37,7 +41,7 @@ PREFILL_HISTORY = 20
 
 @dataclass(frozen=True)
 class ReusedPaper:
-    """The applicant names one of their repository items for a paper slot."""
+    """The submission names one of the applicant's repository items for a paper slot."""
 
     slot: str
     repository_item_id: str
@@ -49,47 +53,78 @@ class PlannedReuse:
     item: RepositoryItem
 
 
+@dataclass(frozen=True)
+class ReusePlan:
+    """The slots filled from the repository, and the consent that lets someone other
+    than the applicant fill them."""
+
+    items: list[PlannedReuse]
+    consent: Consent | None = None
+
+    async def spend_consent(
+        self, owner_id: str, code: str, now: datetime, session: AsyncClientSession
+    ) -> None:
+        """Use up the consent for dossier `code`, in the submission's transaction."""
+        if self.items and self.consent is not None:
+            await self.consent.spend(owner_id, code, now, session)
+
+
+def _unknown(where: str) -> DomainError:
+    # Someone else's item, or one the submitter may not use, is as unknown as a made-up id.
+    return DomainError(ErrorCode.NOT_FOUND, "no such repository item", where)
+
+
 async def plan_reuse(
-    procedure: Procedure, owner_id: str, requested: Sequence[ReusedPaper], now: datetime
-) -> list[PlannedReuse]:
-    """The slots filled from the repository: those the applicant named, then those a
-    recent valid result of the right type fills by itself."""
+    procedure: Procedure,
+    owner_id: str,
+    requested: Sequence[ReusedPaper],
+    now: datetime,
+    *,
+    submitter: Submitter,
+    desk: str,
+) -> ReusePlan:
+    """The slots filled from the repository: those the submission named, then those a
+    recent valid result of the right type fills by itself. Only the applicant, or someone
+    they consented to for this procedure at this desk (`desk`), reuses anything."""
+    consent = await consent_for(submitter, owner_id, procedure.code, desk, now)
     slots = {paper.slot for paper in procedure.required_papers}
     today = local_date(now)
     chosen: dict[str, RepositoryItem] = {}
     for index, wanted in enumerate(requested):
         where = f"reusedPapers.{index}"
         if wanted.slot not in slots:
-            raise DomainError(
-                ErrorCode.UNKNOWN_SLOT, f"the procedure has no paper slot {wanted.slot!r}", where
-            )
+            raise DomainError(ErrorCode.UNKNOWN_SLOT, "the procedure has no such paper slot", where)
         if wanted.slot in chosen:
-            raise DomainError(
-                ErrorCode.VALIDATION_FAILED, f"slot {wanted.slot!r} is named twice", where
-            )
+            raise DomainError(ErrorCode.VALIDATION_FAILED, "a slot is named twice", where)
         item = await find_item(wanted.repository_item_id)
         if item is None or item.owner_id != owner_id:
-            # Someone else's item is as unknown as a made-up id.
-            raise not_found("repository item", wanted.repository_item_id, where)
+            raise _unknown(where)
+        if consent is None or not consent.covers(item.token):
+            raise _unknown(where)
         if item.expired(today):
             raise DomainError(
                 ErrorCode.VALIDATION_FAILED, f"the item expired on {item.valid_until}", where
             )
         chosen[wanted.slot] = item
+    if consent is None:
+        return ReusePlan([])
     for paper in procedure.required_papers:
         rule = paper.satisfied_by_result
         if rule is None or paper.slot in chosen:
             continue
-        found = await newest_valid_result(owner_id, rule.result_type, rule.max_age_days, now)
+        found = await newest_valid_result(
+            owner_id, rule.result_type, rule.max_age_days, now, among=consent.item_tokens
+        )
         if found is not None:
             chosen[paper.slot] = found
-    return [PlannedReuse(slot, item) for slot, item in chosen.items()]
+    return ReusePlan([PlannedReuse(slot, item) for slot, item in chosen.items()], consent)
 
 
 def reused_attachment(
     code: str, planned: PlannedReuse, actor: str | None, at: datetime
 ) -> Attachment:
-    """The dossier's attachment for a reused item: the same GridFS file, no copy."""
+    """The dossier's attachment for a reused item: the same GridFS file, no copy, and
+    what it is for those who may not open it."""
     item = planned.item
     return Attachment(
         dossier_code=code,
@@ -106,6 +141,11 @@ def reused_attachment(
         uploaded_by=actor,
         uploaded_at=at,
         reused_from=item.id,
+        origin=ReuseOrigin(
+            result=item.kind is RepositoryItemKind.RESULT,
+            procedure_code=item.procedure_code,
+            issued_at=item.valid_from,
+        ),
     )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from beanie import Document, PydanticObjectId, SortDirection
 from bson import ObjectId
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import BulkWriteError
 
@@ -37,11 +37,54 @@ class DeliveryStatus(StrEnum):
     DEAD = "DEAD"
 
 
+class DeliveryError(StrEnum):
+    """What an owner reads about a failed attempt: the kind of failure, never the
+    exception's text, an address or a DNS detail (operators have the logs)."""
+
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    REFUSED_TARGET = "refused target"
+    HTTP_3XX = "HTTP 3xx"
+    HTTP_4XX = "HTTP 4xx"
+    HTTP_5XX = "HTTP 5xx"
+    WEBHOOK_DELETED = "webhook deleted"
+    EVENT_GONE = "event gone"
+
+    @classmethod
+    def for_status(cls, status: int) -> DeliveryError:
+        """A non-2xx answer, by its class (the status itself is kept beside it)."""
+        if status >= 500:
+            return cls.HTTP_5XX
+        return cls.HTTP_4XX if status >= 400 else cls.HTTP_3XX
+
+
+_EARLIER = {
+    "the webhook was deleted": DeliveryError.WEBHOOK_DELETED,
+    "the event is gone": DeliveryError.EVENT_GONE,
+    "the URL's host resolves to a private, loopback or reserved address": (
+        DeliveryError.REFUSED_TARGET
+    ),
+}
+
+
+def _generic(error: str | None) -> str | None:
+    """Attempts recorded before the texts were generic held the exception's text:
+    they are read as the kind of failure they were."""
+    if error is None or error in DeliveryError.__members__.values():
+        return error
+    if error in _EARLIER:
+        return _EARLIER[error].value
+    status = error.removeprefix("HTTP ")
+    if status.isdigit():
+        return DeliveryError.for_status(int(status)).value
+    return DeliveryError.UNREACHABLE.value
+
+
 class DeliveryAttempt(BaseModel):
     at: datetime
     duration_ms: int
     http_status: int | None = None
-    error: str | None = None
+    error: Annotated[str | None, AfterValidator(_generic)] = None
 
 
 class WebhookDelivery(Document):

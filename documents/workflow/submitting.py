@@ -22,6 +22,7 @@ from documents.dossiers.codes import next_dossier_code
 from documents.dossiers.dossier import Applicant, Channel, Dossier
 from documents.dossiers.events import DossierEvent, EventType
 from documents.dossiers.parts import StepRecord
+from documents.papers.consents import Submitter
 from documents.papers.reuse import ReusedPaper, plan_reuse, reused_attachment
 from documents.statistics.facts import refresh_fact
 from documents.workflow.fees import amount_due, payment_status
@@ -36,6 +37,8 @@ class Submission:
     data: Any  # anything a client sent; `ensure_valid` rejects non-objects
     # Repository items the applicant names instead of uploading (docs/papers.md).
     reused_papers: tuple[ReusedPaper, ...] = field(default=())
+    # Who files it: only the applicant, or someone they consented to, reuses papers.
+    submitter: Submitter = field(default_factory=Submitter)
 
 
 async def _receiving_agency(code: str, received_at: datetime) -> Agency:
@@ -91,7 +94,12 @@ async def submit(
     fee_due = amount_due(procedure.fee, submission.data)
     applicant_id = submission.applicant.id_number
     reuse = await plan_reuse(
-        procedure, applicant_id, submission.reused_papers, received_at or utcnow()
+        procedure,
+        applicant_id,
+        submission.reused_papers,
+        received_at or utcnow(),
+        submitter=submission.submitter,
+        desk=receiving.code,
     )
 
     async def work(session: AsyncClientSession) -> Dossier:
@@ -129,10 +137,11 @@ async def submit(
             appointment_at=due_at,
             fee_due=fee_due,
             payment_status=payment_status(fee_due, 0),
-            reused_count=len(reuse),
+            reused_count=len(reuse.items),
         )
         await dossier.insert(session=session)
-        for planned in reuse:
+        await reuse.spend_consent(applicant_id, code, now, session)
+        for planned in reuse.items:
             await reused_attachment(code, planned, actor, now).insert(session=session)
         event = DossierEvent(
             dossier_code=code,
@@ -142,7 +151,7 @@ async def submit(
             to_status=dossier.status,
             agency_code=receiving.code,
             procedure_code=procedure.code,
-            payload={"reusedSlots": [p.slot for p in reuse]} if reuse else {},
+            payload={"reusedSlots": [p.slot for p in reuse.items]} if reuse.items else {},
         )
         await event.insert(session=session)
         await refresh_fact(dossier, calendar, session)

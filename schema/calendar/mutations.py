@@ -13,6 +13,7 @@ from schema.calendar.types import CalendarDayPayload, CalendarDayType, CalendarE
 from schema.core.context import Info
 from schema.core.enums import CalendarDayKind
 from schema.core.errors import errors_from_validation
+from schema.core.input_checks import Name
 from schema.core.permissions import require_admin
 
 
@@ -20,7 +21,7 @@ from schema.core.permissions import require_admin
 class CalendarMutations:
     @strawberry.mutation(description="Declare an extra day off or a make-up working day.")
     async def set_calendar_day(
-        self, info: Info, day: date, kind: CalendarDayKind, note: str = ""
+        self, info: Info, day: date, kind: CalendarDayKind, note: Name = ""
     ) -> CalendarDayPayload:
         await require_admin(info, AdminArea.CALENDAR)
         before = await calendar_day(day)

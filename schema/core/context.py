@@ -23,9 +23,10 @@ from schema.core.audit import AuditDraft
 
 
 class Limiter(Protocol):
-    """Allows or refuses one more call for a key (e.g. a client address)."""
+    """Allows or refuses one more call for a key (e.g. a client address); the count is
+    shared by every API process, so asking may take a database round trip."""
 
-    def allow(self, key: str) -> bool: ...
+    async def allow(self, key: str) -> bool: ...
 
 
 class SubscriberTooSlowError(Exception):

@@ -23,10 +23,12 @@ from documents.access.idempotency import request_hash, run_once
 from documents.common.errors import DomainError, ErrorCode
 from schema.core.context import Info
 from schema.core.errors import UserError, errors_from
+from schema.core.input_checks import LENGTH_CHECKED_BY_RESOLVER, MAX_LENGTH
 
 T = TypeVar("T")
 
 KEY = "idempotency_key"
+MAX_KEY_LENGTH = 200
 KEY_DESCRIPTION = (
     "Retrying with the same key returns the first result without doing anything twice; "
     "the same key with a different request is IDEMPOTENCY_CONFLICT."
@@ -101,6 +103,8 @@ class PayloadMutation(FieldExtension, ABC, Generic[T]):
                 type_annotation=StrawberryAnnotation(str | None),
                 description=KEY_DESCRIPTION,
                 default=None,
+                # `_once` answers a key of the wrong length with the payload's errors.
+                metadata={MAX_LENGTH: MAX_KEY_LENGTH, LENGTH_CHECKED_BY_RESOLVER: True},
             )
             field.arguments = [*field.arguments, key]
 
@@ -167,7 +171,7 @@ class PayloadMutation(FieldExtension, ABC, Generic[T]):
         first run produced, or raises the domain error it ended with."""
         if key is None:
             return await work()
-        if not 1 <= len(key) <= 200:
+        if not 1 <= len(key) <= MAX_KEY_LENGTH:
             raise DomainError(ErrorCode.VALIDATION_FAILED, "1 to 200 characters", "idempotencyKey")
         produced: list[T] = []
 

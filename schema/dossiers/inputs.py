@@ -14,6 +14,9 @@ from documents.dossiers.feed import EventFilter
 from documents.dossiers.search import DossierFilter
 from documents.papers.reuse import ReusedPaper
 from schema.core.enums import ApplicantKind, Channel, DossierStatus, EventType
+from schema.core.input_checks import NAME_MAX_LENGTH, text
+
+EMAIL_MAX_LENGTH = 254  # RFC 5321: a path of 256 octets, less its angle brackets
 
 
 @strawberry.input
@@ -24,8 +27,8 @@ class ApplicantInput:
     )
     full_name: str
     phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+    email: str | None = text(EMAIL_MAX_LENGTH, default=None)
+    address: str | None = text(NAME_MAX_LENGTH, default=None)
 
     def to_domain(self) -> Applicant:
         """Raises pydantic.ValidationError on malformed values."""

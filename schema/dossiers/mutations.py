@@ -61,6 +61,7 @@ class DossierMutations:
             applicant=input.applicant.to_domain(),  # well formed: SubmitMutation.admit
             data=input.data,
             reused_papers=input.reused(),
+            submitter=(await info.context.access()).submitter(),
         )
         context = info.context
         return await submit(submission, context.principal.subject, hours=context.office_hours)

@@ -1,4 +1,5 @@
-"""A dossier's papers: its attachments and how its required papers are satisfied."""
+"""A dossier's papers: its attachments (those the viewer may open), what was reused from
+the applicant's repository, and how its required papers are satisfied."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import strawberry
 
 from documents.papers.attachments import Attachment, paper_states
 from schema.core.context import Info
-from schema.core.enums import AttachmentKind, PaperSource
+from schema.core.enums import AttachmentKind, PaperSource, RepositoryItemKind
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier
@@ -61,6 +62,47 @@ class AttachmentType:
         )
 
 
+@strawberry.type(
+    name="ReusedPaper",
+    description="A paper or result reused from the applicant's e-data repository: what "
+    "it is, never its content.",
+)
+class ReusedPaperType:
+    attachment_id: strawberry.ID = strawberry.field(
+        description="The attachment; in `attachments` only when `opened`."
+    )
+    slot: str | None
+    kind: RepositoryItemKind | None = strawberry.field(
+        description="A result issued, or a paper accepted before; null if not recorded."
+    )
+    result_type: str | None
+    procedure_code: str | None = strawberry.field(
+        description="The procedure of the dossier it came from."
+    )
+    issued_at: datetime | None = strawberry.field(
+        description="When the result was issued, or the paper accepted."
+    )
+    valid_until: date | None
+    opened: bool = strawberry.field(description="Whether the viewer may open its content.")
+
+    @classmethod
+    def from_document(cls, attachment: Attachment, *, opened: bool) -> ReusedPaperType:
+        origin = attachment.origin
+        kind = None
+        if origin is not None:
+            kind = RepositoryItemKind.RESULT if origin.result else RepositoryItemKind.PAPER
+        return cls(
+            attachment_id=strawberry.ID(str(attachment.id)),
+            slot=attachment.slot,
+            kind=kind,
+            result_type=attachment.result_type,
+            procedure_code=origin.procedure_code if origin else None,
+            issued_at=origin.issued_at if origin else None,
+            valid_until=attachment.valid_until,
+            opened=opened,
+        )
+
+
 @strawberry.type(name="DossierPaper", description="A required paper of the dossier's procedure.")
 class DossierPaperType:
     slot: str
@@ -79,10 +121,30 @@ class DossierPapers:
         procedure_code: str
         document: Dossier
 
-    @strawberry.field(description="Papers and results, oldest first.")
+    @strawberry.field(
+        description="Papers and results, oldest first: those the viewer may open. A paper "
+        "reused from the applicant's repository is here only for the applicant and, once "
+        "the dossier is accepted, the officers of the agencies handling it; `reusedPapers` "
+        "says to everyone what was reused."
+    )
     async def attachments(self, info: Info) -> list[AttachmentType]:
+        access = await info.context.access()
         found = await info.context.loaders.attachments_by_dossier.load(self.code)
-        return [AttachmentType.from_document(a) for a in found]
+        opened = [a for a in found if access.can_open(self.document, a)]
+        return [AttachmentType.from_document(a) for a in opened]
+
+    @strawberry.field(
+        description="What was taken from the applicant's e-data repository, without its "
+        "content: shown to everyone who sees the dossier."
+    )
+    async def reused_papers(self, info: Info) -> list[ReusedPaperType]:
+        access = await info.context.access()
+        found = await info.context.loaders.attachments_by_dossier.load(self.code)
+        return [
+            ReusedPaperType.from_document(a, opened=access.can_open(self.document, a))
+            for a in found
+            if a.reused
+        ]
 
     @strawberry.field(description="Each required paper, and whether something fills it.")
     async def required_papers(self, info: Info) -> list[DossierPaperType]:

@@ -77,7 +77,7 @@ class PublicQueries:  # what anyone may ask without logging in
         self, info: Info, code: str, applicant_id_last4: str
     ) -> PublicDossierStatus | None:
         context = info.context
-        if context.public_lookups is not None and not context.public_lookups.allow(
+        if context.public_lookups is not None and not await context.public_lookups.allow(
             context.client_address
         ):
             raise RateLimitedError

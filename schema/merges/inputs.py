@@ -8,15 +8,16 @@ import strawberry
 
 from documents.merges.merging import NewAgency
 from schema.core.enums import AgencyLevel
+from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 
 @strawberry.input
 class NewAgencyInput:
-    name: str
+    name: str = text(NAME_MAX_LENGTH)
     level: AgencyLevel
     parent_code: str | None = None
-    name_en: str | None = None
-    address: str | None = None
+    name_en: str | None = text(NAME_MAX_LENGTH, default=None)
+    address: str | None = text(NAME_MAX_LENGTH, default=None)
 
     def to_domain(self) -> NewAgency:
         return NewAgency(self.name, self.level, self.parent_code, self.name_en, self.address)

@@ -14,7 +14,7 @@ from documents.access.policy import Access
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier, load_dossier
 from documents.papers import attaching
-from documents.papers.attachments import Attachment
+from documents.papers.attachments import Attachment, find_attachment
 from documents.papers.grid_files import CHUNK_BYTES
 from schema.core.context import Info
 from schema.core.mutations import payload_mutation
@@ -143,4 +143,10 @@ class AttachmentMutations:
     async def remove_attachment(
         self, info: Info, code: str, attachment_id: strawberry.ID
     ) -> Dossier:
+        access = await info.context.access()
+        found = await find_attachment(code, str(attachment_id))
+        if found is not None and not access.can_open(await load_dossier(code), found):
+            # A reused paper the caller may not open is as unknown as a made-up id: its
+            # removal event would show them its name and hash.
+            raise DomainError(ErrorCode.NOT_FOUND, "no such attachment", "attachmentId")
         return await attaching.remove_attachment(code, str(attachment_id), info.context.actor)

@@ -16,7 +16,9 @@ from schema.dossiers.papers import download_path
     description="A paper or result kept in the applicant's e-data repository.",
 )
 class RepositoryItemType:
-    id: strawberry.ID = strawberry.field(description="Name it in `submitDossier.reusedPapers`.")
+    id: strawberry.ID = strawberry.field(
+        description="Name it in `submitDossier.reusedPapers` or `grantReuse`: a random token."
+    )
     kind: RepositoryItemKind
     name: str
     slot: str | None = strawberry.field(description="The slot it filled (papers).")
@@ -37,8 +39,9 @@ class RepositoryItemType:
 
     @classmethod
     def from_document(cls, item: RepositoryItem, today: date) -> RepositoryItemType:
+        assert item.token is not None  # repository_of names every item it lists
         return cls(
-            id=strawberry.ID(str(item.id)),
+            id=strawberry.ID(item.token),
             kind=item.kind,
             name=item.name,
             slot=item.slot,

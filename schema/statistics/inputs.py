@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.core.enums import RatingLevel
+from schema.core.input_checks import FREE_TEXT_MAX_LENGTH, text
 
 
 @strawberry.input
@@ -22,4 +23,4 @@ class RatingInput:
     attitude: int = strawberry.field(description="1..5")
     guidance: int = strawberry.field(description="1..5")
     cost: int = strawberry.field(description="1..5")
-    comment: str | None = None
+    comment: str | None = text(FREE_TEXT_MAX_LENGTH, default=None)

@@ -13,6 +13,7 @@ from documents.statistics.ratings import RatingScores
 from schema.core.context import Info
 from schema.core.enums import FeedbackKind
 from schema.core.errors import errors_from, errors_from_validation
+from schema.core.input_checks import FreeText
 from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.opinions import FeedbackType, RatingType
 from schema.dossiers.visibility import visible_dossier
@@ -55,7 +56,7 @@ class RatingMutations:
 
     @strawberry.mutation(description="Give feedback on, or complain about, your own dossier.")
     async def file_feedback(
-        self, info: Info, code: str, kind: FeedbackKind, text: str
+        self, info: Info, code: str, kind: FeedbackKind, text: FreeText
     ) -> FeedbackPayload:
         dossier = await _own_dossier_or_error(info, code)
         if isinstance(dossier, DomainError):
@@ -73,7 +74,9 @@ class RatingMutations:
         return FeedbackPayload(feedback=FeedbackType.from_document(item))
 
     @strawberry.mutation(description="Answer feedback on a dossier your agency handles.")
-    async def answer_feedback(self, info: Info, id: strawberry.ID, answer: str) -> FeedbackPayload:
+    async def answer_feedback(
+        self, info: Info, id: strawberry.ID, answer: FreeText
+    ) -> FeedbackPayload:
         access = await info.context.access()
         if access.kind is not PrincipalKind.OFFICER:
             raise PermissionDeniedError("feedback is answered by the handling agency's officers")

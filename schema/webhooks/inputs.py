@@ -5,12 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from documents.dossiers.feed import EventFilter
+from schema.core.input_checks import FREE_TEXT_MAX_LENGTH, text
 from schema.dossiers.inputs import DossierEventFilter
 
 
 @strawberry.input
 class RegisterWebhookInput:
-    url: str
+    url: str = text(FREE_TEXT_MAX_LENGTH)
     filter: DossierEventFilter | None = None
     secret: str | None = strawberry.field(
         default=None, description="At least 16 characters; generated when left out."

@@ -16,6 +16,13 @@ from documents.workflow.acting import Decision
 from documents.workflow.transitions import Action
 from schema.core.context import Info
 from schema.core.enums import PaymentMethod
+from schema.core.input_checks import (
+    FREE_TEXT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    FreeText,
+    OptionalFreeText,
+    text,
+)
 from schema.dossiers.mutating import dossier_mutation
 
 strawberry.enum(Decision)
@@ -23,8 +30,8 @@ strawberry.enum(Decision)
 
 @strawberry.input
 class SupplementItemInput:
-    item: str = strawberry.field(description="The paper or field that is missing or wrong.")
-    reason: str
+    item: str = text(NAME_MAX_LENGTH, "The paper or field that is missing or wrong.")
+    reason: str = text(FREE_TEXT_MAX_LENGTH)
 
 
 def _decided(arguments: Mapping[str, Any]) -> Action:
@@ -38,7 +45,7 @@ class WorkflowMutations:
         return await acting.accept(code, info.context.actor, hours=info.context.office_hours)
 
     @dossier_mutation(Action.REFUSE, "Reception refuses the dossier, with a reason.")
-    async def refuse_dossier(self, info: Info, code: str, reason: str) -> Dossier:
+    async def refuse_dossier(self, info: Info, code: str, reason: FreeText) -> Dossier:
         context = info.context
         return await acting.refuse(code, reason, context.actor, hours=context.office_hours)
 
@@ -80,14 +87,14 @@ class WorkflowMutations:
 
     @dossier_mutation(Action.SUPPLEMENT, "The applicant supplies what was asked for.")
     async def supplement_dossier(
-        self, info: Info, code: str, data: JSON, note: str | None = None
+        self, info: Info, code: str, data: JSON, note: OptionalFreeText = None
     ) -> Dossier:
         context = info.context
         return await acting.supplement(code, data, note, context.actor, hours=context.office_hours)
 
     @dossier_mutation(_decided, "Approve (result ready) or reject (with a reason).")
     async def record_result(
-        self, info: Info, code: str, decision: Decision, note: str | None = None
+        self, info: Info, code: str, decision: Decision, note: OptionalFreeText = None
     ) -> Dossier:
         context = info.context
         return await acting.record_result(
@@ -100,13 +107,13 @@ class WorkflowMutations:
         return await acting.return_result(code, context.actor, hours=context.office_hours)
 
     @dossier_mutation(Action.WITHDRAW, "The applicant withdraws the dossier.")
-    async def withdraw_dossier(self, info: Info, code: str, reason: str) -> Dossier:
+    async def withdraw_dossier(self, info: Info, code: str, reason: FreeText) -> Dossier:
         context = info.context
         return await acting.withdraw(code, reason, context.actor, hours=context.office_hours)
 
     @dossier_mutation(Action.ISSUE_APOLOGY, "Văn bản xin lỗi: once, before the deadline.")
     async def issue_apology(
-        self, info: Info, code: str, reason: str, new_appointment: date
+        self, info: Info, code: str, reason: FreeText, new_appointment: date
     ) -> Dossier:
         context = info.context
         return await acting.issue_apology(

@@ -19,6 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from pymongo import MongoClient
 from typer.testing import CliRunner
 
 from api.authentication import (
@@ -353,10 +354,20 @@ def dev_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
-async def test_token_command_prints_a_token_the_api_accepts(dev_environment: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["token", "--role", "officer:reception", "--agency", AGENCY, "--ttl", "30m"]
-    )
+async def test_token_command_prints_a_token_the_api_accepts(
+    dev_environment: Path, mongodb_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command looks the agency up (tests/api/test_cli.py has the refusals).
+    database = f"token_{secrets.token_hex(5)}"
+    monkeypatch.setenv("MOTCUA_MONGODB_URI", mongodb_uri)
+    monkeypatch.setenv("MOTCUA_DATABASE", database)
+    monkeypatch.setenv("MOTCUA_DEV_MODE", "true")
+    with MongoClient(mongodb_uri) as client:
+        client[database].agencies.insert_one({"code": AGENCY})
+        result = CliRunner().invoke(
+            cli, ["token", "--role", "officer:reception", "--agency", AGENCY, "--ttl", "30m"]
+        )
+        client.drop_database(database)
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     assert "\n" not in token
@@ -382,5 +393,5 @@ def test_token_command_refuses_outside_development_mode(
 
 def test_token_command_reports_a_missing_agency(dev_environment: Path) -> None:
     result = CliRunner().invoke(cli, ["token", "--role", "officer:leader"])
-    assert result.exit_code == 1
-    assert result.stderr == "motcua: token is missing claim 'agency'\n"
+    assert result.exit_code == 2
+    assert result.stderr == "motcua: --agency is required for role officer:leader\n"

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from api.embedded import DataDirectoryInUseError, EmbeddedDatabase, database_uri
+from api.embedded import (
+    MARKER,
+    DataDirectoryInUseError,
+    EmbeddedDatabase,
+    NotADataDirectoryError,
+    claim_data_dir,
+    database_uri,
+)
 
 
 def test_embedded_database_keeps_data_across_a_restart(data_dir: Path) -> None:
@@ -66,3 +73,36 @@ def test_second_motcua_serve_exits_with_a_one_line_error(data_dir: Path) -> None
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [f"motcua: the data directory {data_dir} is in use by another motcua process"]
     assert "Traceback" not in result.stderr
+
+
+def test_data_dir_created_by_motcua_carries_the_marker(data_dir: Path) -> None:
+    with EmbeddedDatabase(data_dir / "db"):
+        assert (data_dir / MARKER).is_file()
+    assert claim_data_dir(data_dir) == data_dir  # and is accepted the next time
+
+
+def test_data_dir_of_something_else_is_refused_unless_init(tmp_path: Path) -> None:
+    foreign = tmp_path / "home"
+    (foreign / "projects").mkdir(parents=True)
+    with pytest.raises(NotADataDirectoryError, match="not a motcua data directory"):
+        EmbeddedDatabase(foreign / "db").start()
+    assert sorted(p.name for p in foreign.iterdir()) == ["projects"]
+    claim_data_dir(foreign, init=True)
+    assert (foreign / MARKER).is_file()
+    with EmbeddedDatabase(foreign / "db") as embedded:
+        assert embedded.uri.startswith("mongodb://")
+
+
+def test_data_dir_of_an_earlier_version_is_adopted(tmp_path: Path) -> None:
+    earlier = tmp_path / "var"
+    (earlier / "db").mkdir(parents=True)
+    for name in ("jwt-secret", "motcua.lock", "secantusd.log"):
+        (earlier / name).write_text("x")
+    claim_data_dir(earlier)
+    assert (earlier / MARKER).is_file()
+
+
+def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "var").write_text("not a directory")
+    with pytest.raises(NotADataDirectoryError, match="is not a directory"):
+        claim_data_dir(tmp_path / "var", init=True)

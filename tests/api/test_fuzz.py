@@ -1,17 +1,22 @@
-"""Random documents built from the schema, posted to the production app."""
+"""Random documents built from the schema, posted to the production app: our own
+generator (`DOCUMENTS`), and schemathesis's GraphQL fuzzer (hypothesis-graphql) within a
+time budget. No answer is a 5xx, a traceback, or an error without `extensions.code`."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+import schemathesis
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -21,12 +26,18 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    NameNode,
+    ObjectFieldNode,
+    ValueNode,
     is_abstract_type,
     is_composite_type,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.generation import GenerationMode
+from schemathesis.graphql import nodes
 
+from api.authentication import issue_token
 from api.settings import Settings
 from schema import build_schema
 from tests.catalogue import APPLICANT_ID, CITY, PROCEDURE, WARD, load_tiny_catalogue
@@ -152,17 +163,57 @@ DOCUMENTS = st.one_of(
 )
 
 
+@dataclass
+class Production:
+    http: httpx.AsyncClient
+    headers: dict[str | None, dict[str, str]]
+
+    async def post(self, document: str, role: str | None = None) -> httpx.Response:
+        return await self.http.post(
+            "/graphql", json={"query": document}, headers=self.headers[role]
+        )
+
+
+ROLES = (None, "applicant", "officer:reception", "system_admin")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def production(mongodb_uri: str) -> AsyncIterator[httpx.AsyncClient]:
+async def production(
+    mongodb_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Production]:
     settings = Settings(
         mongodb_uri=mongodb_uri,
         database=f"test_{uuid.uuid4().hex[:12]}",
         dev_mode=False,
         rate_limit_burst=1_000_000,
+        data_dir=tmp_path_factory.mktemp("var"),
     )
+    headers: dict[str | None, dict[str, str]] = {None: {}}
+    for role in ROLES[1:]:
+        agency = CITY if role.startswith("officer") else None
+        token = issue_token(
+            settings,
+            role,
+            sub=f"fuzz-{role}",
+            agency=agency,
+            id_number=(APPLICANT_ID if role == "applicant" else None),
+        )
+        headers[role] = {"authorization": f"Bearer {token}"}
     async for _, http in running_app(settings, drop=True):
         await load_tiny_catalogue()
-        yield http
+        yield Production(http, headers)
+
+
+def assert_answered_cleanly(response: httpx.Response, document: str) -> None:
+    assert response.status_code < 500, response.text
+    assert "Traceback" not in response.text
+    for error in response.json().get("errors", []):
+        code = (error.get("extensions") or {}).get("code")
+        assert isinstance(code, str), (document, error)
+        if error["message"] == "Unexpected error.":
+            assert error["extensions"]["requestId"], error
+            continue
+        assert not INTERNALS.search(QUOTED.sub("", error["message"])), (document, error)
 
 
 @settings(
@@ -172,15 +223,58 @@ async def production(mongodb_uri: str) -> AsyncIterator[httpx.AsyncClient]:
 )
 @given(document=DOCUMENTS)
 @pytest.mark.asyncio(loop_scope="session")
-async def test_fuzz_production_answers_cleanly(
-    production: httpx.AsyncClient, document: str
+async def test_fuzz_production_answers_cleanly(production: Production, document: str) -> None:
+    assert_answered_cleanly(await production.post(document, "officer:reception"), document)
+
+
+def json_node(value: Any) -> ValueNode:
+    """A GraphQL literal for a JSON value, for the JSON scalar's strategy."""
+    if isinstance(value, dict):
+        return nodes.Object(
+            [ObjectFieldNode(name=NameNode(value=k), value=json_node(v)) for k, v in value.items()]
+        )
+    if isinstance(value, list):
+        return nodes.List([json_node(v) for v in value])
+    if isinstance(value, bool):
+        return nodes.Boolean(value)
+    if isinstance(value, int):
+        return nodes.Int(value)
+    if isinstance(value, float):
+        return nodes.Float(value)
+    return nodes.Null if value is None else nodes.String(value)
+
+
+# Our scalars: JSON (form data, schemas; big integers included) and Upload, which a
+# JSON body cannot carry (the value must be refused, with a code).
+schemathesis.graphql.scalar(
+    "JSON",
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(NAMES, inner, max_size=3),
+        max_leaves=8,
+    ).map(json_node),
+)
+schemathesis.graphql.scalar("Upload", st.text(max_size=8).map(nodes.String))
+# schemathesis reads the committed SDL's twin, built from the code, not a running server.
+SCHEMATHESIS = schemathesis.graphql.from_file(build_schema().as_str())
+GENERATED = st.one_of([SCHEMATHESIS.as_strategy(generation_mode=mode) for mode in GenerationMode])
+# Hypothesis stops at max_examples; this keeps a slow machine from running past a minute.
+FUZZ_BUDGET_SECONDS = 25.0
+_fuzz_started: list[float] = []
+
+
+@settings(
+    max_examples=800,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=GENERATED, role=st.sampled_from(ROLES))
+@pytest.mark.asyncio(loop_scope="session")
+async def test_schemathesis_fuzz_every_error_has_a_code(
+    production: Production, case: Any, role: str | None
 ) -> None:
-    response = await production.post("/graphql", json={"query": document})
-    assert response.status_code < 500, response.text
-    body = response.json()
-    assert "Traceback" not in response.text
-    for error in body.get("errors", []):
-        if error["message"] == "Unexpected error.":
-            assert error["extensions"]["requestId"], error
-            continue
-        assert not INTERNALS.search(QUOTED.sub("", error["message"])), (document, error)
+    started = _fuzz_started or [time.monotonic()]
+    _fuzz_started[:] = started
+    if time.monotonic() - started[0] > FUZZ_BUDGET_SECONDS:
+        return
+    assert_answered_cleanly(await production.post(case.body, role), case.body)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from pymongo import AsyncMongoClient
 from starlette.types import ASGIApp, Message
 
 from api.app import create_app
 from api.authentication import issue_token
-from api.middleware.rate_limit import TokenBuckets
 from api.settings import Settings
+from documents.access.rate_limits import BucketPolicy, bucket_id, take
 from tests.api.conftest import AGENCIES, App, codes, serve
+from tests.conftest import running_app
 
 
 async def test_guard_limits_body_size_declared_or_streamed(settings: Settings) -> None:
@@ -82,10 +86,13 @@ async def test_guard_checks_websocket_origins(settings: Settings) -> None:
         accepted = await websocket_handshake(app, origin)
         assert accepted["type"] == "websocket.accept", origin
         assert accepted["subprotocol"] == "graphql-transport-ws"
-    # Handshakes draw on the rate limit too.
-    one = create_app(settings.model_copy(update={"rate_limit_burst": 1}))
-    assert (await websocket_handshake(one, None))["type"] == "websocket.accept"
-    assert await websocket_handshake(one, None) == {"type": "websocket.close", "code": 4429}
+
+
+async def test_guard_charges_websocket_handshakes_to_the_rate_limit(settings: Settings) -> None:
+    one = settings.model_copy(update={"rate_limit_burst": 1, "background_services": False})
+    async for app, _ in running_app(one):
+        assert (await websocket_handshake(app, None))["type"] == "websocket.accept"
+        assert await websocket_handshake(app, None) == {"type": "websocket.close", "code": 4429}
 
 
 async def test_rate_limit_answers_429_with_ratelimit_headers(
@@ -114,17 +121,22 @@ async def test_rate_limit_answers_429_with_ratelimit_headers(
         assert signed_in.headers["ratelimit-remaining"] == "2"
 
 
-def test_rate_limit_buckets_forget_idle_clients() -> None:
-    now = [0.0]
-    buckets = TokenBuckets(capacity=2, per_second=1, max_buckets=3, clock=lambda: now[0])
-    for client in ("a", "b"):
-        buckets.take(client)
-    now[0] = 1.0  # both full again: forgotten
-    buckets.take("c")
-    assert list(buckets.buckets) == ["c"]
-    for client in ("d", "e", "f"):
-        buckets.take(client)
-    assert len(buckets.buckets) == 3  # the cap evicts the least recently seen
+async def test_rate_limit_buckets_expire_once_full_and_refill_without_expiry(
+    settings: Settings, janitor: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    policy = BucketPolicy(capacity=2, per_second=20)
+    async for _ in serve(settings):
+        assert [(await take("k", policy)).allowed for _ in range(3)] == [True, True, False]
+        collection = janitor[settings.database]["rate_limits"]
+        indexes = await collection.index_information()
+        assert indexes["expire_at_1"]["expireAfterSeconds"] == 0
+        [stored] = await collection.find().to_list()
+        assert stored["_id"] == bucket_id("k") != "k"  # keys are stored as digests
+        # Deleted by the TTL monitor once full again (0.1 s here); until then it is
+        # still there, and the refill alone lets requests through.
+        assert stored["expire_at"] - datetime.now(UTC).replace(tzinfo=None) < timedelta(seconds=1)
+        await asyncio.sleep(0.1)
+        assert (await take("k", policy)).allowed
 
 
 async def test_request_id_is_echoed_or_generated(dev: App) -> None:

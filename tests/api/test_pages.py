@@ -1,9 +1,10 @@
 """The public pages, in a real browser against a real server with the demo data.
 
 `motcua serve --seed-if-empty` runs in a subprocess on a free port (the demo catalogue
-and 40 dossiers in a fresh database), and Debian's Chromium, driven by Playwright,
-opens `/tra-cuu` and `/cong-khai`. The screenshots land in docs/screenshots/ for the
-README.
+and 40 dossiers in a fresh database, development mode for GraphiQL), and Debian's
+Chromium, driven by Playwright, opens `/tra-cuu`, `/cong-khai` and GraphiQL with every
+other origin cut off, as offline, and fails on any Content-Security-Policy violation.
+The screenshots land in docs/screenshots/ for the README.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from pymongo import MongoClient
+
+from api.authentication import issue_token
+from api.settings import Settings
+from tests.browser import Watch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -77,19 +82,25 @@ def database(mongodb_uri: str) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def base_url(database: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's data directory (its development JWT secret)."""
+    return tmp_path_factory.mktemp("pages")
+
+
+@pytest.fixture(scope="module")
+def base_url(database: tuple[str, str], server_dir: Path) -> Iterator[str]:
     uri, name = database
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("pages")
     env = {
         **os.environ,
         "MOTCUA_MONGODB_URI": uri,
         "MOTCUA_DATABASE": name,
         "MOTCUA_PORT": str(port),
-        "MOTCUA_DATA_DIR": str(data_dir / "var"),
+        "MOTCUA_DATA_DIR": str(server_dir / "var"),
         "MOTCUA_DEMO_DOSSIERS": "40",
+        "MOTCUA_DEV_MODE": "true",  # GraphiQL
     }
-    log = data_dir / "server.log"
+    log = server_dir / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "api", "serve", "--seed-if-empty"],
@@ -122,18 +133,22 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-    page = context.new_page()
+    watch = Watch(context, base_url)
+    page = watch.new_page(context)
     yield page
+    watch.check()
     context.close()
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
+def phone(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True)
-    page = context.new_page()
+    watch = Watch(context, base_url)
+    page = watch.new_page(context)
     yield page
+    watch.check()
     context.close()
 
 
@@ -246,3 +261,52 @@ def test_pages_serve_html_and_the_vendored_chart_library(base_url: str) -> None:
     library = httpx.get(f"{base_url}/static/vendor/chart.umd.min.js")
     assert library.status_code == 200
     assert "Chart.js" in library.text[:200]
+
+
+def test_graphiql_runs_a_query_offline_under_the_security_policy(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/graphql")
+    expect(page.locator(".graphiql-container .graphiql-query-editor")).to_be_visible(timeout=30_000)
+    expect(page.locator(".graphiql-query-editor")).to_contain_text("agencies")
+
+    page.locator(".graphiql-execute-button").click()
+
+    result = page.locator(".graphiql-response")
+    expect(result).to_contain_text('"agencies"', timeout=30_000)
+    expect(result).to_contain_text('"code"')
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "graphiql.png")
+
+
+def test_the_receipt_and_404_pages_run_under_the_security_policy(
+    base_url: str, browser: Browser, page: Page, database: tuple[str, str], server_dir: Path
+) -> None:
+    dossier = seeded_dossier(database)
+    receipt = f"{base_url}/dossiers/{dossier['code']}/receipt"
+    # Signed out, a receipt is the one 404 page, like any unknown address.
+    for url in (receipt, f"{base_url}/khong-co-trang-nay"):
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 404
+        assert response.headers["x-frame-options"] == "DENY"
+
+    settings = Settings(data_dir=server_dir / "var", mongodb_uri=database[0], dev_mode=True)
+    token = issue_token(
+        settings, "officer:reception", sub="desk", agency=dossier["receiving_agency_code"]
+    )
+    context = browser.new_context(
+        viewport=DESKTOP, locale="vi-VN", extra_http_headers={"authorization": f"Bearer {token}"}
+    )
+    watch = Watch(context, base_url)
+    desk = watch.new_page(context)
+    response = desk.goto(receipt)
+    assert response is not None
+    assert response.status == 200
+    expect(desk.locator("h1")).to_have_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    # The style sheet applied: the title is centred, the QR code 30 mm wide.
+    assert desk.locator("h1").evaluate("e => getComputedStyle(e).textAlign") == "center"
+    box = desk.locator(".qr svg").bounding_box()
+    assert box is not None
+    assert 100 < box["width"] < 125  # 30 mm at 96 dpi is 113 px
+    desk.screenshot(path=server_dir / "receipt.png", full_page=True)  # to look at, not kept
+    watch.check()
+    context.close()

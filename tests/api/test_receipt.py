@@ -1,4 +1,7 @@
-"""The printable receipt and appointment slip, requested as a browser requests it."""
+"""The printable receipt and appointment slip, requested as a browser requests it.
+
+Who may print it is tested in tests/api/test_dossier_access.py; here a reception officer
+of the ward that receives and handles the dossier asks for it."""
 
 from __future__ import annotations
 
@@ -10,13 +13,16 @@ import httpx
 import pytest
 import qrcode
 
+from api.authentication import issue_token
 from api.http.receipt import qr_svg
+from api.settings import Settings
 from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import FeeKind, FeeSchedule, Procedure, RequiredPaper
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
 from documents.workflow.submitting import Submission, submit
 from tests.catalogue import PROCEDURE, VALID_DATA, WARD
+from tests.conftest import BASE_URL
 
 # Monday 10 March 2025, 09:30 in Hà Nội; three working days later is Thursday 13 March.
 RECEIVED_AT = datetime(2025, 3, 10, 2, 30, tzinfo=UTC)
@@ -29,8 +35,10 @@ RESULT_PLACE = "Bộ phận Một cửa UBND Phường Thử, quầy số 3"
 
 
 @pytest.fixture
-def client(tiny_catalogue: None, http: httpx.AsyncClient) -> httpx.AsyncClient:
-    """The whole app, as a browser reaches it."""
+def client(tiny_catalogue: None, http: httpx.AsyncClient, settings: Settings) -> httpx.AsyncClient:
+    """The whole app, as the ward's reception desk reaches it."""
+    token = issue_token(settings, "officer:reception", sub="desk", agency=WARD)
+    http.headers["authorization"] = f"Bearer {token}"
     return http
 
 
@@ -117,25 +125,31 @@ async def test_the_slip_shows_the_dossier_applicant_procedure_papers_and_times(
     assert f"Nhận kết quả tại: {RESULT_PLACE}." in page
     assert "Phí, lệ phí" not in page  # the tiny procedure is free
     assert "tra cứu tình trạng giải quyết hồ sơ bằng mã hồ sơ" in page
-    assert "@media print" in page
+    # Absolute: front ends fetch the slip and show it from their own origin.
+    assert f'<link rel="stylesheet" href="{BASE_URL}/static/receipt.css">' in page
+    assert "<style" not in page  # the Content-Security-Policy allows no inline style
     assert "Traceback" not in page
+    styles = await client.get("/static/receipt.css")
+    assert styles.status_code == 200
+    assert "@media print" in styles.text
 
 
-async def test_the_slip_embeds_an_svg_qr_code_that_encodes_the_dossier_code(
+async def test_the_slip_embeds_an_svg_qr_code_of_the_public_lookup_link(
     client: httpx.AsyncClient,
 ) -> None:
     dossier = await _submit()
+    link = f"{BASE_URL}/tra-cuu?ma={dossier.code}"  # absolute, from the request's address
 
     page = (await client.get(f"/dossiers/{dossier.code}/receipt")).text
 
     assert page.count("<svg") == 1
     inline = re.search(r"<svg.*?</svg>", page, re.DOTALL)
     assert inline is not None
-    assert inline.group(0) == qr_svg(dossier.code)
+    assert inline.group(0) == qr_svg(link)
     modules = _dark_modules_in(inline.group(0))
     assert len(modules) > 100
-    assert modules == _dark_modules_of(dossier.code)
-    assert modules != _dark_modules_of(dossier.code + "X")
+    assert modules == _dark_modules_of(link)
+    assert modules != _dark_modules_of(dossier.code)
 
 
 async def test_the_result_place_falls_back_to_the_receiving_agency_and_the_fee_is_shown(
@@ -172,15 +186,16 @@ async def test_an_unknown_code_is_a_small_html_404_page_without_a_traceback(
     assert response.status_code == 404
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "Không tìm thấy hồ sơ" in response.text
-    assert "000.22.99.H26-250310-9999" in response.text
+    # The page names no code, so it is the same page whatever was asked for.
+    assert "000.22.99.H26-250310-9999" not in response.text
     assert "Traceback" not in response.text
 
 
-async def test_an_unknown_code_with_markup_is_escaped_on_the_404_page(
+async def test_an_unknown_code_with_markup_is_not_echoed_on_the_404_page(
     client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/dossiers/%3Cb%3Ex%22y/receipt")
 
     assert response.status_code == 404
     assert "<b>" not in response.text
-    assert "&lt;b&gt;x&quot;y" in response.text
+    assert "x&quot;y" not in response.text

@@ -258,7 +258,19 @@ async def test_webhooks_two_workers_deliver_each_event_exactly_once(
 async def test_webhooks_private_url_refused_at_registration(
     admin: GraphQLClient, receiver: Receiver
 ) -> None:
-    for url in (receiver.url, "http://10.1.2.3/hook", "http://169.254.169.254/", "ftp://x.vn/"):
+    refused = [
+        receiver.url,
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/",
+        "ftp://x.vn/",
+        # What the registries list besides private ranges (docs/webhooks.md).
+        "http://100.100.100.200/latest/meta-data/",
+        "http://192.88.99.1/",
+        "http://[2002:a9fe:a9fe::1]/",
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[::ffff:127.0.0.1]:8000/",
+    ]
+    for url in refused:
         data = await admin.data(REGISTER, {"input": {"url": url}})
         payload = data["registerWebhook"]
         assert payload["webhook"] is None

@@ -6,15 +6,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from documents.catalogue.forms.definition import DisplayHints, FieldHint
+from schema.core.input_checks import FREE_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, text
 
 
 @strawberry.input
 class FieldHintInput:
     pointer: str = strawberry.field(description="JSON pointer of the field, e.g. `/child/name`.")
-    label_vi: str
-    label_en: str | None = None
+    label_vi: str = text(NAME_MAX_LENGTH)
+    label_en: str | None = text(NAME_MAX_LENGTH, default=None)
     sensitive: bool = False
-    help_vi: str | None = None
+    help_vi: str | None = text(FREE_TEXT_MAX_LENGTH, default=None)
     profile_attribute: str | None = None
 
 
@@ -33,6 +34,6 @@ class FormHintsInput:
 @strawberry.input
 class CreateFormDraftInput:
     key: str
-    title: str
+    title: str = text(NAME_MAX_LENGTH)
     schema: JSON = strawberry.field(description="A JSON Schema, draft 2020-12.")
     hints: FormHintsInput | None = None

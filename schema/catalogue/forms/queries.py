@@ -5,16 +5,22 @@ from __future__ import annotations
 import strawberry
 
 from documents.catalogue.forms.definition import forms_with_key
-from schema.catalogue.forms.types import FormType, form_or_none
+from schema.catalogue.forms.types import FormType, visible_forms
 from schema.core.context import Info
 
 
 @strawberry.type
 class FormQueries:
-    @strawberry.field(description="Every version of the form `key`, drafts last.")
-    async def forms(self, key: str) -> list[FormType]:
-        return [FormType.from_document(f) for f in await forms_with_key(key)]
+    @strawberry.field(
+        description="Every version of the form `key`; drafts (last) for administrators only."
+    )
+    async def forms(self, info: Info, key: str) -> list[FormType]:
+        return [
+            FormType.from_document(f) for f in await visible_forms(info, await forms_with_key(key))
+        ]
 
     @strawberry.field
     async def form(self, info: Info, key: str, version: int) -> FormType | None:
-        return form_or_none(await info.context.loaders.form_by_version.load((key, version)))
+        found = await info.context.loaders.form_by_version.load((key, version))
+        shown = await visible_forms(info, [found])
+        return FormType.from_document(shown[0]) if shown else None

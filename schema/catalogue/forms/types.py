@@ -10,7 +10,9 @@ from beanie import PydanticObjectId
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from documents.access.policy import AdminArea
 from documents.catalogue.forms.definition import DisplayHints, FieldHint, FormSchema
+from documents.catalogue.forms.definition import FormStatus as FormState
 from schema.core.context import Info
 from schema.core.enums import FormStatus
 from schema.core.errors import UserError
@@ -76,9 +78,18 @@ class FormType(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[FormType | None]:
         ids = [PydanticObjectId(i) if PydanticObjectId.is_valid(i) else None for i in node_ids]
-        found = await info.context.loaders.form_by_id.load_many([i for i in ids if i])
-        by_id = {f.id: f for f in found if f}
+        found = await visible_forms(
+            info, await info.context.loaders.form_by_id.load_many([i for i in ids if i])
+        )
+        by_id = {f.id: f for f in found}
         return [cls.from_document(by_id[i]) if i in by_id else None for i in ids]
+
+
+async def visible_forms(info: Info, forms: Iterable[FormSchema | None]) -> list[FormSchema]:
+    """The forms the viewer may see: drafts are administrators' work in progress, so
+    only those who manage forms see them; to everyone else they do not exist."""
+    sees_drafts = (await info.context.access()).can_admin(AdminArea.FORMS)
+    return [f for f in forms if f is not None and (sees_drafts or f.status is not FormState.DRAFT)]
 
 
 def form_or_none(form: FormSchema | None) -> FormType | None:

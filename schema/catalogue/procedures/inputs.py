@@ -8,12 +8,13 @@ from typing import Any
 import strawberry
 
 from schema.core.enums import FeeKind, OfficerRole
+from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 
 @strawberry.input
 class ProcedureStepInput:
     key: str
-    name: str
+    name: str = text(NAME_MAX_LENGTH)
     role: OfficerRole
     working_days: int
     agency_code: str | None = None
@@ -43,7 +44,7 @@ class ResultReuseInput:
 @strawberry.input
 class RequiredPaperInput:
     slot: str
-    name: str
+    name: str = text(NAME_MAX_LENGTH)
     originals: int = 1
     copies: int = 0
     optional: bool = False
@@ -53,22 +54,22 @@ class RequiredPaperInput:
 @strawberry.input
 class ProcedureInput:
     code: str
-    name: str
+    name: str = text(NAME_MAX_LENGTH)
     field: str
     processing_days: int
     form_key: str
-    name_en: str | None = None
+    name_en: str | None = text(NAME_MAX_LENGTH, default=None)
     agency_codes: list[str] = strawberry.field(default_factory=list)
     steps: list[ProcedureStepInput] = strawberry.field(default_factory=list)
     fee: FeeScheduleInput | None = None
     required_papers: list[RequiredPaperInput] = strawberry.field(default_factory=list)
-    result_place: str | None = None
+    result_place: str | None = text(NAME_MAX_LENGTH, default=None)
 
 
 @strawberry.input(description="Only the fields given are changed.")
 class ProcedureUpdateInput:
-    name: str | None = strawberry.UNSET
-    name_en: str | None = strawberry.UNSET
+    name: str | None = text(NAME_MAX_LENGTH, default=strawberry.UNSET)
+    name_en: str | None = text(NAME_MAX_LENGTH, default=strawberry.UNSET)
     field: str | None = strawberry.UNSET
     processing_days: int | None = strawberry.UNSET
     form_key: str | None = strawberry.UNSET
@@ -76,7 +77,7 @@ class ProcedureUpdateInput:
     steps: list[ProcedureStepInput] | None = strawberry.UNSET
     fee: FeeScheduleInput | None = strawberry.UNSET
     required_papers: list[RequiredPaperInput] | None = strawberry.UNSET
-    result_place: str | None = strawberry.UNSET
+    result_place: str | None = text(NAME_MAX_LENGTH, default=strawberry.UNSET)
     active: bool | None = strawberry.UNSET
 
 

@@ -48,3 +48,39 @@ def test_guard_data_allows_twenty_levels_and_refuses_twenty_one() -> None:
     with pytest.raises(DomainError) as caught:
         guard_data(nest(21))
     assert caught.value.code is ErrorCode.DATA_TOO_DEEP
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, float("inf"), float("-inf"), float("nan")])
+def test_guard_data_refuses_numbers_mongodb_or_json_cannot_hold(number: float) -> None:
+    with pytest.raises(DomainError) as caught:
+        guard_data({"floors": number}, frozenset({"floors"}))
+    assert caught.value.code is ErrorCode.VALIDATION_FAILED
+    assert caught.value.field == "data/floors"
+    guard_data({"floors": 2**63 - 1, "ratio": 1e308})
+
+
+def test_messages_and_paths_never_quote_the_data() -> None:
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "plate": {"type": "string", "pattern": "^[0-9]{2}[A-Z]$", "maxLength": 4},
+            "floors": {"type": "integer", "maximum": 7},
+        },
+    }
+    data = {"email": "0912345678", "plate": "Nguyễn Văn An", "floors": 912345678, "0987654321": 1}
+    found = validate_data(schema, data)
+    assert {(v.path, v.code) for v in found} >= {
+        ("/email", "BAD_FORMAT"),
+        ("/plate", "BAD_PATTERN"),
+        ("/plate", "TOO_LONG"),
+        ("/floors", "TOO_LARGE"),
+        ("/*", "UNKNOWN_FIELD"),  # the key is whatever the client typed
+    }
+    said = repr(found)
+    for value in ("0912345678", "Nguyễn", "912345678", "0987654321"):
+        assert value not in said
+    with pytest.raises(DomainError) as caught:
+        guard_data({"0912345678": {"$where": 1}}, frozenset())
+    assert "0912345678" not in f"{caught.value.field} {caught.value.message}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from documents.catalogue.forms import lifecycle
 from documents.catalogue.forms.definition import DisplayHints, FieldHint
 from documents.common.clock import fixed_time
+from documents.papers.repository import RepositoryItem, give_tokens
 from tests.catalogue import APPLICANT, APPLICANT_ID, PERMIT_SCHEMA, PROCEDURE, submission
 from tests.conftest import GraphQLClient
 from tests.papers import (
@@ -91,7 +93,7 @@ async def test_a_recent_result_fills_its_slot_at_submission(
     await _judicial_record(gql)
     files_before = await file_counts()
 
-    dossier = await submit_dossier(gql)
+    dossier = await submit_dossier(gql.as_role("applicant"))
 
     assert _papers(dossier)["judicialRecord"] == {
         "slot": "judicialRecord",
@@ -109,7 +111,7 @@ async def test_an_expired_result_does_not_fill_its_slot(gql: GraphQLClient, pape
     yesterday = (date.today() - timedelta(days=2)).isoformat()
     await _judicial_record(gql, valid_until=yesterday)
 
-    dossier = await submit_dossier(gql)
+    dossier = await submit_dossier(gql.as_role("applicant"))
 
     assert _papers(dossier)["judicialRecord"]["satisfied"] is False
     assert dossier["reusedCount"] == 0
@@ -122,7 +124,7 @@ async def test_a_result_issued_too_long_ago_does_not_fill_its_slot(
     with fixed_time(datetime.now(UTC) - timedelta(days=181)):
         await _judicial_record(gql)
 
-    dossier = await submit_dossier(gql)
+    dossier = await submit_dossier(gql.as_role("applicant"))
 
     assert _papers(dossier)["judicialRecord"]["source"] is None
     assert dossier["reusedCount"] == 0
@@ -170,6 +172,50 @@ async def test_someone_elses_repository_item_is_refused(gql: GraphQLClient, pape
     payload = data["submitDossier"]
     assert payload["dossier"] is None
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("NOT_FOUND", "reusedPapers.0")]
+
+
+async def test_repository_items_are_named_by_random_tokens_not_object_ids(
+    gql: GraphQLClient, papers: None
+) -> None:
+    await _judicial_record(gql)
+    await _judicial_record(gql)
+    items = await RepositoryItem.find_all().to_list()
+    applicant = gql.as_role("applicant")
+
+    listed = await _repository(gql)
+    by_object_id = await applicant.data(
+        SUBMIT,
+        {
+            "input": submission(
+                reusedPapers=[{"slot": "judicialRecord", "repositoryItemId": str(items[0].id)}]
+            )
+        },
+    )
+
+    assert {i["id"] for i in listed} == {item.token for item in items}
+    assert all(re.fullmatch(r"ri_[A-Za-z0-9_-]{22}", i["id"]) for i in listed)
+    assert [e["code"] for e in by_object_id["submitDossier"]["errors"]] == ["NOT_FOUND"]
+
+
+async def test_items_filed_before_tokens_get_one_at_start_up_or_when_listed(
+    gql: GraphQLClient, papers: None
+) -> None:
+    await _judicial_record(gql)
+    await _judicial_record(gql)
+    collection = RepositoryItem.get_pymongo_collection()
+    await collection.update_many({}, {"$unset": {"token": ""}})
+    first = await collection.find_one({})
+    assert first is not None
+    await collection.update_one({"_id": first["_id"]}, {"$set": {"owner_id": OTHER_ID}})
+
+    given = await give_tokens({"owner_id": OTHER_ID})
+    listed = await _repository(gql)
+
+    assert given == 1
+    assert (await collection.find_one({"_id": first["_id"]}) or {})["token"].startswith("ri_")
+    [mine] = listed
+    assert mine["id"].startswith("ri_")
+    assert await give_tokens() == 0
 
 
 async def test_reuse_of_an_unknown_slot_is_refused(gql: GraphQLClient, papers: None) -> None:

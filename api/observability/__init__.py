@@ -1,0 +1,1 @@
+"""Operations: metrics, logs that carry the request id, tracing, and their wiring."""
