@@ -28,6 +28,7 @@ from api.embedded import (
     database_uri,
 )
 from api.observability.logs import logging_config
+from api.observability.tracing import TracingUnavailableError
 from api.settings import Settings
 from demo.catalogue import CITY
 from demo.seeding import is_empty, seed_catalogue, seed_dossiers
@@ -153,7 +154,7 @@ def serve(
                 # reads it only from MOTCUA_TRUSTED_PROXIES (api/middleware/proxies.py).
                 proxy_headers=False,
             )
-    except NotADataDirectoryError as error:
+    except (NotADataDirectoryError, TracingUnavailableError) as error:
         raise fail(error, 2) from None
     except EmbeddedDatabaseError as error:
         raise fail(error) from None

@@ -14,7 +14,10 @@ console = Console(stderr=True)
 
 def fail(message: object, code: int = 1) -> typer.Exit:
     """Print `motcua: <message>` on stderr; raise what this returns."""
-    console.print(f"motcua: {message}", style="bold red", highlight=False, soft_wrap=True)
+    # markup=False: messages carry brackets of their own (e.g. "motcua[tracing]").
+    console.print(
+        f"motcua: {message}", style="bold red", highlight=False, soft_wrap=True, markup=False
+    )
     return typer.Exit(code=code)
 
 

@@ -59,14 +59,21 @@ class SharedBuckets:
     def __init__(self, namespace: str, capacity: int, per_minute: float) -> None:
         self.namespace = namespace
         self.policy = BucketPolicy(capacity=capacity, per_second=per_minute / 60)
+        self.failing = False  # one log line per outage, not one per request
 
     async def take(self, key: str) -> Decision:
         try:
-            return await take(f"{self.namespace}|{key}", self.policy)
+            decision = await take(f"{self.namespace}|{key}", self.policy)
         except PyMongoError as error:
-            logger.warning("rate limit not applied: %s", type(error).__name__)
+            if not self.failing:
+                logger.warning("rate limit not applied: %s", type(error).__name__)
+            self.failing = True
             capacity = self.policy.capacity
             return Decision(allowed=True, remaining=capacity, reset=0, retry_after=1)
+        if self.failing:
+            logger.warning("rate limit applied again")
+            self.failing = False
+        return decision
 
 
 def request_buckets(settings: Settings) -> SharedBuckets:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from beanie import Document, PydanticObjectId, SortDirection
 from bson import ObjectId
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import BulkWriteError
 
@@ -163,6 +163,18 @@ async def _insert_missing(pairs: list[tuple[PydanticObjectId, str]]) -> int:
     return len(fresh)
 
 
+def readable_events(raw: list[dict[str, Any]]) -> list[DossierEvent]:
+    """The events this version can read. One written by a newer version during a rolling
+    upgrade (an event type it does not know) is skipped, not allowed to stop every round."""
+    events = []
+    for document in raw:
+        try:
+            events.append(DossierEvent.model_validate(document))
+        except ValidationError:
+            continue
+    return events
+
+
 async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
     """Create the deliveries for events after the checkpoint (less `lag`); how many."""
     hooks = await Webhook.find_all().to_list()
@@ -178,14 +190,16 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
     while True:
         # `seq`, not `_id`: SecantusDB scans the collection for an `_id` range.
         query: dict[str, Any] = {"seq": {"$gt": cursor}} if cursor is not None else {}
-        events = (
-            await DossierEvent.find(query)
+        raw = (
+            await DossierEvent.get_pymongo_collection()
+            .find(query)
             .sort([("seq", SortDirection.ASCENDING)])
             .limit(batch)
             .to_list()
         )
-        if not events:
+        if not raw:
             break
+        events = readable_events(raw)
         codes = list({e.dossier_code for e in events})
         dossiers = {d.code: d for d in await Dossier.find({"code": {"$in": codes}}).to_list()}
         pairs = [
@@ -196,7 +210,7 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
             and _wanted(e, dossiers.get(e.dossier_code), h, accesses[h.webhook_id])
         ]
         created += await _insert_missing(pairs)
-        cursor = last = events[-1].id
+        cursor = last = raw[-1]["_id"]  # past the unreadable ones too: they stay skipped
     if last is not None and (mark is None or last > mark.event_id):
         await _advance(last)
     return created

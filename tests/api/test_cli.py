@@ -194,6 +194,23 @@ def test_cli_errors_are_one_plain_line_with_exit_code_2(
     assert lines[0].startswith(f"motcua: {message}")
 
 
+def test_cli_serve_with_tracing_but_not_its_extra_is_one_plain_line(
+    seeded_database: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+) -> None:
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("MOTCUA_OTEL_ENABLED", "true")
+    monkeypatch.setitem(sys.modules, "opentelemetry.sdk.trace", None)  # the extra is missing
+    code, lines = _run_main(["serve", "--port", str(_free_port())], capsys)
+    assert code == 2
+    assert lines[-1] == (
+        "motcua: tracing is configured (MOTCUA_OTEL_ENABLED or OTEL_EXPORTER_OTLP_ENDPOINT) "
+        "but its packages are missing: pip install 'motcua[tracing]'"
+    )
+
+
 def test_cli_token_for_a_known_agency_is_signed(
     seeded_database: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -11,13 +11,16 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from bson import ObjectId
 
 from api.settings import Settings
 from api.workers.webhooks import WebhookWorker
+from documents.dossiers.events import DossierEvent
 from documents.webhooks.delivery import WebhookDelivery
 from tests.catalogue import OTHER_WARD, WARD, submission
 from tests.conftest import GraphQLClient
@@ -324,3 +327,25 @@ async def test_webhooks_deleted_webhook_gets_nothing_more(
         assert await worker.run_once() == 0
     assert receiver.received == []
     assert (await admin.data("{ webhooks { webhookId } }"))["webhooks"] == []
+
+
+@DRIVEN
+async def test_webhooks_skip_an_event_type_a_newer_version_wrote_and_deliver_the_rest(
+    gql: GraphQLClient,
+    admin: GraphQLClient,
+    tiny_catalogue: None,
+    receiver: Receiver,
+    settings: Settings,
+) -> None:
+    await register(admin, receiver.url)
+    first = await submit(gql)
+    # A rolling upgrade: a newer process recorded an event type this version does not know.
+    await DossierEvent.get_pymongo_collection().insert_one(
+        {"_id": (newer := ObjectId()), "seq": newer, "dossier_code": first,
+         "type": "SIGNED_BY_VNEID", "at": datetime.now(UTC), "payload": {}}
+    )  # fmt: skip
+    second = await submit(gql)
+    async with driven_worker(settings) as worker:
+        assert await worker.run_once() == 2  # every round used to fail on the unknown one
+    delivered = [json.loads(body)["dossierCode"] for _, body in receiver.received]
+    assert sorted(delivered) == sorted([first, second])

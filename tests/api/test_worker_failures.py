@@ -119,3 +119,27 @@ async def test_webhook_worker_logs_one_line_per_failed_round_while_the_database_
             raise AssertionError("the worker did not log its recovery")
     assert "Traceback" not in caplog.text
     assert all(record.exc_info is None for record in caplog.records)
+
+
+async def test_rate_limiter_logs_one_line_per_outage_not_one_per_request(
+    own_database: EmbeddedDatabase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async for _, http in app_on(own_database, tmp_path):
+        await poll_readiness(http, 200, within=10)
+        await asyncio.to_thread(own_database.stop)
+        for _ in range(4):  # each fails on the database, after the limiter let it through
+            await http.post("/graphql", json={"query": "{ agencies { code } }"})
+        limiter = [r for r in caplog.records if r.getMessage().startswith("rate limit")]
+        assert [r.getMessage() for r in limiter] == [
+            f"rate limit not applied: {limiter[0].getMessage().split(': ', 1)[1]}"
+        ]
+        await restart_on_the_same_port(own_database, monkeypatch)
+        await poll_readiness(http, 200, within=30)
+        await http.post("/graphql", json={"query": "{ agencies { code } }"})
+        limiter = [r.getMessage() for r in caplog.records if r.getMessage().startswith("rate")]
+        assert limiter[1:] == ["rate limit applied again"]
+    assert "Traceback" not in caplog.text
