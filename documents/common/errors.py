@@ -25,6 +25,10 @@ class ErrorCode(StrEnum):
     NOTHING_DUE = "NOTHING_DUE"
     APOLOGY_NOT_ALLOWED = "APOLOGY_NOT_ALLOWED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    # The first request with this idempotency key is still running: retry after a moment.
+    IN_PROGRESS = "IN_PROGRESS"
+    # The database cannot be reached within the operation limit: nothing was changed.
+    UNAVAILABLE = "UNAVAILABLE"
     # Attachments (docs/papers.md).
     UNKNOWN_SLOT = "UNKNOWN_SLOT"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
