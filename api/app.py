@@ -15,20 +15,24 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from api.database import connect
-from api.embedded import EmbeddedDatabase
+from api.embedded import EXIT_STOP_SECONDS, EmbeddedDatabase
 from api.http.downloads import download_route
 from api.http.graphql import graphql_app
 from api.http.health import health_routes
 from api.http.pages import page_routes
 from api.http.receipt import receipt_route
 from api.middleware.authentication import AuthMiddleware
+from api.middleware.deadline import DatabaseDeadlineMiddleware
 from api.middleware.proxies import ProxyHeadersMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.middleware.request_guard import RequestGuardMiddleware
 from api.middleware.security_headers import SecurityHeadersMiddleware
 from api.observability.kit import OperationsKit
 from api.settings import Settings
+from api.stopping import Stopping
+from api.workers.database_supervisor import DatabaseSupervisor
 from api.workers.hub import EventHub
+from api.workers.session_reaper import lease_sessions, release_sessions
 from api.workers.sweeper import DeadlineSweeper
 from api.workers.webhooks import WebhookWorker
 
@@ -40,8 +44,10 @@ def create_app(
     settings: Settings | None = None,
     command_listeners: Sequence[CommandListener] = (),
     tracer_provider: TracerProvider | None = None,
+    embedded: EmbeddedDatabase | None = None,
 ) -> Starlette:
-    """The app; `tracer_provider` replaces the one tracing settings would configure."""
+    """The app; `tracer_provider` replaces the one tracing settings would configure;
+    `embedded` is the database `motcua serve` started, for the app to supervise."""
     settings = settings or Settings()
     # The driver's debug logs carry whole documents, personal data included.
     logging.getLogger("pymongo").setLevel(max(logging.INFO, logging.getLogger().level))
@@ -52,17 +58,32 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        embedded = None
+        owned = None
         uri = settings.mongodb_uri
         if uri is None:  # e.g. `uvicorn --factory api.app:create_app`
-            embedded = EmbeddedDatabase(settings.db_path)
-            uri = await asyncio.to_thread(embedded.start)
-        client = await connect(uri, settings, [*command_listeners, *kit.listeners])
+            owned = EmbeddedDatabase(
+                settings.db_path, sync_on_commit=settings.embedded_sync_on_commit
+            )
+            uri = await asyncio.to_thread(owned.start)
+        try:
+            client = await connect(uri, settings, [*command_listeners, *kit.listeners])
+        except BaseException:  # e.g. a refused deployment: leave no database child behind
+            if owned is not None:
+                await asyncio.to_thread(owned.stop, EXIT_STOP_SECONDS)
+            raise
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         webhooks = WebhookWorker(settings)
         sweeper = DeadlineSweeper(settings)
         app.state.client, app.state.hub = client, hub
         app.state.webhooks, app.state.sweeper = webhooks, sweeper
+        # Time-limited transactions on leased sessions (api/workers/session_reaper.py).
+        app.state.sessions = await lease_sessions(client, settings)
+        # Restarts a dead or panicked embedded database (api/workers/database_supervisor.py).
+        supervised = owned or embedded
+        supervisor = None if supervised is None else DatabaseSupervisor(supervised, settings)
+        app.state.embedded_database = supervisor
+        if supervisor is not None:
+            supervisor.start()
         if settings.background_services:
             await hub.start()
             await webhooks.start()
@@ -75,14 +96,22 @@ def create_app(
         try:
             yield
         finally:
-            await kit.stop()
-            if settings.background_services:
-                await sweeper.stop()
-                await webhooks.stop()
-                await hub.stop()
-            await client.close()
-            if embedded is not None:
-                await asyncio.to_thread(embedded.stop)
+            # Side by side and within one time limit, whatever the database is doing:
+            # SIGTERM ends the process in time (api/stopping.py).
+            stopping, background = Stopping(), settings.background_services
+            await stopping.run(
+                {
+                    "operations kit": kit.stop(),
+                    "database supervisor": supervisor.stop() if supervisor else None,
+                    "deadline sweeper": sweeper.stop() if background else None,
+                    "webhook worker": webhooks.stop() if background else None,
+                    "event hub": hub.stop() if background else None,
+                }
+            )
+            await stopping.run({"session lease": release_sessions(client, app.state.sessions)})
+            await stopping.close(client)
+            if owned is not None:
+                await asyncio.to_thread(owned.stop, EXIT_STOP_SECONDS)
 
     routes: list[BaseRoute] = [
         *health_routes(),
@@ -104,6 +133,8 @@ def create_app(
             # Who the client is, behind trusted reverse proxies, before anyone asks.
             Middleware(ProxyHeadersMiddleware, settings=settings),
             Middleware(RequestGuardMiddleware, settings=settings),
+            # Each request's database time, and 503 when the database is unavailable.
+            Middleware(DatabaseDeadlineMiddleware, settings=settings),
             Middleware(AuthMiddleware, settings=settings),
             Middleware(RateLimitMiddleware, settings=settings),
         ],

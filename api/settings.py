@@ -10,12 +10,16 @@ from typing import Literal
 from pydantic import AliasChoices, Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from documents.access.idempotency import IdempotencyTiming
 from documents.calendar.working_calendar import OfficeHours
+from documents.common.transactions import TransactionLimits
 from documents.papers.attachments import AttachmentLimits
 
 # The domain's defaults are the settings' defaults.
 _HOURS = OfficeHours()
 _LIMITS = AttachmentLimits()
+_TRANSACTIONS = TransactionLimits()
+_IDEMPOTENCY = IdempotencyTiming()
 
 
 class Settings(BaseSettings):
@@ -28,9 +32,18 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("MOTCUA_MONGODB_URI", "MONGODB_URI")
     )
     database: str = "motcua"
+    # Start-up refuses a deployment that could lose acknowledged writes (docs/durability.md)
+    # unless this allows it. SecantusDB makes transactions durable only with
+    # --sync-on-commit, which cannot be read over the wire: declare it here for one at
+    # MOTCUA_MONGODB_URI (the embedded one motcua starts declares itself).
+    allow_unjournaled_writes: bool = False
+    secantus_sync_on_commit: bool = False
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
+    # After SIGTERM, requests in flight get this long to finish before they are cancelled;
+    # the whole stop, database included, stays within 10 s (docs/durability.md).
+    shutdown_grace_seconds: int = Field(default=3, ge=0, le=3)
     # Development mode serves GraphiQL; it defaults to on only for the embedded database.
     dev_mode: bool | None = None
     # Dossiers received at or after the cut-off count from the next working day;
@@ -50,6 +63,14 @@ class Settings(BaseSettings):
     max_operations_per_document: int = 5
     max_body_bytes: int = 2 * 1024 * 1024
     operation_timeout_seconds: float = 15.0
+    # Durability (docs/durability.md), each capped at 2/3 of the operation limit: one
+    # transaction, its retries and commit included; an idempotency key's claim, after which
+    # a retry runs the request again. Every process renews a session lease each heartbeat; one
+    # silent for the lease time is taken for dead and its transactions are killed.
+    transaction_timeout_seconds: float = Field(default=_TRANSACTIONS.timeout_seconds, gt=0)
+    idempotency_lease_seconds: float = Field(default=_IDEMPOTENCY.lease_seconds, gt=0)
+    session_lease_seconds: float = Field(default=5.0, gt=0)
+    session_heartbeat_seconds: float = Field(default=1.0, gt=0)
     # Token bucket per principal (or per client address when anonymous).
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
@@ -80,6 +101,15 @@ class Settings(BaseSettings):
     # The event hub (subscriptions), the webhook worker and the deadline sweeper; tests
     # that count database commands turn them off, since they read in the background.
     background_services: bool = True
+    # The embedded database (docs/embedded-database.md): every commit synced to disk, so an
+    # acknowledged write survives a crash; a health check (ping and a small write) every
+    # few seconds, a restart on the same port after this many failures in a row (backoff
+    # up to the cap); "disk full" below this much free space on its filesystem.
+    embedded_sync_on_commit: bool = True
+    embedded_check_seconds: float = Field(default=2.0, gt=0)
+    embedded_check_failures: int = Field(default=3, ge=1)
+    embedded_max_backoff_seconds: float = Field(default=30.0, gt=0)
+    embedded_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     # Development only: let webhooks target loopback and private addresses.
     allow_private_webhook_targets: bool = False
     # Real-time: each subscriber's buffer of undelivered events (overflow closes it),
@@ -121,8 +151,32 @@ class Settings(BaseSettings):
     )
 
     @property
+    def transaction_limits(self) -> TransactionLimits:
+        return TransactionLimits(min(self.transaction_timeout_seconds, self._below_operation))
+
+    @property
+    def idempotency_timing(self) -> IdempotencyTiming:
+        return IdempotencyTiming(min(self.idempotency_lease_seconds, self._below_operation))
+
+    @property
+    def _below_operation(self) -> float:
+        """Transactions and claims end before the operation limit cancels their request."""
+        return self.operation_timeout_seconds * 2 / 3
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """A lease is renewed at least three times within the lease time."""
+        return min(self.session_heartbeat_seconds, self.session_lease_seconds / 3)
+
+    @property
     def embedded(self) -> bool:
         return self.mongodb_uri is None
+
+    @property
+    def syncs_on_commit(self) -> bool:
+        """Whether the SecantusDB in use syncs every commit: the embedded one as motcua
+        starts it, one at MOTCUA_MONGODB_URI as the operator declares it."""
+        return self.embedded_sync_on_commit if self.embedded else self.secantus_sync_on_commit
 
     @property
     def development(self) -> bool:

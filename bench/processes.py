@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,30 +41,45 @@ class ApiProcess:
         raise RuntimeError("no VmRSS in /proc status")
 
 
-@asynccontextmanager
-async def api_process(
+def api_process(
     mongodb_uri: str, database: str, data_dir: Path, **env: str
-) -> AsyncIterator[ApiProcess]:
+) -> AbstractAsyncContextManager[ApiProcess]:
     """A separate API process on a free port, once it answers."""
+    return logged_api_process(mongodb_uri, database, data_dir, env)
+
+
+@asynccontextmanager
+async def logged_api_process(
+    mongodb_uri: str | None,
+    database: str,
+    data_dir: Path,
+    env: Mapping[str, str],
+    log: Path | None = None,
+) -> AsyncIterator[ApiProcess]:
+    """`api_process`, with `env` as MOTCUA_ settings and its output in `log` if given.
+    Without `mongodb_uri` it starts its own embedded database in `data_dir`."""
     port = free_port()
     environment = {
-        **os.environ,
-        "MOTCUA_MONGODB_URI": mongodb_uri,
+        **{k: v for k, v in os.environ.items() if k not in {"MONGODB_URI", "MOTCUA_MONGODB_URI"}},
         "MOTCUA_DATABASE": database,
         "MOTCUA_DATA_DIR": str(data_dir),
         "MOTCUA_PORT": str(port),
         **{f"MOTCUA_{name.upper()}": value for name, value in env.items()},
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "api",
-        "serve",
-        cwd=ROOT,
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    if mongodb_uri is not None:
+        environment["MOTCUA_MONGODB_URI"] = mongodb_uri
+    with contextlib.ExitStack() as files:
+        output = files.enter_context(log.open("ab")) if log else asyncio.subprocess.DEVNULL
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "api",
+            "serve",
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=output,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base) as http:
@@ -80,7 +96,8 @@ async def api_process(
         yield ApiProcess(base, process.pid)
     finally:
         if process.returncode is None:
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):  # a test may have killed it
+                process.terminate()
             try:
                 await asyncio.wait_for(process.wait(), 10)
             except TimeoutError:

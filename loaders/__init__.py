@@ -25,6 +25,7 @@ from loaders.forms import (
 )
 from loaders.procedures import procedure_by_code_loader
 from loaders.ratings import feedback_by_dossier_loader, rating_by_dossier_loader
+from loaders.shielding import shielded_fields
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,10 @@ class Loaders:
     feedback_by_dossier: DataLoader[str, list[Feedback]] = field(
         default_factory=feedback_by_dossier_loader
     )
+
+    @classmethod
+    def shared(cls) -> Loaders:
+        """Loaders that several executions share (the hub makes one set per event): N
+        subscribers cost one lookup, and no subscriber's cancellation can cancel it for
+        the others (loaders/shielding.py)."""
+        return cls(**shielded_fields(cls()))

@@ -1,4 +1,6 @@
-"""Dossiers by code, and each dossier's events."""
+"""Dossiers by code, and each dossier's events. A dossier this version cannot read is an
+UnreadableDocumentError for its key alone (`load` raises it, `load_many` with the rest);
+an event it cannot read is skipped and counted."""
 
 from __future__ import annotations
 
@@ -6,14 +8,19 @@ from collections import defaultdict
 
 from strawberry.dataloader import DataLoader
 
+from documents.common.tolerant import Unreadable, UnreadableDocumentError, unreadable_error
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
-from loaders.fetch import MAX_BATCH, find_documents, grouped_in_key_order, in_key_order
+from loaders.fetch import MAX_BATCH, find_by_key, find_documents, grouped_in_key_order
 
 
-async def load_dossiers_by_code(codes: list[str]) -> list[Dossier | None]:
-    found = await find_documents(Dossier, {"code": {"$in": codes}})
-    return in_key_order(codes, {d.code: d for d in found})
+def _as_loaded(found: Dossier | Unreadable | None) -> Dossier | UnreadableDocumentError | None:
+    return unreadable_error(found, "dossier") if isinstance(found, Unreadable) else found
+
+
+async def load_dossiers_by_code(codes: list[str]) -> list[Dossier | UnreadableDocumentError | None]:
+    found = await find_by_key(Dossier, "code", codes)
+    return [_as_loaded(found.get(code)) for code in codes]
 
 
 async def load_events_by_dossier(codes: list[str]) -> list[list[DossierEvent]]:

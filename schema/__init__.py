@@ -21,6 +21,7 @@ from schema.core.errors_processing import MotcuaSchema
 from schema.core.input_checks import InputChecks, describe_limits
 from schema.core.queries import NodeQueries
 from schema.core.scalars import SCALAR_OVERRIDES
+from schema.core.unreadable import LeftOutErrors
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries, PublicQueries
 from schema.dossiers.subscriptions import Subscription
@@ -75,7 +76,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[AuditExtension, InputChecks],
+        extensions=[AuditExtension, InputChecks, LeftOutErrors],
         scalar_overrides=SCALAR_OVERRIDES,
     )
     describe_limits(schema._schema)  # the SDL states every text input's length limit

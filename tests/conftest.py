@@ -36,6 +36,13 @@ from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
 
 BASE_URL = "http://motcua.test"
 
+# The API refuses a SecantusDB it is not told syncs every commit (docs/durability.md).
+# Every one the tests start (EmbeddedDatabase) does, so say so, for this process and the
+# API processes the tests start; a test that starts one without it sets this false, and
+# whoever points MONGODB_URI at a SecantusDB declares it themselves.
+if not (os.environ.get("MONGODB_URI") or os.environ.get("MOTCUA_MONGODB_URI")):
+    os.environ.setdefault("MOTCUA_SECANTUS_SYNC_ON_COMMIT", "true")
+
 
 @pytest.fixture(scope="session")
 def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -22,7 +22,7 @@ PROTOCOL = "graphql-transport-ws"
 DOSSIER_EVENTS = """
 subscription($filter: DossierEventFilter, $after: ID) {
   dossierEvents(filter: $filter, after: $after) {
-    eventId type dossierCode fromStatus toStatus at actor
+    eventId position type dossierCode fromStatus toStatus at actor
     dossier { code status applicant { fullName idNumber } }
   }
 }

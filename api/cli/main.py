@@ -20,11 +20,12 @@ from api.authentication import ROLES, issue_token
 from api.cli.plain import console, fail, load_settings
 from api.cli.stats import stats
 from api.cli.tokens import TokenRequestError, agency_exists, check_request
-from api.database import connect
+from api.database import DatabaseStartError, UnsafeDeploymentError, check_database, connect
 from api.embedded import (
     EmbeddedDatabaseError,
     NotADataDirectoryError,
     claim_data_dir,
+    database,
     database_uri,
 )
 from api.observability.logs import logging_config
@@ -132,19 +133,30 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         _claim(settings, init)
-        with database_uri(settings.mongodb_uri, settings.db_path, init=init) as uri:
+        sync = settings.embedded_sync_on_commit
+        with database(
+            settings.mongodb_uri, settings.db_path, init=init, sync_on_commit=sync
+        ) as started:
+            uri = started.uri
+            # Keep the mode the configuration implied before we filled in the URI, and
+            # what it says of the database's syncing (the embedded one's, as started).
+            running = settings.model_copy(
+                update={
+                    "mongodb_uri": uri,
+                    "dev_mode": settings.development,
+                    "secantus_sync_on_commit": settings.syncs_on_commit,
+                }
+            )
+            # One line, not a traceback, for a database that could lose acknowledged writes.
+            asyncio.run(check_database(uri, running))
             if seed_if_empty:
                 asyncio.run(_seed(uri, settings, settings.demo_dossiers, only_if_empty=True))
-            # Keep the mode the configuration implied before we filled in the URI.
-            running = settings.model_copy(
-                update={"mongodb_uri": uri, "dev_mode": settings.development}
-            )
             for line in _banner(running):
                 typer.echo(line, err=True)
             # Events are small and every subscriber's copy would be compressed on its
             # own: per-message deflate cost more CPU than it saved (docs/benchmarks.md).
             uvicorn.run(
-                create_app(running),
+                create_app(running, embedded=started.embedded),
                 host=settings.host,
                 port=settings.port,
                 ws_per_message_deflate=False,
@@ -153,10 +165,12 @@ def serve(
                 # uvicorn would believe X-Forwarded-For from any loopback peer; the app
                 # reads it only from MOTCUA_TRUSTED_PROXIES (api/middleware/proxies.py).
                 proxy_headers=False,
+                # After SIGTERM; the rest of the stop is bounded too (api/stopping.py).
+                timeout_graceful_shutdown=settings.shutdown_grace_seconds,
             )
-    except (NotADataDirectoryError, TracingUnavailableError) as error:
+    except (NotADataDirectoryError, TracingUnavailableError, UnsafeDeploymentError) as error:
         raise fail(error, 2) from None
-    except EmbeddedDatabaseError as error:
+    except (EmbeddedDatabaseError, DatabaseStartError) as error:
         raise fail(error) from None
 
 
@@ -173,9 +187,9 @@ def seed(
         _claim(settings, init)
         with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
             asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
-    except NotADataDirectoryError as error:
+    except (NotADataDirectoryError, UnsafeDeploymentError) as error:
         raise fail(error, 2) from None
-    except EmbeddedDatabaseError as error:
+    except (EmbeddedDatabaseError, DatabaseStartError) as error:
         raise fail(error) from None
 
 

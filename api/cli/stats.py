@@ -10,7 +10,7 @@ from typing import TypeVar
 import typer
 
 from api.cli.plain import fail, load_settings
-from api.database import connect
+from api.database import DatabaseStartError, UnsafeDeploymentError, connect
 from api.embedded import EmbeddedDatabaseError, NotADataDirectoryError, database_uri
 from documents.calendar.working_calendar import OfficeHours
 from documents.statistics.rebuild import rebuild, verify
@@ -32,9 +32,9 @@ def _run(work: Callable[[OfficeHours], Awaitable[T]]) -> T:
     try:
         with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
             return asyncio.run(connected())
-    except NotADataDirectoryError as error:
+    except (NotADataDirectoryError, UnsafeDeploymentError) as error:
         raise fail(error, 2) from None
-    except EmbeddedDatabaseError as error:
+    except (EmbeddedDatabaseError, DatabaseStartError) as error:
         raise fail(error) from None
 
 

@@ -10,15 +10,19 @@ streams from GridFS, whole or as one byte range (`Range: bytes=a-b`, `bytes=a-`,
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import pymongo
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from api.database import database_seconds
 from api.http.dossier_access import Hidden, find_visible
 from api.http.errors import error_response
+from api.middleware.deadline import database_time
 from documents.papers.attachments import Attachment, find_attachment
 from documents.papers.grid_files import read_range
 from schema.core.context import Limiter
@@ -77,17 +81,20 @@ def download_route(lookups: Limiter) -> Route:
     async def download(request: Request) -> Response:
         request_id = request.scope.get("state", {}).get("request_id", "")
         code: str = request.path_params["code"]
-        seen = await find_visible(request, code, lookups)
-        if seen is Hidden.RATE_LIMITED:
-            return error_response(
-                429, "Too many look-ups; retry later.", "RATE_LIMITED", request_id
-            )
-        attachment = None
-        if seen is not Hidden.NOT_FOUND:
-            attachment = await find_attachment(code, request.path_params["attachment_id"])
-            # A reused paper opens only to the applicant and, once accepted, its handlers.
-            if attachment is not None and not seen.access.can_open(seen.dossier, attachment):
-                attachment = None
+        # The look-ups spend the request's database time; the file's chunks each have
+        # their own (api/middleware/deadline.py).
+        with database_time(request.scope):
+            seen = await find_visible(request, code, lookups)
+            if seen is Hidden.RATE_LIMITED:
+                return error_response(
+                    429, "Too many look-ups; retry later.", "RATE_LIMITED", request_id
+                )
+            attachment = None
+            if seen is not Hidden.NOT_FOUND:
+                attachment = await find_attachment(code, request.path_params["attachment_id"])
+                # A reused paper opens only to the applicant and, once accepted, its handlers.
+                if attachment is not None and not seen.access.can_open(seen.dossier, attachment):
+                    attachment = None
         if attachment is None:
             return error_response(404, "No such attachment.", "NOT_FOUND", request_id)
         return await stream(request, attachment)
@@ -130,9 +137,25 @@ async def stream(request: Request, attachment: Attachment) -> Response:
         status = 206
         headers["Content-Range"] = f"bytes {chosen.start}-{chosen.end}/{size}"
     headers["Content-Length"] = str(max(chosen.length, 0))
+    chunks = read_range(attachment.file_id, chosen.start, chosen.end)
     return StreamingResponse(
-        read_range(attachment.file_id, chosen.start, chosen.end),
+        each_within(chunks, database_seconds(request.app.state.settings)),
         status_code=status,
         media_type=attachment.media_type,
         headers=headers,
     )
+
+
+async def each_within(chunks: AsyncIterator[bytes], seconds: float) -> AsyncIterator[bytes]:
+    """The chunks, each read from the database within `seconds`: a slow client may take
+    as long as it likes over the whole file, a database that hangs ends the download."""
+    try:
+        while True:
+            with pymongo.timeout(seconds):
+                chunk = await anext(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        if isinstance(chunks, AsyncGenerator):
+            await chunks.aclose()  # the file is closed now, whoever stopped reading

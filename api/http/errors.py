@@ -7,12 +7,13 @@ from http import HTTPStatus
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from strawberry.extensions import MaskErrors
 
 from schema.core.errors_processing import (
     INTERNAL_ERROR,
     PARSE_FAILED,
+    UNAVAILABLE,
     error_code,
     is_unexpected,
 )
@@ -20,16 +21,23 @@ from schema.core.input_errors import VALIDATION_FAILED, without_input
 
 UNEXPECTED_MESSAGE = "Unexpected error."
 TIMEOUT = "TIMEOUT"
+# The database could not be reached or did not answer in time (docs/durability.md).
+UNAVAILABLE_MESSAGE = "The database is unavailable; try again in a moment."
+STOPPING_MESSAGE = "The server is stopping; try again in a moment."
+RETRY_AFTER_SECONDS = 5
 
 __all__ = [
     "INTERNAL_ERROR",
     "PARSE_FAILED",
     "TIMEOUT",
+    "UNAVAILABLE",
     "VALIDATION_FAILED",
     "ErrorPolicy",
     "error_code",
     "error_response",
     "presented",
+    "unavailable_page",
+    "unavailable_response",
 ]
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\Z", re.DOTALL)
@@ -63,6 +71,10 @@ def presented(
             extensions={"code": INTERNAL_ERROR, "requestId": request_id},
         )
     code = error_code(error)  # before rewording, which keeps no syntax error's class
+    if code == UNAVAILABLE and "code" not in (error.extensions or {}):
+        # The driver's message names hosts and timeouts: the client needs none of it.
+        extensions = {"code": UNAVAILABLE, "retryAfter": RETRY_AFTER_SECONDS}
+        return rebuilt(error, UNAVAILABLE_MESSAGE, extensions | {"requestId": request_id})
     if schema is not None:
         error = without_input(error, schema)
     message = _SUGGESTION.sub("", error.message) if production else error.message
@@ -101,3 +113,24 @@ def error_response(
         extensions["requestId"] = request_id
     body = {"errors": [{"message": message, "extensions": extensions}]}
     return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
+
+
+def unavailable_response(request_id: str = "", message: str = UNAVAILABLE_MESSAGE) -> JSONResponse:
+    """A GraphQL request the database failed before it ran: 503, with Retry-After."""
+    return error_response(
+        503,
+        message,
+        UNAVAILABLE,
+        request_id,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def unavailable_page() -> PlainTextResponse:
+    """A page or download that cannot be answered now: 503 in plain words, with
+    Retry-After."""
+    return PlainTextResponse(
+        "The service is unavailable for a moment; please try again.\n",
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+    )

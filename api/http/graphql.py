@@ -20,10 +20,13 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api.authentication import Authenticator
+from api.database import database_seconds
 from api.http.bodies import StrictBodyGraphQL
 from api.http.errors import (
     INTERNAL_ERROR,
+    RETRY_AFTER_SECONDS,
     TIMEOUT,
+    UNAVAILABLE,
     UNEXPECTED_MESSAGE,
     ErrorPolicy,
     error_response,
@@ -32,13 +35,14 @@ from api.http.errors import (
 from api.http.limits import limit_extensions
 from api.http.pages import graphiql_page
 from api.http.websocket import TransportWSHandler
+from api.middleware.deadline import database_time
 from api.middleware.rate_limit import PublicLookups, request_buckets
 from api.middleware.request_guard import BodyTooLargeError
 from api.settings import Settings
 from documents.access.principals import ANONYMOUS
 from schema import build_schema
 from schema.core.context import Context
-from schema.core.errors_processing import log_unexpected
+from schema.core.errors_processing import database_unavailable, log_unexpected
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -71,6 +75,8 @@ def request_error_status(result: ExecutionResult) -> int | None:
     codes = {(error.extensions or {}).get("code") for error in result.errors}
     if INTERNAL_ERROR in codes:
         return 500
+    if UNAVAILABLE in codes:
+        return 503
     return 504 if TIMEOUT in codes else 400
 
 
@@ -103,6 +109,7 @@ class MotcuaGraphQL(StrictBodyGraphQL):
     def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.operation_timeout = settings.operation_timeout_seconds
+        self.database_seconds = database_seconds(settings)
         self.max_tokens = settings.max_tokens
         self.production = not settings.development
         self.public_lookups = PublicLookups(settings.public_lookups_per_minute)
@@ -113,6 +120,7 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         self.ws_ping_interval = settings.ws_ping_interval_seconds
         self.office_hours = settings.office_hours
         self.attachment_limits = settings.attachment_limits
+        self.idempotency = settings.idempotency_timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,6 +140,8 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         except BodyTooLargeError:
             raise  # the request guard answers 413
         except Exception as error:  # a bug: still a JSON error, logged without its message
+            if database_unavailable(error):
+                raise  # api/middleware/deadline.py answers 503
             request_id = scope.get("state", {}).get("request_id", "")
             log_unexpected(GraphQLError("", original_error=error), request_id)
             response = error_response(
@@ -162,6 +172,7 @@ class MotcuaGraphQL(StrictBodyGraphQL):
             events=getattr(request.app.state, "hub", None),
             office_hours=self.office_hours,
             attachment_limits=self.attachment_limits,
+            idempotency=self.idempotency,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -182,10 +193,12 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         try:
-            async with asyncio.timeout(self.operation_timeout) as deadline:
-                result = await super().execute_single(
-                    request, request_adapter, sub_response, context, root_value, request_data
-                )
+            # The database gives up first (api/middleware/deadline.py): UNAVAILABLE.
+            with database_time(request.scope):
+                async with asyncio.timeout(self.operation_timeout) as deadline:
+                    result = await super().execute_single(
+                        request, request_adapter, sub_response, context, root_value, request_data
+                    )
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -205,6 +218,8 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         status = request_error_status(result)
         if status is not None and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = status
+            if status == 503:
+                sub_response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return result
 
     async def process_result(

@@ -1,5 +1,6 @@
 """Probes for orchestrators and load balancers: `/healthz` (the process answers) and
-`/readyz` (it can do its work: the database, the event hub's stream, the workers)."""
+`/readyz` (it can do its work: the database, the embedded database's supervisor, the
+event hub's stream, the workers)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ async def readiness(request: Request) -> JSONResponse:
             getattr(state, "client", None), settings.readiness_timeout_seconds
         )
     }
+    supervisor = getattr(state, "embedded_database", None)
+    if supervisor is not None:
+        embedded = supervisor.state
+        checks["embeddedDatabase"] = OK if embedded == "up" else str(embedded)
     background = {
         "eventHub": getattr(state, "hub", None),
         "webhookWorker": getattr(getattr(state, "webhooks", None), "rounds", None),
@@ -62,7 +67,15 @@ async def readiness(request: Request) -> JSONResponse:
         else:
             checks[name] = worker_check(worker)
     ready = all(value in (OK, OFF) for value in checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if supervisor is not None:
+        # Our own sentences, never an error's text: no paths, no addresses.
+        body["embeddedDatabase"] = {
+            "state": str(supervisor.state),
+            "restartAttempt": supervisor.attempt,
+            "restarts": supervisor.restarts,
+            "reason": supervisor.reason,
+        }
     return JSONResponse(body, status_code=200 if ready else 503, headers=NO_STORE)
 
 

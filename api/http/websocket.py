@@ -33,7 +33,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from api.authentication import AuthenticationError, Authenticator
-from api.http.errors import TIMEOUT, error_code
+from api.http.errors import INTERNAL_ERROR, TIMEOUT, UNEXPECTED_MESSAGE, error_code
+from api.middleware.deadline import DatabaseBudget
 from api.middleware.rate_limit import RATE_LIMITED, SharedBuckets, principal_key
 from documents.access.api_keys import principal_for_key
 from documents.access.principals import ANONYMOUS, Principal
@@ -132,7 +133,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         same time limit as over HTTP; subscriptions run as long as the client keeps them."""
         max_tokens: int = getattr(self.view, "max_tokens", 3000)
         kind = parsed_kind(operation.query, operation.operation_name, max_tokens)
-        refusal = await self._rate_limited()
+        # As over HTTP, the database gives up before the time limit (api/middleware/deadline.py).
+        budget = DatabaseBudget(getattr(self.view, "database_seconds", 14.0))
+        with budget.spend():
+            refusal = await self._rate_limited()
         if refusal is None and isinstance(kind, GraphQLError):
             refusal = kind
         if refusal is not None:
@@ -141,11 +145,18 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         limit: float | None = getattr(self.view, "operation_timeout", None)
         if limit is None or kind is OperationType.SUBSCRIPTION:
-            await super().run_operation(operation)
+            try:
+                await super().run_operation(operation)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is None or task.cancelling():
+                    raise  # the client completed the operation or went away
+                await self._failed(operation)  # something it awaited was cancelled
             return
         try:
-            async with asyncio.timeout(limit) as deadline:
-                await super().run_operation(operation)
+            with budget.spend():
+                async with asyncio.timeout(limit) as deadline:
+                    await super().run_operation(operation)
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -160,12 +171,32 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 )
                 await self.send_message({"id": operation.id, "type": "complete"})
 
+    async def handle_task_exception(self, error: Exception) -> None:
+        """Logged as Strawberry does; the operation's client is told before Strawberry
+        sends `complete`, so a failed operation never ends in silence."""
+        await super().handle_task_exception(error)
+        task = asyncio.current_task()
+        for operation in list(self.operations.values()):
+            if operation.task is task:
+                await self._failed(operation, complete=False)
+
+    async def _failed(self, operation: Operation[Context, None], complete: bool = True) -> None:
+        error = GraphQLError(UNEXPECTED_MESSAGE, extensions={"code": INTERNAL_ERROR})
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await operation.send_operation_message(
+                {"id": operation.id, "type": "next", "payload": {"errors": [error.formatted]}}
+            )
+            if complete:
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+
     async def _rate_limited(self) -> GraphQLError | None:
         buckets: SharedBuckets | None = getattr(self.view, "request_buckets", None)
         if buckets is None:
             return None
         key = principal_key(self.context.principal, self.context.client_address)
-        decision = await buckets.take(key)
+        # Run to its end even if the client leaves meanwhile: a PyMongo call cancelled
+        # while it opens a connection leaks that socket (PYTHON-5867).
+        decision = await asyncio.shield(buckets.take(key))
         if decision.allowed:
             return None
         return GraphQLError(

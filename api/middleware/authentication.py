@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.authentication import AuthenticationError, Authenticator
+from api.middleware.deadline import database_time
 from api.settings import Settings
 
 # The API surface; other paths (none yet) and WebSockets are not authenticated here.
@@ -25,7 +26,8 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            principal = await self.authenticator.authenticate(Headers(scope=scope))
+            with database_time(scope):  # an API key is looked up
+                principal = await self.authenticator.authenticate(Headers(scope=scope))
         except AuthenticationError as error:
             await _unauthenticated(str(error))(scope, receive, send)
             return

@@ -11,6 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import error_response
+from api.middleware.deadline import database_time
 from api.middleware.request_guard import is_graphql
 from api.settings import Settings
 from documents.access.principals import Principal, PrincipalKind
@@ -106,7 +107,8 @@ class RateLimitMiddleware:
         if scope["type"] not in ("http", "websocket") or not is_graphql(scope):
             await self.app(scope, receive, send)
             return
-        decision = await self.buckets.take(rate_limit_key(scope))
+        with database_time(scope):
+            decision = await self.buckets.take(rate_limit_key(scope))
         if scope["type"] == "websocket":
             if not decision.allowed:
                 await receive()  # websocket.connect

@@ -25,6 +25,7 @@ from prometheus_client.registry import Collector
 from api.workers.hub import EventHub
 from api.workers.periodic import Periodic
 from documents.common.clock import utcnow
+from documents.common.tolerant import UNREADABLE
 from documents.dossiers.events import DossierEvent
 from documents.webhooks.delivery import DeliveryStatus, WebhookDelivery, due
 
@@ -145,19 +146,28 @@ class Metrics:
 
 
 async def hub_lag(hub: EventHub | None, now: datetime) -> float:
-    """How long the oldest event after the last one the hub published has waited."""
+    """How long the oldest event after the last one the hub published has waited. Until
+    the hub has published one, the newest event made since its stream opened stands in."""
     if hub is None or hub.opened_at is None:
         return 0.0
-    after = hub.last_seq or ObjectId.from_datetime(hub.opened_at)
-    oldest = await DossierEvent.get_pymongo_collection().find_one(
-        {"seq": {"$gt": after}}, {"at": 1}, sort=[("seq", 1)]
-    )
-    if oldest is None:
+    events = DossierEvent.get_pymongo_collection()
+    if hub.last_position is not None:
+        waiting = await events.find_one(
+            {"position": {"$gt": hub.last_position}}, {"at": 1}, sort=[("position", 1)]
+        )
+    else:
+        waiting = await events.find_one(
+            {"position": {"$gte": 0}}, {"at": 1}, sort=[("position", -1)]
+        )
+        made = waiting.get("_id") if waiting else None
+        if not isinstance(made, ObjectId) or made.generation_time < hub.opened_at:
+            waiting = None
+    if waiting is None or not isinstance(waiting.get("at"), datetime):
         return 0.0
-    return max(0.0, (now - oldest["at"]).total_seconds())
+    return max(0.0, (now - waiting["at"]).total_seconds())
 
 
-WORKERS = {"webhooks": "webhooks", "sweeper": "deadline_sweeper"}
+WORKERS = {"webhooks": "webhooks", "sweeper": "deadline_sweeper", "sessions": "session_reaper"}
 
 
 class StateCollector(Collector):
@@ -207,3 +217,25 @@ class StateCollector(Collector):
             failing.add_metric([label], rounds.failures)
             failures.add_metric([label], rounds.total_failures)
         yield from (running, failing, failures)
+        supervisor = getattr(state, "embedded_database", None)
+        if supervisor is not None:  # docs/embedded-database.md
+            yield CounterMetricFamily(
+                "motcua_embedded_database_restarts",
+                "Restart attempts of the embedded database by its supervisor.",
+                value=supervisor.restarts,
+            )
+            yield GaugeMetricFamily(
+                "motcua_embedded_database_disk_full",
+                "1 while the embedded database's disk is full (or below its free-space floor).",
+                value=1 if supervisor.disk_full else 0,
+            )
+        unreadable = CounterMetricFamily(
+            "motcua_unreadable_documents",
+            "Stored documents skipped because this version cannot read them (an unknown "
+            "event type, status or enum value; a missing or malformed field), by collection, "
+            "since the process started (docs/durability.md).",
+            labels=["collection"],
+        )
+        for collection, count in sorted(UNREADABLE.items()):
+            unreadable.add_metric([collection], count)
+        yield unreadable

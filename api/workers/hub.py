@@ -1,10 +1,12 @@
 """The event hub: one change stream per API process, fanned out to local subscribers.
 
-The hub watches inserts into `dossier_events` and copies each event into every
-subscriber's bounded queue. A subscriber that lets its queue fill up is dropped (its
-feed raises SubscriberTooSlowError) so it never holds the others back. When the
-stream fails, the hub reopens it from the last resume token, backing off
-exponentially, so no event is lost.
+The hub watches inserts into `dossier_events` (in commit order, which is position
+order) and copies each event into every subscriber's bounded queue, with one set of
+shared, shielded loaders per event: N subscribers cost one dossier lookup, and a
+subscriber that goes away cannot cancel that lookup for the others. A subscriber that
+lets its queue fill up is dropped (its feed raises SubscriberTooSlowError) so it never
+holds the others back. When the stream fails, the hub reopens it from the last resume
+token, backing off exponentially, so no event is lost.
 """
 
 from __future__ import annotations
@@ -16,11 +18,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from beanie import PydanticObjectId
-from pydantic import ValidationError
-
 from api.workers.failures import describe
 from documents.common.clock import utcnow
+from documents.common.tolerant import Unreadable, read
 from documents.dossiers.events import DossierEvent
 from loaders import Loaders
 from schema.core.context import LiveEvent, SubscriberTooSlowError
@@ -54,11 +54,13 @@ async def watch_dossier_events(resume_after: ResumeToken | None) -> ChangeStream
 
 
 class Feed:
-    """One subscriber's queue of events, in insertion order."""
+    """One subscriber's queue of events, in commit order. `after`: the position of the
+    last event published before it registered; every later one is offered to it."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, after: int | None = None) -> None:
         self.queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=size)
         self.overflowed = False
+        self.after = after
 
     def offer(self, event: LiveEvent) -> bool:
         """Queues `event`; False (and the feed ends) when the queue is full."""
@@ -98,10 +100,10 @@ class EventHub:
         self.resume_token: ResumeToken | None = None
         self.restarts = 0
         # For /readyz and the metrics: whether the stream is open now, since when, and
-        # the last event published (its `seq`), so a lag behind the collection shows.
+        # the last event published (its position), so a lag behind the collection shows.
         self.stream_open = False
         self.opened_at: datetime | None = None
-        self.last_seq: PydanticObjectId | None = None
+        self.last_position: int | None = None
         self.skipped = 0
         self._feeds: set[Feed] = set()
         self._task: asyncio.Task[None] | None = None
@@ -134,9 +136,9 @@ class EventHub:
         self.stream_open = False
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[AsyncIterator[LiveEvent]]:
+    async def subscribe(self) -> AsyncIterator[Feed]:
         """A feed registered (and buffering) from now until the block exits."""
-        feed = Feed(self.queue_size)
+        feed = Feed(self.queue_size, after=self.last_position)
         self._feeds.add(feed)
         try:
             yield feed
@@ -144,7 +146,8 @@ class EventHub:
             self._feeds.discard(feed)
 
     def publish(self, event: DossierEvent) -> None:
-        live = LiveEvent(event, Loaders())  # fresh for this event, shared by its subscribers
+        # Fresh for this event, shared by its subscribers, cancellable by none of them.
+        live = LiveEvent(event, Loaders.shared())
         for feed in list(self._feeds):
             if not feed.offer(live):
                 self._feeds.discard(feed)
@@ -154,20 +157,19 @@ class EventHub:
         """Publishes one inserted event. An event this version cannot read (a newer
         process wrote an event type it does not know) is skipped and counted, so a
         rolling upgrade never stops the stream at it."""
-        try:
-            event = DossierEvent.model_validate(document)
-        except ValidationError:
+        event = read(DossierEvent, document)  # when unreadable: logged once and counted
+        if isinstance(event, Unreadable):
             self.skipped += 1
-            logger.warning("skipped event %s: this version cannot read it", document.get("_id"))
-            self._passed(document.get("seq"))
+            self._passed(document.get("position"))  # a malformed one too
             return
         self.publish(event)
-        self._passed(event.seq)
+        self._passed(event.position)
 
-    def _passed(self, seq: PydanticObjectId | None) -> None:
-        # The highest seen: an event committed late may carry a smaller id.
-        if seq is not None and (self.last_seq is None or seq > self.last_seq):
-            self.last_seq = seq
+    def _passed(self, position: object) -> None:
+        if isinstance(position, int) and (
+            self.last_position is None or position > self.last_position
+        ):
+            self.last_position = position
 
     async def _run(self) -> None:
         backoff = self.initial_backoff

@@ -60,7 +60,11 @@ class Periodic:
         if self._task is None:
             return
         self._stopping.set()
-        done, _ = await asyncio.wait({self._task}, timeout=self.grace)
+        try:
+            done, _ = await asyncio.wait({self._task}, timeout=self.grace)
+        except asyncio.CancelledError:
+            self._task.cancel()  # the stop was cut short (api/stopping.py): so is the round
+            raise
         if not done:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -18,6 +18,7 @@ from api.settings import Settings
 from api.workers.periodic import Periodic
 from api.workers.pinning import PinnedTransport
 from documents.common.clock import utcnow
+from documents.common.tolerant import Unreadable, read_one
 from documents.dossiers.events import DossierEvent
 from documents.webhooks.addresses import is_public
 from documents.webhooks.delivery import (
@@ -29,7 +30,7 @@ from documents.webhooks.delivery import (
     lease_due,
     retry_at,
 )
-from documents.webhooks.subscriptions import find_webhook, signature
+from documents.webhooks.subscriptions import Webhook, signature
 from documents.webhooks.targets import (
     AddressPolicy,
     Resolver,
@@ -119,8 +120,12 @@ class WebhookWorker:
         """One POST; True when the receiver accepted it."""
         started, moment = time.perf_counter(), utcnow()
         status, error = None, None
-        hook = await find_webhook(delivery.webhook_id)
-        event = await DossierEvent.get(delivery.event_id)
+        hook = await read_one(Webhook, {"webhook_id": delivery.webhook_id})
+        event = await read_one(DossierEvent, {"_id": delivery.event_id})
+        if isinstance(hook, Unreadable) or isinstance(event, Unreadable):
+            # A newer version wrote it: left leased, so it is tried again (perhaps by a
+            # process that can read it) when the lease ends; counted, never dead-lettered.
+            return False
         if hook is None or event is None:
             error = DeliveryError.WEBHOOK_DELETED if hook is None else DeliveryError.EVENT_GONE
         elif url_refusal(hook.url) is not None:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from documents.access.principals import IntegratorScope, Operation, Principal, PrincipalKind
 from documents.common.clock import utcnow
+from documents.common.tolerant import readable
 
 KEY_PREFIX = "mck"
 
@@ -91,7 +92,7 @@ async def find_api_key(key_id: str) -> ApiKey | None:
 
 
 async def all_api_keys() -> list[ApiKey]:
-    return await ApiKey.find_all().sort("+created_at").to_list()
+    return await readable(ApiKey.find_all().sort("+created_at"))
 
 
 async def revoke_api_key(key: ApiKey) -> ApiKey:

@@ -11,6 +11,7 @@ from beanie import Document, Indexed
 from pydantic import Field
 
 from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
+from documents.common.tolerant import readable
 
 
 class CalendarDayKind(StrEnum):
@@ -30,7 +31,7 @@ class CalendarDay(Document):
 async def load_calendar(hours: OfficeHours) -> WorkingCalendar:
     """The official calendar with every admin-declared day applied, for an office
     keeping `hours`."""
-    days = await CalendarDay.find_all().to_list()
+    days = await readable(CalendarDay.find_all())  # an unreadable day is skipped, counted
     return WorkingCalendar(
         hours=hours,
         extra_days_off=frozenset(d.day for d in days if d.kind is CalendarDayKind.DAY_OFF),

@@ -9,6 +9,7 @@ from typing import Annotated
 from beanie import Document, Indexed
 
 from documents.common.errors import not_found
+from documents.common.tolerant import readable
 
 
 class AgencyLevel(StrEnum):
@@ -52,7 +53,7 @@ class Agency(Document):
 
 
 async def root_agencies() -> list[Agency]:
-    return await Agency.find(Agency.parent_code == None).sort("+code").to_list()  # noqa: E711
+    return await readable(Agency.find(Agency.parent_code == None).sort("+code"))  # noqa: E711
 
 
 async def subtree_codes(code: str) -> frozenset[str]:
@@ -61,9 +62,9 @@ async def subtree_codes(code: str) -> frozenset[str]:
     found = {code}
     level = [code]
     while level:
-        below = await Agency.find(
-            {"$or": [{"parent_code": {"$in": level}}, {"merged_into": {"$in": level}}]}
-        ).to_list()
+        below = await readable(
+            Agency.find({"$or": [{"parent_code": {"$in": level}}, {"merged_into": {"$in": level}}]})
+        )
         level = [a.code for a in below if a.code not in found]
         found.update(level)
     return frozenset(found)
@@ -91,9 +92,9 @@ async def current_codes(codes: list[str], on: date | None = None) -> dict[str, s
     looked: set[str] = set()
     wanted = set(codes)
     while wanted:
-        found = await Agency.find(
-            {"code": {"$in": sorted(wanted)}, "state": AgencyState.MERGED.value}
-        ).to_list()
+        found = await readable(
+            Agency.find({"code": {"$in": sorted(wanted)}, "state": AgencyState.MERGED.value})
+        )
         merged_into.update(
             {a.code: a.merged_into for a in found if a.merged_by(on) and a.merged_into}
         )

@@ -8,6 +8,8 @@ from typing import Annotated
 from beanie import Document, Indexed
 from pydantic import BaseModel, Field, model_validator
 
+from documents.common.tolerant import readable
+
 
 class OfficerRole(StrEnum):
     RECEPTION = "RECEPTION"
@@ -94,4 +96,4 @@ class Procedure(Document):
 
 async def all_procedures(field: str | None = None) -> list[Procedure]:
     query = Procedure.find(Procedure.field == field) if field else Procedure.find_all()
-    return await query.sort("+code").to_list()
+    return await readable(query.sort("+code"))  # an unreadable one is skipped, counted

@@ -17,18 +17,25 @@ class Counter(Document):
         name = "counters"
 
 
-async def next_value(name: str, session: AsyncClientSession | None = None) -> int:
-    """Increment and return the counter `name` (1 on first use).
+async def next_value(name: str, session: AsyncClientSession | None = None, by: int = 1) -> int:
+    """Increment the counter `name` by `by` and return its new value (`by` on first use).
 
     Inside a transaction the increment is undone if the transaction aborts, which
     is what keeps dossier codes gap-free.
     """
     doc = await Counter.get_pymongo_collection().find_one_and_update(
         {"_id": name},
-        {"$inc": {"seq": 1}},
+        {"$inc": {"seq": by}},
         upsert=True,
         return_document=ReturnDocument.AFTER,
         session=session,
     )
     assert doc is not None  # upsert with ReturnDocument.AFTER always returns one
     return int(doc["seq"])
+
+
+async def raise_to(name: str, value: int) -> None:
+    """Move the counter `name` up to `value` unless it is past it already."""
+    await Counter.get_pymongo_collection().update_one(
+        {"_id": name}, {"$max": {"seq": value}}, upsert=True
+    )

@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     IN_PROGRESS = "IN_PROGRESS"
     # The database cannot be reached within the operation limit: nothing was changed.
     UNAVAILABLE = "UNAVAILABLE"
+    # A stored document this version cannot read (written by a newer one, or damaged).
+    UNREADABLE_DOCUMENT = "UNREADABLE_DOCUMENT"
     # Attachments (docs/papers.md).
     UNKNOWN_SLOT = "UNKNOWN_SLOT"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
@@ -54,6 +56,8 @@ class DomainError(Exception):
     message: str
     field: str | None = None
     violations: list[FieldViolation] = dataclasses.field(default_factory=list)
+    # IN_PROGRESS (and the like): how long to wait before retrying.
+    retry_after_seconds: int | None = None
 
     def __str__(self) -> str:
         where = f" ({self.field})" if self.field else ""

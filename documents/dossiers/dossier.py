@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from documents.common.errors import not_found
+from documents.common.tolerant import Unreadable, read, unreadable_error
 from documents.dossiers.parts import (
     Apology,
     Payment,
@@ -115,7 +116,20 @@ class Dossier(Document):
 
 
 async def load_dossier(code: str) -> Dossier:
-    dossier = await Dossier.find_one(Dossier.code == code)
-    if dossier is None:
+    """The dossier; NOT_FOUND, or UNREADABLE_DOCUMENT when this version cannot read it."""
+    raw = await Dossier.get_pymongo_collection().find_one({"code": code})
+    if raw is None:
         raise not_found("dossier", code, "code")
+    dossier = read(Dossier, raw)
+    if isinstance(dossier, Unreadable):
+        raise unreadable_error(dossier, "dossier")
     return dossier
+
+
+async def stored_where(code: str, where: dict[str, Any] | None) -> bool:
+    """Whether a dossier `code` is stored and matches `where` (a policy's filter; None
+    matches nothing), readable or not: who may hear that an unreadable dossier exists."""
+    if where is None:
+        return False
+    query = {"$and": [{"code": code}, where]} if where else {"code": code}
+    return await Dossier.get_pymongo_collection().find_one(query, {"_id": 1}) is not None

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from beanie import Document, PydanticObjectId
+from beanie import Document, Insert, PydanticObjectId, Replace, Save, before_event
 from pydantic import Field, model_validator
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 
+from documents.common.counters import Counter, next_value
+from documents.common.tolerant import readable
+from documents.common.transactions import in_transaction
 from documents.dossiers.statuses import DossierStatus
 
 
@@ -45,36 +53,157 @@ class DossierEvent(Document):
     agency_code: str | None = None
     procedure_code: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict)
-    # A copy of the id: SecantusDB scans the whole collection for a range on `_id`, so
-    # the feeds read "events after X" through an ordinary index on this field.
-    seq: PydanticObjectId | None = None
+    # The event's place in commit order, 1, 2, 3 … with no gaps (`record_events`); the
+    # feeds read "events after position p". None only for an event written by a version
+    # before positions, until the next start-up numbers it (`number_old_events`).
+    position: int | None = None
 
     @model_validator(mode="after")
-    def _numbered(self) -> DossierEvent:
-        """The id is chosen when the event is made, and `seq` follows it."""
+    def _identified(self) -> DossierEvent:
+        """The id is chosen when the event is made, so a retried transaction reuses it."""
         if self.id is None:
             self.id = PydanticObjectId()
-        if self.seq is None:
-            self.seq = self.id
         return self
+
+    @before_event(Insert, Replace, Save)
+    def _numbered(self) -> None:
+        """An event written without a position would be invisible to every feed until
+        the next start-up: events are written with `record_events` only."""
+        if self.position is None:
+            raise RuntimeError("dossier events are written with record_events")
 
     class Settings:
         name = "dossier_events"
         indexes = [  # noqa: RUF012 - Beanie reads this class attribute
-            # ObjectIds grow with time, so `_id` orders a dossier's events.
+            # ObjectIds grow with time, so `_id` orders a dossier's history for display.
             IndexModel([("dossier_code", ASCENDING), ("_id", ASCENDING)], name="by_dossier"),
-            IndexModel([("seq", ASCENDING)], name="seq"),
+            # Unique among numbered events; events not numbered yet are left out, so
+            # several of them may exist. A range `{position: {$gt: p}}` (p >= 0) implies
+            # the filter, so the index serves the feeds on SecantusDB and MongoDB alike.
+            IndexModel(
+                [("position", ASCENDING)],
+                name="position",
+                unique=True,
+                partialFilterExpression={"position": {"$gte": 0}},
+            ),
+            # One dossier's events after a position (a replay filtered by dossier code).
+            IndexModel(
+                [("dossier_code", ASCENDING), ("position", ASCENDING)],
+                name="by_dossier_position",
+            ),
         ]
 
 
-async def number_old_events() -> int:
-    """Give events written before `seq` existed their `seq` (once, at start-up)."""
-    result = await DossierEvent.get_pymongo_collection().update_many(
-        {"seq": None}, [{"$set": {"seq": "$_id"}}]
-    )
-    return result.modified_count
+# The counter in `counters` whose value is the last position handed out.
+POSITIONS = "dossier_events"
+# How long an event-recording transaction waits for its turn (`in_event_transaction`).
+_PATIENCE = 1.0
+T = TypeVar("T")
+
+
+async def record_events(session: AsyncClientSession, events: Sequence[DossierEvent]) -> None:
+    """Number `events` and insert them, in the transaction `session` runs.
+
+    Call it as the transaction's last step, in `in_event_transaction`. The counter it
+    bumps is written by every transaction that records events, so of two that overlap
+    only the first to commit succeeds, and the other conflicts and is retried from
+    scratch (MongoDB and SecantusDB alike), or, while the first has not committed, waits
+    for it: positions follow commit order with no gaps, and an aborted transaction
+    gives its numbers back. Keeping the step last keeps that lock short; a holder that
+    died is the session reaper's business (docs/durability.md). A retried attempt
+    numbers the same events afresh.
+    """
+    if not events:
+        return
+    if not session.in_transaction:
+        raise RuntimeError("dossier events are recorded only inside a transaction")
+    last = await next_value(POSITIONS, session, by=len(events))
+    for offset, event in enumerate(events):
+        event.position = last - len(events) + 1 + offset
+    await DossierEvent.insert_many(list(events), session=session)
+
+
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def in_event_transaction(
+    model: type[Document], work: Callable[[AsyncClientSession], Awaitable[T]]
+) -> T:
+    """`in_transaction` for work that records events, taking turns within this process.
+
+    Every such transaction writes the position counter, so two that overlap conflict and
+    one starts again from scratch: with 10 writers on SecantusDB that was 2.6 attempts
+    per commit and 3 s at the 99th percentile, against 1 attempt and 0.23 s taking turns
+    (first come, first served). A transaction that has waited `_PATIENCE` seconds goes
+    without its turn, so one stuck in a lock (a dead process's) holds the others up by
+    that much at most; other processes' transactions still conflict and are retried.
+    """
+    turn = _turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    try:
+        async with asyncio.timeout(_PATIENCE):
+            await turn.acquire()
+    except TimeoutError:
+        return await in_transaction(model, work)
+    try:
+        return await in_transaction(model, work)
+    finally:
+        turn.release()
+
+
+async def position_of(event_id: PydanticObjectId) -> int | None:
+    """The position of the event `event_id`; None when there is no such (numbered) event."""
+    found = await DossierEvent.get_pymongo_collection().find_one({"_id": event_id}, {"position": 1})
+    position = found.get("position") if found else None
+    return position if isinstance(position, int) else None
+
+
+class _NumberedMeanwhileError(Exception):
+    """Another process numbered some of these events first."""
+
+
+async def number_old_events(batch: int = 500) -> int:
+    """Give positions to events written before positions existed, in `_id` order
+    (once, at start-up); how many it numbered.
+
+    Nothing to do costs two small reads: every numbered event holds one of the
+    positions 1…counter, so only a collection larger than the counter has any to
+    number. Each batch is one transaction that bumps the same counter as
+    `record_events`, and numbers an event only if it still has no position: two
+    processes starting at once take turns, and a batch the other got to first is
+    aborted and the rest read again.
+    """
+    collection = DossierEvent.get_pymongo_collection()
+    counter = await Counter.get_pymongo_collection().find_one({"_id": POSITIONS})
+    if await collection.estimated_document_count() <= (counter or {}).get("seq", 0):
+        return 0
+    numbered = 0
+    while True:
+        unnumbered = collection.find({"position": None}, {"_id": 1}, sort=[("_id", ASCENDING)])
+        ids = [document["_id"] async for document in unnumbered]
+        if not ids:
+            return numbered
+        try:
+            for start in range(0, len(ids), batch):
+                chunk = ids[start : start + batch]
+                await in_transaction(DossierEvent, partial(_number, chunk))
+                numbered += len(chunk)
+        except _NumberedMeanwhileError:
+            continue
+
+
+async def _number(ids: list[PydanticObjectId], session: AsyncClientSession) -> None:
+    last = await next_value(POSITIONS, session, by=len(ids))
+    updates = [
+        UpdateOne({"_id": event_id, "position": None}, {"$set": {"position": position}})
+        for position, event_id in enumerate(ids, start=last - len(ids) + 1)
+    ]
+    result = await DossierEvent.get_pymongo_collection().bulk_write(updates, session=session)
+    if result.modified_count != len(ids):
+        raise _NumberedMeanwhileError
 
 
 async def events_by_ids(ids: list[str]) -> list[DossierEvent]:
     valid = [PydanticObjectId(i) for i in ids if PydanticObjectId.is_valid(i)]
-    return await DossierEvent.find({"_id": {"$in": valid}}).to_list() if valid else []
+    return await readable(DossierEvent.find({"_id": {"$in": valid}})) if valid else []

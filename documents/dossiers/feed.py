@@ -1,15 +1,16 @@
 """Following `dossier_events` as a feed: which events a follower wants (the stored form
 of a webhook's filter, the same criteria as the `dossierEvents` subscription's filter)
-and what a subscriber missed, in insertion order."""
+and what a subscriber missed, in commit (position) order."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-from beanie import PydanticObjectId
+from bson import ObjectId
 from pydantic import BaseModel, Field
 
+from documents.common.tolerant import read_or_none
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent, EventType
 from documents.dossiers.statuses import DossierStatus
@@ -41,27 +42,50 @@ class EventFilter(BaseModel):
         )
 
 
-def replay_stages(after: PydanticObjectId, query: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events matching `query` after the event `after`, oldest first, as a pipeline
-    whose first `$match` an index serves (`seq`, or `by_dossier` for one dossier); the
-    other conditions follow in a second stage (docs/embedded-database.md)."""
+def replay_stages(after: int, until: int, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events matching `query` with positions in (`after`, `until`], in position
+    (commit) order, as a pipeline whose first `$match` an index serves (`position`, or
+    `by_dossier_position` for one dossier); the other conditions follow in a second
+    stage (docs/embedded-database.md)."""
     rest = dict(query)
+    leading: dict[str, Any] = {"position": {"$gt": after, "$lte": until}}
     if "dossier_code" in rest:
-        leading = {"dossier_code": rest.pop("dossier_code"), "_id": {"$gt": after}}
-    else:
-        leading = {"seq": {"$gt": after}}
+        leading = {"dossier_code": rest.pop("dossier_code"), **leading}
     stages: list[dict[str, Any]] = [{"$match": leading}]
     if rest:
         stages.append({"$match": rest})
-    return [*stages, {"$sort": {"_id": 1}}]
+    return [*stages, {"$sort": {"position": 1}}]
 
 
 async def events_after(
-    after: PydanticObjectId, query: dict[str, Any]
+    after: int, until: int, query: dict[str, Any]
 ) -> AsyncIterator[DossierEvent]:
-    """The missed events, read through one cursor: paging with `limit` would re-read
-    the rest of the window per page on SecantusDB."""
-    pipeline = replay_stages(after, query)
+    """The missed events up to `until`, read through one cursor: paging with `limit`
+    would re-read the rest of the window per page on SecantusDB. Positions are taken in
+    commit order, so what the cursor sees is a prefix with none missing."""
+    pipeline = replay_stages(after, until, query)
     cursor = await DossierEvent.get_pymongo_collection().aggregate(pipeline, batchSize=REPLAY_BATCH)
     async for raw in cursor:
-        yield DossierEvent.model_validate(raw)
+        event = read_or_none(DossierEvent, raw)  # one a newer version wrote: skipped
+        if event is not None:
+            yield event
+
+
+async def latest_position() -> int:
+    """The position of the last event committed (0 before the first)."""
+    found = await DossierEvent.get_pymongo_collection().find_one(
+        {"position": {"$gte": 0}}, {"position": 1}, sort=[("position", -1)]
+    )
+    return int(found["position"]) if found else 0
+
+
+async def position_before(event_id: ObjectId) -> int:
+    """The position of the last event whose id is not after `event_id` (0 if none): a
+    cursor kept as an event id before positions existed, read once. On SecantusDB this
+    scans the collection (a range on `_id`)."""
+    found = await DossierEvent.get_pymongo_collection().find_one(
+        {"_id": {"$lte": event_id}, "position": {"$gte": 0}},
+        {"position": 1},
+        sort=[("_id", -1)],
+    )
+    return int(found["position"]) if found else 0

@@ -1,4 +1,6 @@
-"""Listing dossiers: filters and keyset pagination, each served by an index."""
+"""Listing dossiers: filters and keyset pagination, each served by an index. A dossier
+this version cannot read stays in its place on the page as an `Unreadable`, so the
+caller can report it and the next page still starts after it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import Any
 
 from documents.common.clock import local_moment, utcnow
 from documents.common.paging import page_size
+from documents.common.tolerant import Unreadable, read
+from documents.dossiers.codes import has_code_shape
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.statuses import CLOCK_RUNNING, DossierStatus
 
@@ -113,6 +117,42 @@ def position_of(dossier: Dossier) -> Position:
     return Position(dossier.received_at, dossier.code)
 
 
+@dataclass(frozen=True)
+class UnreadableDossier:
+    """A dossier on a page that this version cannot read: its `_id`, and its code and
+    place in the order when those at least are sound (they are never personal data)."""
+
+    document: Unreadable
+    code: str | None
+    position: Position | None
+
+
+def _unreadable(item: Unreadable, raw: dict[str, Any]) -> UnreadableDossier:
+    code, received = raw.get("code"), raw.get("received_at")
+    sound = isinstance(code, str) and has_code_shape(code)
+    position = None
+    if isinstance(code, str) and isinstance(received, datetime):
+        position = Position(received, code)
+    return UnreadableDossier(item, code if sound else None, position)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page, in order: dossiers, and those this version cannot read in their place."""
+
+    items: list[Dossier | UnreadableDossier]
+    more: bool
+
+    @property
+    def end(self) -> Position | None:
+        """Where the next page starts: after the last item, readable or not."""
+        for item in reversed(self.items):
+            position = position_of(item) if isinstance(item, Dossier) else item.position
+            if position is not None:
+                return position
+        return None
+
+
 async def search(
     spec: DossierFilter,
     order: DossierOrder,
@@ -121,7 +161,7 @@ async def search(
     after: Position | None = None,
     now: datetime | None = None,
     visible: dict[str, Any] | None = None,
-) -> tuple[list[Dossier], bool]:
+) -> Page:
     """One page of at most `first` dossiers (capped at MAX_PAGE), and whether more follow,
     among those `visible` (a policy filter, ANDed in)."""
     first = page_size(first)
@@ -133,5 +173,9 @@ async def search(
     cursor = Dossier.get_pymongo_collection().find(
         query, sort=_sort(order), limit=first + 1, batch_size=first + 1
     )
-    found = [Dossier.model_validate(doc) for doc in await cursor.to_list()]
-    return found[:first], len(found) > first
+    found = await cursor.to_list()
+    items: list[Dossier | UnreadableDossier] = []
+    for raw in found[:first]:
+        item = read(Dossier, raw)
+        items.append(_unreadable(item, raw) if isinstance(item, Unreadable) else item)
+    return Page(items, len(found) > first)

@@ -18,8 +18,8 @@ from pymongo.errors import DuplicateKeyError
 from documents.catalogue.agencies import Agency, AgencyLevel, AgencyState
 from documents.common.clock import local_today, utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
-from documents.common.transactions import in_transaction
 from documents.dossiers.dossier import Dossier
+from documents.dossiers.events import in_event_transaction
 from documents.merges.moving import move_dossiers, moving_from, open_dossiers_naming
 
 # How many codes of moving dossiers a preview lists per source agency.
@@ -278,7 +278,7 @@ async def apply_merge(plan: MergePlan, actor: str | None = None) -> MergeResult:
         )
         return MergeResult(fresh, target, changes, moved)
 
-    return await in_transaction(Agency, work)
+    return await in_event_transaction(Agency, work)
 
 
 async def _retire(

@@ -10,11 +10,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent, EventType, record_events
 from documents.dossiers.parts import StepRecord
-
-# Events are written this many at a time.
-BATCH = 100
 
 
 def open_step(dossier: Dossier) -> StepRecord | None:
@@ -96,9 +93,6 @@ async def move_dossiers(
                 payload={"from": origins[0], "to": target, "effectiveDate": effective.isoformat()},
             )
         )
-        if len(events) >= BATCH:
-            await DossierEvent.insert_many(events, session=session)
-            events = []
-    if events:
-        await DossierEvent.insert_many(events, session=session)
+    # Last in the merge's transaction: numbering serialises writers.
+    await record_events(session, events)
     return moved

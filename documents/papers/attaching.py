@@ -21,10 +21,9 @@ from documents.catalogue.procedures import Procedure
 from documents.common.clock import utcnow
 from documents.common.counters import next_value
 from documents.common.errors import DomainError, ErrorCode, not_found
-from documents.common.transactions import in_transaction
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Dossier, load_dossier
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
 from documents.dossiers.statuses import (
     PAPERS_ATTACHABLE,
     PAPERS_REMOVABLE,
@@ -126,16 +125,15 @@ async def _record(
             **fields,
         )
         await attachment.insert(session=session)
-        kind = EventType.RESULT_ATTACHED if repository_name else EventType.ATTACHMENT_ADDED
-        await _event(dossier, kind, actor, attachment, attachment.uploaded_at).insert(
-            session=session
-        )
         if repository_name is not None:
             await result_item(attachment, dossier, repository_name).insert(session=session)
+        kind = EventType.RESULT_ATTACHED if repository_name else EventType.ATTACHMENT_ADDED
+        event = _event(dossier, kind, actor, attachment, attachment.uploaded_at)
+        await record_events(session, [event])  # last (documents/dossiers/events.py)
         return attachment
 
     try:
-        return await in_transaction(Attachment, work)
+        return await in_event_transaction(Attachment, work)
     except BaseException:
         await asyncio.shield(delete_file(stored.file_id))
         raise
@@ -231,9 +229,9 @@ async def remove_attachment(code: str, attachment_id: str, actor: Actor) -> Doss
         collection = Attachment.get_pymongo_collection()
         await collection.delete_one({"_id": attachment_key}, session=session)
         event = _event(dossier, EventType.ATTACHMENT_REMOVED, actor, attachment, removed_at)
-        await event.insert(session=session)
+        await record_events(session, [event])
 
-    await in_transaction(Attachment, work)
+    await in_event_transaction(Attachment, work)
     if not await file_is_shared(attachment.file_id, other_than=attachment_key):
         await delete_file(attachment.file_id)
     return dossier

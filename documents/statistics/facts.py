@@ -21,6 +21,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.working_calendar import WorkingCalendar
 from documents.common.clock import local_date, utcnow
+from documents.common.tolerant import readable
 from documents.dossiers.dossier import Channel, Dossier
 from documents.dossiers.parts import Timeliness
 from documents.dossiers.statuses import CLOCK_RUNNING, OPEN, RESOLVED
@@ -159,12 +160,14 @@ async def apply_delta(cells: Table, session: AsyncClientSession | None) -> None:
 async def fact_inputs(
     code: str, session: AsyncClientSession | None
 ) -> tuple[Rating | None, list[Feedback], set[AttachmentKind]]:
-    rating = await Rating.find_one(Rating.dossier_code == code, session=session)
-    feedback = await Feedback.find(Feedback.dossier_code == code, session=session).to_list()
+    # What this version cannot read (a newer version's kind of paper, say) is left out.
+    ratings = await readable(Rating.find(Rating.dossier_code == code, session=session))
+    feedback = await readable(Feedback.find(Feedback.dossier_code == code, session=session))
     kinds = await Attachment.get_pymongo_collection().distinct(
         "kind", {"dossier_code": code}, session=session
     )
-    return rating, feedback, {AttachmentKind(k) for k in kinds}
+    known = {AttachmentKind(k) for k in kinds if k in {kind.value for kind in AttachmentKind}}
+    return (ratings[0] if ratings else None), feedback, known
 
 
 async def refresh_fact(

@@ -9,6 +9,7 @@ from datetime import datetime
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours
 from documents.common.clock import utcnow
+from documents.common.tolerant import read_or_none, readable
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment, AttachmentKind
 from documents.statistics.deadline_sweep import passed_uncounted
@@ -33,7 +34,10 @@ async def _batches() -> AsyncIterator[list[Dossier]]:
     the collection per page on SecantusDB (docs/embedded-database.md)."""
     batch: list[Dossier] = []
     async for raw in Dossier.get_pymongo_collection().find({}, batch_size=BATCH):
-        batch.append(Dossier.model_validate(raw))
+        dossier = read_or_none(Dossier, raw)  # one this version cannot read: counted
+        if dossier is None:
+            continue
+        batch.append(dossier)
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -54,13 +58,13 @@ async def recompute(hours: OfficeHours, now: datetime) -> tuple[list[DossierFact
             codes = [d.code for d in chunk]
             ratings = {
                 r.dossier_code: r
-                for r in await Rating.find({"dossier_code": {"$in": codes}}).to_list()
+                for r in await readable(Rating.find({"dossier_code": {"$in": codes}}))
             }
             feedback: dict[str, list[Feedback]] = defaultdict(list)
-            for item in await Feedback.find({"dossier_code": {"$in": codes}}).to_list():
+            for item in await readable(Feedback.find({"dossier_code": {"$in": codes}})):
                 feedback[item.dossier_code].append(item)
             kinds: dict[str, set[AttachmentKind]] = defaultdict(set)
-            for paper in await Attachment.find({"dossier_code": {"$in": codes}}).to_list():
+            for paper in await readable(Attachment.find({"dossier_code": {"$in": codes}})):
                 kinds[paper.dossier_code].add(paper.kind)
             for dossier in chunk:
                 fact = compute_fact(

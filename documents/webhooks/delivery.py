@@ -1,8 +1,9 @@
 """The webhook outbox: one delivery per (event, webhook), leased to one worker at a time.
 
 The dispatcher turns new `dossier_events` into deliveries after a checkpoint kept in
-MongoDB, re-reading a short window behind it (an event committed late may carry a
-smaller id); a unique index on (event_id, webhook_id) makes that idempotent. Workers
+MongoDB, the last position it read (positions follow commit order with no gaps, so
+nothing committed later can fall behind it); a unique index on (event_id, webhook_id)
+makes re-reading idempotent. Workers
 lease a due delivery with `find_one_and_update`, so each is attempted by one process
 at a time, and record the outcome only while they still hold the lease.
 """
@@ -16,14 +17,16 @@ from typing import Annotated, Any
 
 from beanie import Document, PydanticObjectId, SortDirection
 from bson import ObjectId
-from pydantic import AfterValidator, BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import BulkWriteError
 
 from documents.access.policy import Access
 from documents.common.clock import utcnow
+from documents.common.tolerant import Unreadable, read, read_all, readable
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
+from documents.dossiers.feed import latest_position, position_before
 from documents.webhooks.subscriptions import Webhook
 
 _CHECKPOINT = "dispatcher"
@@ -110,10 +113,12 @@ class WebhookDelivery(Document):
 
 
 class WebhookCheckpoint(Document):
-    """How far the dispatcher has read `dossier_events`."""
+    """How far the dispatcher has read `dossier_events`: the last position."""
 
     name: str
-    event_id: PydanticObjectId
+    position: int | None = None
+    # Where a version before positions had read to; read once to find the position.
+    event_id: PydanticObjectId | None = None
 
     class Settings:
         name = "webhook_checkpoints"
@@ -166,34 +171,37 @@ async def _insert_missing(pairs: list[tuple[PydanticObjectId, str]]) -> int:
 def readable_events(raw: list[dict[str, Any]]) -> list[DossierEvent]:
     """The events this version can read. One written by a newer version during a rolling
     upgrade (an event type it does not know) is skipped, not allowed to stop every round."""
-    events = []
-    for document in raw:
-        try:
-            events.append(DossierEvent.model_validate(document))
-        except ValidationError:
-            continue
-    return events
+    return read_all(DossierEvent, raw)
+
+
+async def _checkpoint(lag: timedelta) -> int:
+    """The last position dispatched. A checkpoint an earlier version left (an event id)
+    is read as the last event made `lag` before it, since ids did not follow commits."""
+    mark = await WebhookCheckpoint.find_one(WebhookCheckpoint.name == _CHECKPOINT)
+    if mark is None:
+        return 0
+    if mark.position is not None or mark.event_id is None:
+        return mark.position or 0
+    return await position_before(ObjectId.from_datetime(mark.event_id.generation_time - lag))
 
 
 async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
-    """Create the deliveries for events after the checkpoint (less `lag`); how many."""
-    hooks = await Webhook.find_all().to_list()
-    mark = await WebhookCheckpoint.find_one(WebhookCheckpoint.name == _CHECKPOINT)
+    """Create the deliveries for events after the checkpoint; how many. `lag` only
+    serves to read a checkpoint written before positions (`_checkpoint`)."""
+    # A webhook a newer version wrote (a filter on an event type this one does not know)
+    # is skipped and counted: the other webhooks still get their deliveries.
+    hooks = await readable(Webhook.find_all())
     if not hooks:  # nothing to deliver: a webhook registered later starts from now
-        await _advance(ObjectId.from_datetime(utcnow()))
+        await _advance(await latest_position())
         return 0
-    cursor: ObjectId | None = None
-    if mark is not None:
-        cursor = ObjectId.from_datetime(mark.event_id.generation_time - lag)
+    cursor = await _checkpoint(lag)
     accesses = {h.webhook_id: await h.owner_access() for h in hooks}
     created, last = 0, None
     while True:
-        # `seq`, not `_id`: SecantusDB scans the collection for an `_id` range.
-        query: dict[str, Any] = {"seq": {"$gt": cursor}} if cursor is not None else {}
         raw = (
             await DossierEvent.get_pymongo_collection()
-            .find(query)
-            .sort([("seq", SortDirection.ASCENDING)])
+            .find({"position": {"$gt": cursor}})
+            .sort([("position", SortDirection.ASCENDING)])
             .limit(batch)
             .to_list()
         )
@@ -201,7 +209,8 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
             break
         events = readable_events(raw)
         codes = list({e.dossier_code for e in events})
-        dossiers = {d.code: d for d in await Dossier.find({"code": {"$in": codes}}).to_list()}
+        found = await readable(Dossier.find({"code": {"$in": codes}}))
+        dossiers = {d.code: d for d in found}  # an unreadable one's events are skipped
         pairs = [
             (e.id, h.webhook_id)
             for e in events
@@ -210,15 +219,15 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
             and _wanted(e, dossiers.get(e.dossier_code), h, accesses[h.webhook_id])
         ]
         created += await _insert_missing(pairs)
-        cursor = last = raw[-1]["_id"]  # past the unreadable ones too: they stay skipped
-    if last is not None and (mark is None or last > mark.event_id):
+        cursor = last = raw[-1]["position"]  # past the unreadable ones too: they stay skipped
+    if last is not None:
         await _advance(last)
     return created
 
 
-async def _advance(event_id: ObjectId) -> None:
+async def _advance(position: int) -> None:
     await WebhookCheckpoint.get_pymongo_collection().update_one(
-        {"name": _CHECKPOINT}, {"$max": {"event_id": event_id}}, upsert=True
+        {"name": _CHECKPOINT}, {"$max": {"position": position}}, upsert=True
     )
 
 
@@ -229,14 +238,20 @@ def due(now: datetime) -> dict[str, Any]:
 
 async def lease_due(owner: str, lease_for: timedelta) -> WebhookDelivery | None:
     """Take the most overdue delivery nobody holds (or whose lease has run out)."""
-    now = utcnow()
-    found = await WebhookDelivery.get_pymongo_collection().find_one_and_update(
-        due(now),
-        {"$set": {"lease_owner": owner, "next_attempt_at": now + lease_for}},
-        sort=[("next_attempt_at", ASCENDING)],
-        return_document=ReturnDocument.AFTER,
-    )
-    return WebhookDelivery.model_validate(found) if found else None
+    while True:
+        now = utcnow()
+        found = await WebhookDelivery.get_pymongo_collection().find_one_and_update(
+            due(now),
+            {"$set": {"lease_owner": owner, "next_attempt_at": now + lease_for}},
+            sort=[("next_attempt_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        if found is None:
+            return None
+        delivery = read(WebhookDelivery, found)
+        if not isinstance(delivery, Unreadable):
+            return delivery
+        # Counted; its lease keeps it aside until then, and the next due one is taken.
 
 
 def retry_at(

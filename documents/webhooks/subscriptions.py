@@ -15,6 +15,7 @@ from documents.access.api_keys import find_api_key
 from documents.access.policy import Access, access_for
 from documents.access.principals import Principal, PrincipalKind
 from documents.common.clock import utcnow
+from documents.common.tolerant import readable
 from documents.dossiers.feed import EventFilter
 
 
@@ -76,9 +77,9 @@ async def find_webhook(webhook_id: str) -> Webhook | None:
 async def webhooks_of(principal: Principal | None) -> list[Webhook]:
     """Every webhook (None: a system admin asking) or those the principal registered."""
     if principal is None:
-        return await Webhook.find_all().sort("+created_at").to_list()
+        return await readable(Webhook.find_all().sort("+created_at"))
     query = {"owner_kind": principal.kind.value, "owner": principal.subject}
-    return await Webhook.find(query).sort("+created_at").to_list()
+    return await readable(Webhook.find(query).sort("+created_at"))
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

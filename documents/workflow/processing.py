@@ -21,11 +21,10 @@ from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
-from documents.common.transactions import in_transaction
 from documents.dossiers.actor import Actor
 from documents.dossiers.deadlines import classify
 from documents.dossiers.dossier import Dossier, load_dossier
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
 from documents.dossiers.statuses import FINISHED, DossierStatus
 from documents.statistics.facts import refresh_fact
 from documents.workflow.transitions import Action, next_status
@@ -117,12 +116,14 @@ async def perform(
                 "the dossier was changed by someone else meanwhile; reload it and try again",
                 "code",
             ) from None
-        await event.insert(session=session)  # a retry reuses the id: the abort undid it
         for extra in act.writes:
             await extra(session)
         await refresh_fact(dossier, act.calendar, session)
+        # Last: numbering the event serialises writers (documents/dossiers/events.py).
+        # A retry reuses the event's id: the abort undid the first insert.
+        await record_events(session, [event])
 
-    await in_transaction(Dossier, write)
+    await in_event_transaction(Dossier, write)
     return dossier
 
 

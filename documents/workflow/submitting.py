@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours
@@ -17,15 +18,17 @@ from documents.catalogue.forms.validation import ensure_valid
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date, utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
-from documents.common.transactions import in_transaction
-from documents.dossiers.codes import next_dossier_code
+from documents.dossiers.codes import CodeTakenError, move_past_stored_codes, next_dossier_code
 from documents.dossiers.dossier import Applicant, Channel, Dossier
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
 from documents.dossiers.parts import StepRecord
 from documents.papers.consents import Submitter
 from documents.papers.reuse import ReusedPaper, plan_reuse, reused_attachment
 from documents.statistics.facts import refresh_fact
 from documents.workflow.fees import amount_due, payment_status
+
+# A stored code found once moves the counter past every stored code of that day.
+_CODE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,6 @@ async def submit(
 
     async def work(session: AsyncClientSession) -> Dossier:
         now = received_at or utcnow()
-        code = await next_dossier_code(receiving.code, now, session)
         due_at = calendar.appointment_at(now, procedure.processing_days)
         first_step = procedure.steps[0] if procedure.steps else None
         steps = []
@@ -119,6 +121,9 @@ async def submit(
                     due_at=calendar.appointment_at(now, first_step.working_days),
                 )
             )
+        # The agency's code counter is taken as late as possible: its lock is held until
+        # the commit, and every submission at the agency that day waits for it.
+        code = await next_dossier_code(receiving.code, now, session)
         dossier = Dossier(
             code=code,
             procedure_code=procedure.code,
@@ -139,7 +144,10 @@ async def submit(
             payment_status=payment_status(fee_due, 0),
             reused_count=len(reuse.items),
         )
-        await dossier.insert(session=session)
+        try:
+            await dossier.insert(session=session)
+        except DuplicateKeyError:  # the counter is behind the stored codes (a restore)
+            raise CodeTakenError(receiving.code, now) from None
         await reuse.spend_consent(applicant_id, code, now, session)
         for planned in reuse.items:
             await reused_attachment(code, planned, actor, now).insert(session=session)
@@ -153,8 +161,14 @@ async def submit(
             procedure_code=procedure.code,
             payload={"reusedSlots": [p.slot for p in reuse.items]} if reuse.items else {},
         )
-        await event.insert(session=session)
         await refresh_fact(dossier, calendar, session)
+        # The very last step: numbering events serialises writers (dossiers/events.py).
+        await record_events(session, [event])
         return dossier
 
-    return await in_transaction(Dossier, work)
+    for _ in range(_CODE_ATTEMPTS):
+        try:
+            return await in_event_transaction(Dossier, work)
+        except CodeTakenError as taken:  # never hand out a stored code: move past them
+            await move_past_stored_codes(taken.agency_code, taken.received_at)
+    raise RuntimeError("the dossier code counter keeps falling behind the stored codes")

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import strawberry
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from documents.access.idempotency import IdempotencyTiming
 from documents.access.policy import Access, access_for
 from documents.access.principals import ANONYMOUS, Principal
 from documents.calendar.working_calendar import OfficeHours
@@ -36,19 +38,30 @@ class SubscriberTooSlowError(Exception):
 @dataclass(frozen=True)
 class LiveEvent:
     """A new event as the hub hands it to every subscriber, with loaders created for
-    this event alone: they hold raw documents, shared so N subscribers cost one read;
-    each viewer's access is still checked against them."""
+    this event alone: they hold raw documents, shared so N subscribers cost one read,
+    and shielded (`Loaders.shared()`) so no subscriber's cancellation cancels a read the
+    others wait for; each viewer's access is still checked against them."""
 
     event: DossierEvent
     loaders: Loaders
 
 
+class LiveFeed(Protocol):
+    """One subscriber's feed of newly inserted dossier events, in commit order. `after`
+    is the position of the last event the hub published before the feed registered
+    (None: none since the hub started): every event after it comes to the feed."""
+
+    after: int | None
+
+    def __aiter__(self) -> AsyncIterator[LiveEvent]: ...
+
+
 class EventSource(Protocol):
     """The process's event hub as resolvers see it: `subscribe()` registers a buffered
-    live feed of newly inserted dossier events, iterated in insertion order; the feed
-    raises SubscriberTooSlowError when the subscriber fell too far behind."""
+    live feed of newly inserted dossier events; the feed raises SubscriberTooSlowError
+    when the subscriber fell too far behind."""
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[LiveEvent]]: ...
+    def subscribe(self) -> AbstractAsyncContextManager[LiveFeed]: ...
 
 
 @dataclass
@@ -57,6 +70,8 @@ class Context:
     # This app's office hours and upload limits (api/settings.py), for the domain calls.
     office_hours: OfficeHours = field(kw_only=True)
     attachment_limits: AttachmentLimits = field(kw_only=True)
+    # How long an idempotency key's claim holds (docs/durability.md).
+    idempotency: IdempotencyTiming = field(default_factory=IdempotencyTiming, kw_only=True)
     response: Response | None = None
     principal: Principal = ANONYMOUS
     request_id: str = ""
@@ -70,6 +85,8 @@ class Context:
     events: EventSource | None = None
     # The graphql-transport-ws connection_init payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
+    # Errors of items left out of lists (schema/core/unreadable.py), added to the result.
+    left_out: list[GraphQLError] = field(default_factory=list)
     _access: Access | None = field(default=None, repr=False)
 
     async def access(self) -> Access:

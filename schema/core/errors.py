@@ -22,6 +22,10 @@ class UserError:
     reason: str | None = strawberry.field(
         default=None, description="Stable per-field reason, e.g. REQUIRED or BAD_FORMAT."
     )
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="When set (e.g. IN_PROGRESS): seconds to wait before retrying the request.",
+    )
 
 
 E = TypeVar("E", bound=UserError)
@@ -40,7 +44,14 @@ def errors_from(error_type: type[E], error: DomainError) -> list[E]:
             )
             for v in error.violations
         ]
-    return [error_type(field=error.field, message=error.message, code=error.code)]
+    return [
+        error_type(
+            field=error.field,
+            message=error.message,
+            code=error.code,
+            retry_after_seconds=error.retry_after_seconds,
+        )
+    ]
 
 
 def _camel(name: str) -> str:

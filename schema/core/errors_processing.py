@@ -4,7 +4,9 @@ error gets: Strawberry's `Schema.process_errors`, overridden.
 Client errors (validation, payload and permission errors, limits, bad ids and cursors)
 are answered and not logged. Unexpected ones are logged once, with the request id, the
 code, the field path, the exception's type and its stack, but never the exception's
-message, the query text or the variables: any of those may carry personal data.
+message, the query text or the variables: any of those may carry personal data. A
+database that cannot be reached or did not answer in time is nobody's bug: UNAVAILABLE,
+one warning line per request, no stack.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, WriteConcernError
 from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
-from documents.common.errors import DomainError
+from documents.common.errors import DomainError, ErrorCode
 from schema.core.input_errors import INVALID_ID, VALIDATION_FAILED, InputValueError
 from schema.core.pagination import InvalidCursorError
 
@@ -29,6 +32,14 @@ INTERNAL_ERROR = "INTERNAL_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INVALID_CURSOR = "INVALID_CURSOR"
+UNAVAILABLE = str(ErrorCode.UNAVAILABLE)
+
+# Labels the driver puts on errors it retries; still there when retrying ran out.
+_RETRY_LABELS = (
+    "TransientTransactionError",
+    "UnknownTransactionCommitResult",
+    "RetryableWriteError",
+)
 
 # Strawberry's and graphql-core's limit errors carry no code; their wording does.
 _CODES_BY_MESSAGE = (
@@ -42,6 +53,21 @@ _COMPLETION = re.compile(
     r"Cannot return null for non-nullable field|Expected Iterable|Abstract type|"
     r"Runtime Object type|cannot represent|Expected value of type"
 )
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """The database could not be reached, or did not answer (or journal a write) in time:
+    the database server is down, hanging, stepping down or failing over, and the request
+    may be tried again later. Errors raised from such an error count as it."""
+    while error is not None:
+        if isinstance(error, PyMongoError) and (
+            isinstance(error, ConnectionFailure | ExecutionTimeout | WriteConcernError)
+            or error.timeout
+            or any(error.has_error_label(label) for label in _RETRY_LABELS)
+        ):
+            return True
+        error = error.__cause__
+    return False
 
 
 def _field_error_code(original: Exception | None) -> str:
@@ -69,6 +95,8 @@ def derived_code(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError):
         return PARSE_FAILED
     original = error.original_error
+    if not isinstance(original, DomainError) and database_unavailable(original):
+        return UNAVAILABLE  # in a field or before execution (an extension's query)
     if error.path is not None:
         return _field_error_code(original)
     # Before execution: validation, variables, limits; or an extension that broke.
@@ -115,6 +143,17 @@ def log_unexpected(error: GraphQLError, request_id: str) -> None:
     )
 
 
+def log_unavailable(error: BaseException | None, request_id: str, where: str) -> None:
+    """One line, without the error's text (it can name hosts or hold the URI)."""
+    logger.warning(
+        "Database unavailable [request %s] at %s: %s",
+        request_id or "-",
+        where,
+        type(error).__qualname__,
+        extra={"request_id": request_id, "error_code": UNAVAILABLE},
+    )
+
+
 class MotcuaSchema(strawberry.Schema):
     """Strawberry's schema, logging only what is our fault, and that without input."""
 
@@ -123,6 +162,12 @@ class MotcuaSchema(strawberry.Schema):
     ) -> None:
         context: Any = execution_context.context if execution_context else None
         request_id = str(getattr(context, "request_id", "") or "")
+        unavailable = None
         for error in errors:
             if is_unexpected(error):
                 log_unexpected(error, request_id)
+            elif unavailable is None and database_unavailable(error.original_error):
+                unavailable = error
+        if unavailable is not None:
+            where = ".".join(str(p) for p in unavailable.path) if unavailable.path else "-"
+            log_unavailable(unavailable.original_error, request_id, where)

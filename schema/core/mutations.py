@@ -31,6 +31,7 @@ KEY = "idempotency_key"
 MAX_KEY_LENGTH = 200
 KEY_DESCRIPTION = (
     "Retrying with the same key returns the first result without doing anything twice; "
+    "while the first request still runs it is IN_PROGRESS (retry after retryAfterSeconds); "
     "the same key with a different request is IDEMPOTENCY_CONFLICT."
 )
 
@@ -127,6 +128,12 @@ class PayloadMutation(FieldExtension, ABC, Generic[T]):
     async def recall(self, remembered: str) -> T:
         """The result a replay returns, from what `remember` kept."""
 
+    def remember_committed(self, arguments: Mapping[str, Any], returned: object) -> str | None:
+        """What `remember` would keep, told from what the work's transaction returned (or
+        from the arguments), so the key's DONE state commits with the work; None when that
+        cannot be told, and DONE is then written after the work (docs/durability.md)."""
+        return None
+
     @abstractmethod
     async def succeeded(self, info: Info, arguments: Mapping[str, Any], produced: T) -> Any:
         """The payload of a mutation that did its work (or replayed it)."""
@@ -182,7 +189,13 @@ class PayloadMutation(FieldExtension, ABC, Generic[T]):
         principal = info.context.principal
         scope = f"{principal.kind.value}:{principal.subject or info.context.client_address}|{key}"
         request = {name: plain(arguments.get(name)) for name in self.argument_names}
-        stored = await run_once(scope, request_hash(self.operation, request), remembered)
+        stored = await run_once(
+            scope,
+            request_hash(self.operation, request),
+            remembered,
+            timing=info.context.idempotency,
+            committed=lambda returned: self.remember_committed(arguments, returned),
+        )
         return produced[0] if produced else await self.recall(stored)
 
 

@@ -41,11 +41,15 @@ class _Edge(Protocol):
     cursor: str
 
 
-def page_info(edges: Sequence[_Edge], more: bool, after: str | None) -> relay.PageInfo:
-    """Forward pagination's page info for a page of `edges` fetched after `after`."""
+def page_info(
+    edges: Sequence[_Edge], more: bool, after: str | None, end: str | None = None
+) -> relay.PageInfo:
+    """Forward pagination's page info for a page of `edges` fetched after `after`.
+    `end` is the cursor past the page when its last items were left out (unreadable),
+    so the next page starts after them rather than meeting them again."""
     return relay.PageInfo(
         has_next_page=more,
         has_previous_page=after is not None,
         start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        end_cursor=end or (edges[-1].cursor if edges else None),
     )

@@ -11,12 +11,13 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from documents.common.paging import page_size
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent, events_by_ids
 from schema.core.context import Info
 from schema.core.enums import DossierStatus
 from schema.core.pagination import InvalidCursorError, page_info
 from schema.core.scalars import as_json
-from schema.dossiers.visibility import all_as_seen
+from schema.dossiers.visibility import all_as_seen, loaded_dossiers
 
 
 @strawberry.type(name="DossierEvent")
@@ -53,8 +54,9 @@ class DossierEventType(relay.Node):
         ids = list(node_ids)
         events = {str(e.id): e for e in await events_by_ids(ids)}
         codes = sorted({e.dossier_code for e in events.values()})
-        dossiers = await info.context.loaders.dossier_by_code.load_many(codes)
-        seen = await all_as_seen(info, dossiers)
+        loaded = await loaded_dossiers(info, codes)
+        # An unreadable dossier's events are as hidden as the dossier is unknown.
+        seen = await all_as_seen(info, [d if isinstance(d, Dossier) else None for d in loaded])
         visible = {code for code, dossier in zip(codes, seen, strict=True) if dossier is not None}
         return [
             cls.from_document(events[i])

@@ -105,6 +105,13 @@ class ReturnsDossier(PayloadMutation[Dossier]):
     async def recall(self, remembered: str) -> Dossier:
         return await load_dossier(remembered)
 
+    def remember_committed(self, arguments: Mapping[str, Any], returned: object) -> str | None:
+        # A submission's transaction returns the new dossier; a change names it by `code`.
+        if isinstance(returned, Dossier):
+            return returned.code
+        code = arguments.get("code")
+        return code if isinstance(code, str) else None
+
     async def succeeded(self, info: Info, arguments: Mapping[str, Any], produced: Dossier) -> Any:
         return self.payload(dossier=await present(info, produced))
 

@@ -9,14 +9,23 @@ from graphql import GraphQLError
 from strawberry import relay
 
 from documents.common.paging import MAX_PAGE
+from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.search import DossierFilter, position_of, search
+from documents.dossiers.search import (
+    DossierFilter,
+    Page,
+    UnreadableDossier,
+    position_of,
+    search,
+)
 from schema.core.context import Info
 from schema.core.enums import DossierOrder
 from schema.core.pagination import decode_cursor, encode_cursor, page_info
+from schema.core.unreadable import leave_out, unreadable_error
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all
 from schema.dossiers.types import DossierConnection, DossierType, PublicDossierStatus
+from schema.dossiers.visibility import unreadable_dossier
 
 
 class RateLimitedError(GraphQLError):
@@ -29,7 +38,14 @@ class RateLimitedError(GraphQLError):
 class DossierQueries:
     @strawberry.field
     async def dossier(self, info: Info, code: str) -> DossierType | None:
-        return await present(info, await info.context.loaders.dossier_by_code.load(code))
+        try:
+            found = await info.context.loaders.dossier_by_code.load(code)
+        except UnreadableDocumentError as error:
+            refusal = await unreadable_dossier(info, code, error)
+            if refusal is None:
+                return None
+            raise refusal from None
+        return await present(info, found)
 
     @strawberry.field(
         description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}."
@@ -47,23 +63,37 @@ class DossierQueries:
         spec = filter.to_domain() if filter else DossierFilter()
         position = decode_cursor(after) if after else None
         visible = (await info.context.access()).dossier_filter()
-        page: list[Dossier] = []
-        more = False
+        page = Page([], more=False)
         if visible is not None:
-            page, more = await search(spec, order_by, first, after=position, visible=visible)
+            page = await search(spec, order_by, first, after=position, visible=visible)
+        found = [item for item in page.items if isinstance(item, Dossier)]
         loader = info.context.loaders.dossier_by_code
-        for dossier in page:
+        for dossier in found:
             loader.prime(dossier.code, dossier)
-        shown = await present_all(info, list(page))
+        shown = await present_all(info, list(found))
         edges = [
             relay.Edge(cursor=encode_cursor(position_of(d)), node=node)
-            for d, node in zip(page, shown, strict=True)
+            for d, node in zip(found, shown, strict=True)
             if node is not None
         ]
-        return DossierConnection(
-            edges=edges,
-            page_info=page_info(edges, more, after),
-        )
+        for item in page.items:
+            if isinstance(item, UnreadableDossier):
+                leave_out(info, _left_out(item, [*info.path.as_list(), "edges"]))
+        end = encode_cursor(page.end) if page.end else None
+        return DossierConnection(edges=edges, page_info=page_info(edges, page.more, after, end))
+
+
+def _left_out(item: UnreadableDossier, path: list[str | int]) -> GraphQLError:
+    """The error of a dossier left out of a page (in the visible set: the search's filter
+    held), with the cursor of its place when that is known."""
+    cursor = encode_cursor(item.position) if item.position else None
+    return unreadable_error(
+        item.document,
+        "this version cannot read a stored dossier of this page; it was left out",
+        path,
+        dossierCode=item.code,
+        cursor=cursor,
+    )
 
 
 @strawberry.type
@@ -82,7 +112,10 @@ class PublicQueries:  # what anyone may ask without logging in
         ):
             raise RateLimitedError
         loaders = context.loaders
-        dossier = await loaders.dossier_by_code.load(code)
+        try:
+            dossier = await loaders.dossier_by_code.load(code)
+        except UnreadableDocumentError:  # as unknown: this look-up is anonymous
+            dossier = None
         expected = dossier.applicant.id_number[-4:] if dossier else "????"
         # Constant-time, and run for unknown codes too, so neither reveals more.
         matches = hmac.compare_digest(expected.encode(), applicant_id_last4[-4:].encode())

@@ -1,26 +1,32 @@
 """`subscription dossierEvents`: the dossier events a viewer may see, live, resumable.
 
 Each event is checked against the access policy just before it is sent, with fresh
-loaders (nothing cached from an earlier event). With `after`, the feed first
-registers with the hub (buffering), replays the missed events from the collection,
-then continues with the live ones it has not replayed: no gap, no duplicate.
+loaders (nothing cached from an earlier event). With `after` (a position), the feed
+first registers with the hub (buffering), replays the missed events from the
+collection up to the last committed position, then continues with the live ones
+after it: no gap, no duplicate, in commit order. An execution that fails, however it
+fails, ends with an error (and `complete`), never in silence.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 import strawberry
-from beanie import PydanticObjectId
 from graphql import GraphQLError
 
+from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.events import DossierEvent
-from documents.dossiers.feed import events_after
+from documents.dossiers.feed import events_after, latest_position
 from loaders import Loaders
-from schema.core.context import Info, SubscriberTooSlowError
+from loaders.shielding import run_to_end
+from schema.core.context import Info, LiveFeed, SubscriberTooSlowError
 from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.inputs import DossierEventFilter
 from schema.dossiers.presenting import present
+from schema.dossiers.resuming import INTERRUPTED, TOO_SLOW, Trail, bad_after, resume_point
 from schema.dossiers.types import DossierEventUpdate
 
 
@@ -31,7 +37,10 @@ async def _update(
     if not wanted.matches_event(event):
         return None
     info.context.loaders = loaders  # fresh per event: no stale dossier or form
-    dossier = await info.context.loaders.dossier_by_code.load(event.dossier_code)
+    try:
+        dossier = await info.context.loaders.dossier_by_code.load(event.dossier_code)
+    except UnreadableDocumentError:  # skipped and counted; the feed goes on
+        return None
     if dossier is None or not wanted.matches_dossier(dossier):
         return None
     shown = await present(info, dossier)
@@ -39,6 +48,7 @@ async def _update(
         return None
     return DossierEventUpdate(
         event_id=strawberry.ID(str(event.id)),
+        position=str(event.position) if event.position is not None else None,
         type=event.type,
         dossier_code=event.dossier_code,
         from_status=event.from_status,
@@ -49,18 +59,59 @@ async def _update(
     )
 
 
-def _resume_point(after: strawberry.ID | None) -> PydanticObjectId | None:
-    if after is None:
-        return None
-    if not PydanticObjectId.is_valid(str(after)):
-        raise GraphQLError("`after` must be an event id", extensions={"code": "BAD_USER_INPUT"})
-    return PydanticObjectId(str(after))
+def _interrupted(reason: str, code: str, passed: int) -> GraphQLError:
+    return GraphQLError(
+        f"{reason}; resume with after: {passed}", extensions={"code": code, "after": str(passed)}
+    )
+
+
+def _asked_to_stop() -> bool:
+    """Whether this execution itself was cancelled (the client left or completed the
+    operation), rather than something it awaited raising CancelledError."""
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
+async def _bound(live: LiveFeed, resume: int | None) -> int:
+    """A position up to which every event has committed and after which every event
+    reaches `live`: what the hub had published when the feed registered, or, before it
+    has published any, the last position in the collection."""
+    bound = live.after if live.after is not None else await run_to_end(latest_position())
+    if resume is not None and resume > bound and resume > await run_to_end(latest_position()):
+        raise bad_after("`after` is past the last event")
+    return bound
+
+
+async def _updates(
+    info: Info, wanted: DossierEventFilter, live: LiveFeed, trail: Trail
+) -> AsyncGenerator[DossierEventUpdate, None]:
+    """The replay after `trail.resume` up to `trail.bound`, then the live events not sent."""
+    if trail.replays:
+        assert trail.resume is not None
+        replay = events_after(trail.resume, trail.bound, wanted.event_query())
+        async for event in replay:
+            # Shared loaders, so a client leaving cancels no database call (run_to_end).
+            update = await _update(info, event, wanted, Loaders.shared())
+            trail.passed = event.position or trail.passed
+            if update is not None:
+                yield update
+        trail.replayed()
+    async for item in live:
+        if not trail.fresh(item.event.position):
+            continue
+        update = await _update(info, item.event, wanted, item.loaders)
+        trail.passed = item.event.position or trail.passed
+        if update is not None:
+            yield update
 
 
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="Dossier events you may see, as they happen; `after` replays missed ones."
+        description=(
+            "Dossier events you may see, as they happen, in commit order; `after` (the "
+            "`position` of the last event you received) first replays the ones you missed."
+        )
     )
     async def dossier_events(
         self,
@@ -68,34 +119,24 @@ class Subscription:
         filter: DossierEventFilter | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[DossierEventUpdate, None]:
-        access = await info.context.access()
+        access = await run_to_end(info.context.access())
         if not access.can_subscribe():
             raise PermissionDeniedError("your credentials do not allow subscriptions")
         hub = info.context.events
         if hub is None:
             raise GraphQLError("subscriptions are not available on this transport")
         wanted = filter or DossierEventFilter()
-        last = replayed = _resume_point(after)
+        resume = await run_to_end(resume_point(after))
         async with hub.subscribe() as live:  # buffering from here on
-            if replayed is not None:
-                async for event in events_after(replayed, wanted.event_query()):
-                    assert event.id is not None
-                    last = event.id
-                    update = await _update(info, event, wanted, Loaders())
-                    if update is not None:
-                        yield update
-                replayed = last
+            trail = Trail(await _bound(live, resume), resume)
             try:
-                async for item in live:
-                    event = item.event
-                    if replayed is not None and event.id is not None and event.id <= replayed:
-                        continue  # already replayed (or before `after`)
-                    last = event.id
-                    update = await _update(info, event, wanted, item.loaders)
-                    if update is not None:
+                async with aclosing(_updates(info, wanted, live, trail)) as updates:
+                    async for update in updates:
                         yield update
             except SubscriberTooSlowError:
-                raise GraphQLError(
-                    f"subscriber too slow; resume with after: {last or ''}",
-                    extensions={"code": "SUBSCRIBER_TOO_SLOW", "after": str(last or "")},
-                ) from None
+                raise _interrupted("subscriber too slow", TOO_SLOW, trail.passed) from None
+            except asyncio.CancelledError:
+                if _asked_to_stop():
+                    raise
+                # Something it awaited was cancelled: say so, never end in silence.
+                raise _interrupted("interrupted", INTERRUPTED, trail.passed) from None

@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any, Self
 
 import strawberry
+from graphql import GraphQLError
 from jsonpointer import JsonPointerException, resolve_pointer
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from documents.common.clock import utcnow
+from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.deadlines import is_overdue
 from documents.dossiers.dossier import Applicant, Dossier
 from documents.workflow.transitions import channel_code, portal_status_code
@@ -37,7 +39,7 @@ from schema.dossiers.parts import (
     PaymentType,
     SupplementRoundType,
 )
-from schema.dossiers.visibility import all_as_seen
+from schema.dossiers.visibility import all_as_seen, loaded_dossiers, unreadable_dossier
 
 
 @strawberry.type(name="Applicant")
@@ -130,11 +132,17 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DossierType | None]:
-        found = await info.context.loaders.dossier_by_code.load_many(list(node_ids))
+    ) -> list[DossierType | GraphQLError | None]:
+        codes = list(node_ids)
+        loaded = await loaded_dossiers(info, codes)
+        readable = [d if isinstance(d, Dossier) else None for d in loaded]
+        seen = await all_as_seen(info, readable)
         return [
-            cls.from_document(seen) if seen is not None else None
-            for seen in await all_as_seen(info, found)
+            # A GraphQLError in the list makes that item null, with the error at its path.
+            await unreadable_dossier(info, code, item)
+            if isinstance(item, UnreadableDocumentError)
+            else (cls.from_document(shown) if shown is not None else None)
+            for code, item, shown in zip(codes, loaded, seen, strict=True)
         ]
 
     @strawberry.field(description="One value of the form data, by JSON pointer (`/child/name`).")
@@ -229,7 +237,16 @@ class PublicDossierStatus:
 
 @strawberry.type
 class DossierEventUpdate:
-    event_id: strawberry.ID = strawberry.field(description="Pass as `after` to resume here.")
+    event_id: strawberry.ID = strawberry.field(
+        description="The event's id; `after` takes it too, as it did before positions."
+    )
+    position: str | None = strawberry.field(
+        description=(
+            "The event's place in commit order: a whole number, as a string (it may "
+            "outgrow 32 bits). Pass the last one received as `after` to resume. Null only "
+            "for an event a process of an earlier version wrote during an upgrade."
+        )
+    )
     type: EventType
     dossier_code: str
     from_status: DossierStatus | None

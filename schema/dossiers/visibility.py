@@ -4,20 +4,60 @@ from __future__ import annotations
 
 import asyncio
 
-from documents.common.errors import DomainError, ErrorCode
-from documents.dossiers.dossier import Dossier, load_dossier
+from graphql import GraphQLError
+
+from documents.common.errors import not_found
+from documents.common.tolerant import UnreadableDocumentError
+from documents.dossiers.dossier import Dossier, load_dossier, stored_where
 from documents.dossiers.privacy import mask_applicant, mask_fields
 from schema.core.context import Info
+from schema.core.unreadable import unreadable_error
 
 
 async def visible_dossier(info: Info, code: str) -> Dossier:
     """The dossier, if the viewer may see it: unknown and invisible dossiers are the
     same NOT_FOUND, since codes are guessable."""
     access = await info.context.access()
-    dossier = await load_dossier(code)
+    try:
+        dossier = await load_dossier(code)
+    except UnreadableDocumentError:
+        if not await stored_where(code, access.dossier_filter()):
+            raise not_found("dossier", code, "code") from None
+        raise
     if not access.can_view(dossier):
-        raise DomainError(ErrorCode.NOT_FOUND, f"dossier {code!r} does not exist", "code")
+        raise not_found("dossier", code, "code")  # word for word what an unknown code gets
     return dossier
+
+
+async def unreadable_dossier(
+    info: Info, code: str, error: UnreadableDocumentError
+) -> GraphQLError | None:
+    """The typed error for a dossier this version cannot read, to raise (or return as a
+    list item: graphql-core puts it at the item's path); None (as for an unknown code)
+    when the viewer may not see that dossier."""
+    if error.document is None:
+        return None
+    access = await info.context.access()
+    if not await stored_where(code, access.dossier_filter()):
+        return None
+    return unreadable_error(
+        error.document,
+        "this version cannot read the stored dossier",
+        None,
+        dossierCode=code,
+    )
+
+
+async def loaded_dossiers(
+    info: Info, codes: list[str]
+) -> list[Dossier | UnreadableDocumentError | None]:
+    """Dossiers by code in one loader batch, an unreadable one as its error."""
+    loader = info.context.loaders.dossier_by_code
+    found = await asyncio.gather(*(loader.load(code) for code in codes), return_exceptions=True)
+    for item in found:
+        if isinstance(item, BaseException) and not isinstance(item, UnreadableDocumentError):
+            raise item
+    return found  # type: ignore[return-value]  # only dossiers, None and the errors left
 
 
 async def as_seen(info: Info, dossier: Dossier | None) -> Dossier | None:

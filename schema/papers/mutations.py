@@ -73,6 +73,9 @@ class AttachmentMutation(OnDossier[Attachment | None]):
     async def recall(self, remembered: str) -> Attachment | None:
         return await Attachment.get(PydanticObjectId(remembered))  # None once removed
 
+    def remember_committed(self, arguments: Mapping[str, Any], returned: object) -> str | None:
+        return str(returned.id) if isinstance(returned, Attachment) else None
+
     async def succeeded(
         self, info: Info, arguments: Mapping[str, Any], produced: Attachment | None
     ) -> AttachmentPayload:

@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from api.settings import Settings
 from api.workers.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
-from documents.dossiers.events import DossierEvent, EventType
+from documents.dossiers.events import (
+    DossierEvent,
+    EventType,
+    in_event_transaction,
+    record_events,
+)
 from schema.core.context import SubscriberTooSlowError
 from tests.realtime import serving
 
@@ -35,6 +43,10 @@ class FailingOnce:
         await self.inner.close()
 
 
+async def record(events: list[DossierEvent], session: AsyncClientSession) -> None:
+    await record_events(session, events)
+
+
 def event(code: str) -> DossierEvent:
     return DossierEvent(dossier_code=code, type=EventType.RECEIVED, at=datetime.now(UTC))
 
@@ -56,7 +68,7 @@ async def test_hub_resumes_after_a_stream_failure_without_losing_events(
             async with hub.subscribe() as feed:
                 codes = [f"D-{i}" for i in range(6)]
                 for code in codes:
-                    await event(code).insert()
+                    await in_event_transaction(DossierEvent, partial(record, [event(code)]))
                 received = [await asyncio.wait_for(anext(feed), 10) for _ in codes]
         finally:
             await hub.stop()

@@ -129,7 +129,7 @@ async def test_backlog_dead_letters_and_hub_lag_are_read_from_the_database(
     hub = EventHub()
     hub.opened_at = now - timedelta(minutes=10)
     waiting = DossierEvent(
-        dossier_code="D-1", type=EventType.RECEIVED, at=now - timedelta(seconds=30)
+        dossier_code="D-1", type=EventType.RECEIVED, at=now - timedelta(seconds=30), position=1
     )
     await waiting.insert()
 
@@ -143,7 +143,7 @@ async def test_backlog_dead_letters_and_hub_lag_are_read_from_the_database(
     assert metrics.registry.get_sample_value("motcua_webhook_dead_letters") == 1
     assert 29 <= lag() < 60  # the hub has not published it
 
-    hub.last_seq = waiting.seq
+    hub.last_position = waiting.position
     await metrics.refresh(hub)
     assert lag() == 0
 

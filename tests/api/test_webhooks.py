@@ -20,7 +20,8 @@ from bson import ObjectId
 
 from api.settings import Settings
 from api.workers.webhooks import WebhookWorker
-from documents.dossiers.events import DossierEvent
+from documents.common.counters import next_value
+from documents.dossiers.events import POSITIONS, DossierEvent
 from documents.webhooks.delivery import WebhookDelivery
 from tests.catalogue import OTHER_WARD, WARD, submission
 from tests.conftest import GraphQLClient
@@ -340,8 +341,9 @@ async def test_webhooks_skip_an_event_type_a_newer_version_wrote_and_deliver_the
     await register(admin, receiver.url)
     first = await submit(gql)
     # A rolling upgrade: a newer process recorded an event type this version does not know.
+    position = await next_value(POSITIONS)  # numbered as the newer process would
     await DossierEvent.get_pymongo_collection().insert_one(
-        {"_id": (newer := ObjectId()), "seq": newer, "dossier_code": first,
+        {"_id": ObjectId(), "position": position, "dossier_code": first,
          "type": "SIGNED_BY_VNEID", "at": datetime.now(UTC), "payload": {}}
     )  # fmt: skip
     second = await submit(gql)

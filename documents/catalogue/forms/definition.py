@@ -10,6 +10,8 @@ from beanie import Document
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from documents.common.tolerant import readable
+
 
 class FormStatus(StrEnum):
     DRAFT = "DRAFT"
@@ -60,5 +62,5 @@ class FormSchema(Document):
 
 async def forms_with_key(key: str) -> list[FormSchema]:
     """Every version of a form, drafts last."""
-    found = await FormSchema.find(FormSchema.key == key).to_list()
+    found = await readable(FormSchema.find(FormSchema.key == key))
     return sorted(found, key=lambda f: (f.version is None, f.version or 0, f.created_at))

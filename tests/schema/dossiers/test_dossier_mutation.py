@@ -310,3 +310,17 @@ async def test_an_invisible_dossier_is_not_found_and_a_visible_forbidden_one_is_
     assert owner["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert owner["errors"][0]["message"] == "you may not accept it"
     assert await _count(EventType.WITHDRAWN) + await _count(EventType.ACCEPTED) == 0
+
+
+async def test_an_invisible_dossier_is_refused_word_for_word_like_an_unknown_code(
+    gql: GraphQLClient,
+) -> None:
+    """Codes are guessable: the refusal must not tell that one exists."""
+    code = await _dossier(gql, "RECEIVED")
+    stranger = gql.as_role("applicant", id_number="001090099999")
+    query = WITHDRAW.replace("errors { code field }", "errors { code field message }")
+    assert query != WITHDRAW, "the payload selection changed: update this test"
+    hidden = await stranger.data(query, {"code": code, "reason": "x"})
+    unknown = await stranger.data(query, {"code": "000.00.00.H26-260101-9999", "reason": "x"})
+
+    assert hidden == unknown

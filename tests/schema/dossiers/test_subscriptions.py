@@ -174,7 +174,7 @@ async def test_dossier_events_resume_after_replays_missed_then_live(settings: Se
         missed_codes = [await submit(served, settings) for _ in range(3)]
         await accept(served, settings, first)
         async with subscriber(served.ws_url, bearer(token(settings))) as sub:
-            await sub.subscribe({"after": seen["eventId"]})
+            await sub.subscribe({"after": seen["position"]})
             await served.registered(1)
             replayed = [await sub.next_event() for _ in range(4)]
             live_code = await submit(served, settings)
@@ -186,9 +186,8 @@ async def test_dossier_events_resume_after_replays_missed_then_live(settings: Se
         *(("RECEIVED", code) for code in missed_codes),
         ("ACCEPTED", first),
     ]
-    ids = [seen["eventId"], *(e["eventId"] for e in replayed), live["eventId"]]
-    assert ids == sorted(ids)
-    assert len(set(ids)) == len(ids)
+    positions = [int(e["position"]) for e in (seen, *replayed, live)]
+    assert positions == list(range(positions[0], positions[0] + 6))  # no gap, no repeat
     assert (live["type"], live["dossierCode"]) == ("RECEIVED", live_code)
 
 
@@ -209,7 +208,8 @@ async def test_dossier_events_closes_a_subscriber_that_falls_behind(settings: Se
             end = await sub.receive()
     payload = message["payload"]
     errors = payload["errors"] if message["type"] == "next" else payload
-    assert errors[0]["message"] == f"subscriber too slow; resume with after: {seen['eventId']}"
+    assert errors[0]["message"] == f"subscriber too slow; resume with after: {seen['position']}"
+    assert errors[0]["extensions"]["after"] == seen["position"]
     assert end == {"id": "1", "type": "complete"}
 
 
