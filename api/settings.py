@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     # silent for the lease time is taken for dead and its transactions are killed.
     transaction_timeout_seconds: float = Field(default=_TRANSACTIONS.timeout_seconds, gt=0)
     idempotency_lease_seconds: float = Field(default=_IDEMPOTENCY.lease_seconds, gt=0)
-    session_lease_seconds: float = Field(default=5.0, gt=0)
-    session_heartbeat_seconds: float = Field(default=1.0, gt=0)
+    session_lease_seconds: float = Field(default=3.0, gt=0)
+    session_heartbeat_seconds: float = Field(default=0.5, gt=0)
     # Token bucket per principal (or per client address when anonymous).
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120

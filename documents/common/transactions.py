@@ -182,7 +182,7 @@ async def in_transaction(
 ) -> T:
     """Run `work(session)` in a transaction on `model`'s client.
 
-    `with_transaction` retries the whole callback on TransientTransactionError,
+    The whole callback is retried (`_run`) on TransientTransactionError,
     e.g. two submissions bumping the same code counter, so `work` must build its
     documents afresh on each call. Keep the writes that many transactions share (a
     counter) as late in `work` as possible: they hold their lock until the commit.
