@@ -161,6 +161,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if min(args.kills, args.runs, args.churners, args.reconnects) < 1:
         parser.error("counts must be positive")
+    if args.record and args.only:  # the section holds every scenario: never record half
+        parser.error("--record runs every scenario: drop --only")
     return args
 
 
