@@ -213,6 +213,10 @@ class EmbeddedDatabase:
                     stdin=subprocess.DEVNULL,
                     # Only prctl and getppid run between fork and exec (embedded_processes.py).
                     preexec_fn=processes.die_with_parent(),  # noqa: PLW1509
+                    # Its own process group: a terminal's Ctrl-C (SIGINT to the whole
+                    # foreground group) must not stop the database under the API's
+                    # shutdown; the API stops it last.
+                    start_new_session=True,
                 )
             with os.fdopen(open_private(self.pid_file, os.O_WRONLY | os.O_TRUNC), "w") as pid:
                 pid.write(str(self._process.pid))

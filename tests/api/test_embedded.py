@@ -313,3 +313,45 @@ def test_serve_names_a_leftover_it_may_not_stop_and_how_to_free_it(data_dir: Pat
             "then start again"
         ]
         assert leftover.poll() is None
+
+
+_CTRL_C_SCRIPT = """
+import sys, time
+from pathlib import Path
+from pymongo import MongoClient
+from api.embedded import EmbeddedDatabase
+database = EmbeddedDatabase(Path(sys.argv[1]))
+database.start()
+try:
+    print("ready", flush=True)
+    time.sleep(60)
+except KeyboardInterrupt:
+    time.sleep(0.5)  # what the API's shutdown still does with its database
+    with MongoClient(database.uri, serverSelectionTimeoutMS=2000) as client:
+        client.admin.command("ping")
+    print("still up", flush=True)
+finally:
+    database.stop()
+"""
+
+
+def test_ctrl_c_in_a_terminal_does_not_stop_the_database_under_the_api(data_dir: Path) -> None:
+    """A terminal sends SIGINT to its whole foreground process group; the database must
+    stay up until the API, shutting down, has finished with it and stops it itself."""
+    api = subprocess.Popen(
+        [sys.executable, "-c", _CTRL_C_SCRIPT, str(data_dir / "db")],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own, as a terminal's foreground job
+    )
+    try:
+        assert api.stdout is not None
+        assert api.stdout.readline().strip() == "ready"
+        os.killpg(api.pid, signal.SIGINT)
+        out, _ = api.communicate(timeout=30)
+    finally:
+        if api.poll() is None:
+            os.killpg(api.pid, signal.SIGKILL)
+            api.wait()
+    assert out.strip() == "still up"
+    assert api.returncode == 0
