@@ -14,12 +14,16 @@ from documents.common.tolerant import readable
 
 class AgencyLevel(StrEnum):
     CITY = "CITY"
+    PROVINCE = "PROVINCE"
     CENTRE = "CENTRE"
     BRANCH = "BRANCH"
+    SERVICE_POINT = "SERVICE_POINT"
     DEPARTMENT = "DEPARTMENT"
+    SECTOR_AGENCY = "SECTOR_AGENCY"
     DISTRICT = "DISTRICT"
     COMMUNE = "COMMUNE"
     WARD = "WARD"
+    SPECIAL_ZONE = "SPECIAL_ZONE"
 
 
 class AgencyState(StrEnum):
@@ -41,6 +45,13 @@ class Agency(Document):
     # the day it took effect. A merged agency is kept, so history can still name it.
     merged_into: Annotated[str | None, Indexed()] = None
     merged_at: date | None = None
+    # A commune, ward or special zone: its administrative-unit code, which forms carry.
+    unit_code: Annotated[str | None, Indexed()] = None
+    # A service point: the code of the commune or ward agency it serves.
+    serves_code: str | None = None
+    # The period the agency existed in (local dates, inclusive); None is open-ended.
+    valid_from: date | None = None
+    valid_to: date | None = None
 
     class Settings:
         name = "agencies"

@@ -59,6 +59,12 @@ class ResultReuse(BaseModel):
     max_age_days: int = Field(ge=1)
 
 
+class NationalDatabase(StrEnum):
+    """A published national database whose data replaces a paper (Resolution 66.7/2025)."""
+
+    POPULATION = "POPULATION"
+
+
 class RequiredPaper(BaseModel):
     """A paper slot of the dossier (thành phần hồ sơ)."""
 
@@ -68,6 +74,26 @@ class RequiredPaper(BaseModel):
     copies: int = Field(default=0, ge=0)
     optional: bool = False
     satisfied_by_result: ResultReuse | None = None
+    # Never asked for: a lookup in this database stands in for it (docs/population.md).
+    satisfied_by_database: NationalDatabase | None = None
+
+
+class AuthorityRule(StrEnum):
+    """How the competent authority of a dossier is found (docs/routing.md)."""
+
+    RECEIVING_AGENCY = "RECEIVING_AGENCY"
+    APPLICANT_RESIDENCE = "APPLICANT_RESIDENCE"
+    OBJECT_LOCATION = "OBJECT_LOCATION"
+    FIXED = "FIXED"
+
+
+class CompetentAuthority(BaseModel):
+    """`field` (APPLICANT_RESIDENCE, OBJECT_LOCATION) is a dotted path into the form data
+    holding an administrative-unit code; `agency_code` (FIXED) names the agency."""
+
+    rule: AuthorityRule = AuthorityRule.RECEIVING_AGENCY
+    field: str | None = None
+    agency_code: str | None = None
 
 
 class Procedure(Document):
@@ -83,6 +109,7 @@ class Procedure(Document):
     required_papers: list[RequiredPaper] = Field(default_factory=list)
     result_place: str | None = None
     active: bool = True
+    competent_authority: CompetentAuthority = Field(default_factory=CompetentAuthority)
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Procedure:

@@ -58,6 +58,8 @@ class SupplementRound(BaseModel):
     supplemented_at: datetime | None = None
     note: str | None = None
     paused_working_days: int = 0
+    # Asked for before acceptance (Mẫu 02 at reception): the answer returns to RECEIVED.
+    at_reception: bool = False
 
 
 class Apology(BaseModel):
