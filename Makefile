@@ -18,10 +18,11 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
 
-# The public pages in Debian's Chromium (apt-get install chromium; never `playwright
-# install`); also refreshes the screenshots in docs/screenshots/.
+# The public pages and the printable forms (Mẫu 01–07, for test and demo dossiers) in
+# Debian's Chromium (apt-get install chromium; never `playwright install`); also
+# refreshes the screenshots in docs/screenshots/.
 pages: $(STAMP)
-	$(BIN)/pytest tests/api/test_pages.py
+	$(BIN)/pytest tests/api/test_pages.py tests/api/test_form_pages.py tests/api/test_demo_form_pages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

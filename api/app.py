@@ -14,9 +14,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from api.adapters.population import population_service
 from api.database import connect
 from api.embedded import EXIT_STOP_SECONDS, EmbeddedDatabase
 from api.http.downloads import download_route
+from api.http.forms import form_routes
 from api.http.graphql import graphql_app
 from api.http.health import health_routes
 from api.http.pages import page_routes
@@ -32,6 +34,7 @@ from api.settings import Settings
 from api.stopping import Stopping
 from api.workers.database_supervisor import DatabaseSupervisor
 from api.workers.hub import EventHub
+from api.workers.merge_scheduler import MergeScheduler
 from api.workers.session_reaper import lease_sessions, release_sessions
 from api.workers.sweeper import DeadlineSweeper
 from api.workers.webhooks import WebhookWorker
@@ -73,9 +76,15 @@ def create_app(
             raise
         hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
         webhooks = WebhookWorker(settings)
-        sweeper = DeadlineSweeper(settings)
-        app.state.client, app.state.hub = client, hub
-        app.state.webhooks, app.state.sweeper = webhooks, sweeper
+        # Statistics' deadline sweep and the scheduled merges (docs/merges.md).
+        sweeper, merges = DeadlineSweeper(settings), MergeScheduler(settings)
+        app.state.client, app.state.hub, app.state.merge_scheduler = client, hub, merges
+        # With the population database's adapter (docs/population.md): an HTTP client.
+        app.state.webhooks, app.state.sweeper, app.state.population = (
+            webhooks,
+            sweeper,
+            population_service(settings),
+        )
         # Time-limited transactions on leased sessions (api/workers/session_reaper.py).
         app.state.sessions = await lease_sessions(client, settings)
         # Restarts a dead or panicked embedded database (api/workers/database_supervisor.py).
@@ -87,7 +96,7 @@ def create_app(
         if settings.background_services:
             await hub.start()
             await webhooks.start()
-            await sweeper.start()
+            await asyncio.gather(sweeper.start(), merges.start())
         kit.start(lambda: app.state)
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
@@ -104,8 +113,10 @@ def create_app(
                     "operations kit": kit.stop(),
                     "database supervisor": supervisor.stop() if supervisor else None,
                     "deadline sweeper": sweeper.stop() if background else None,
+                    "merge scheduler": merges.stop() if background else None,
                     "webhook worker": webhooks.stop() if background else None,
                     "event hub": hub.stop() if background else None,
+                    "population adapter": app.state.population.aclose(),
                 }
             )
             await stopping.run({"session lease": release_sessions(client, app.state.sessions)})
@@ -120,6 +131,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         # Misses on dossier pages spend the public look-up budget (api/http/dossier_access.py).
         receipt_route(graphql.public_lookups),
+        *form_routes(graphql.public_lookups, settings),  # and the tracking book
         *page_routes(),
         download_route(graphql.public_lookups),
     ]

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     # appointments fall at closing time. Local time (Asia/Ho_Chi_Minh).
     afternoon_cutoff: time = _HOURS.cutoff
     office_close: time = _HOURS.close
+    # Working hours (procedures counted in hours) run from opening to closing, less the
+    # lunch break. A procedure may set its own office day (docs/workflow.md).
+    office_open: time = _HOURS.opens
+    lunch_start: time | None = _HOURS.lunch_start
+    lunch_end: time | None = _HOURS.lunch_end
     # Authentication. Development signs HS256 tokens with a secret generated into the
     # data directory; production verifies RS256/ES256 tokens against an OIDC JWKS.
     jwks_url: str | None = None
@@ -75,6 +80,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     public_lookups_per_minute: int = 10
+    # The printable forms' PDF (`?format=pdf`): Debian's Chromium prints them
+    # (api/http/pdf.py, docs/printable-forms.md); missing or failing, a 503 page.
+    chromium_path: Path = Path("/usr/bin/chromium")
     # At most this many ids in one `nodes(ids:)`; each id is charged to the query's cost.
     max_node_ids: int = Field(default=100, ge=1)
     # Reverse proxies (addresses or CIDRs, a JSON list) whose X-Forwarded-For and
@@ -86,6 +94,11 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     # How many dossiers `motcua serve --seed-if-empty` (and so `make run`) generates.
     demo_dossiers: int = Field(default=300, ge=0)
+    # The population database (docs/population.md), looked up at submission instead of
+    # asking for identity papers. Unset: `motcua serve` in development mode starts the
+    # shipped simulator; otherwise every lookup is UNAVAILABLE (a supplement request).
+    population_url: str | None = None
+    population_timeout_seconds: float = Field(default=3.0, gt=0)
     # Webhooks (docs/webhooks.md): polling, retries with backoff, and HTTP timeouts.
     webhook_poll_seconds: float = Field(default=2.0, gt=0)
     webhook_backoff_seconds: float = Field(default=10.0, gt=0)
@@ -98,6 +111,8 @@ class Settings(BaseSettings):
     # How often each process counts the deadlines that passed into the statistics
     # roll-ups (docs/scoreboard.md); queries add the ones since, so figures stay live.
     deadline_sweep_seconds: float = Field(default=60.0, gt=0)
+    # How often each process applies the scheduled merges that are due (docs/merges.md).
+    merge_scheduler_seconds: float = Field(default=15.0, gt=0)
     # The event hub (subscriptions), the webhook worker and the deadline sweeper; tests
     # that count database commands turn them off, since they read in the background.
     background_services: bool = True
@@ -194,7 +209,13 @@ class Settings(BaseSettings):
 
     @property
     def office_hours(self) -> OfficeHours:
-        return OfficeHours(self.afternoon_cutoff, self.office_close)
+        return OfficeHours(
+            cutoff=self.afternoon_cutoff,
+            close=self.office_close,
+            opens=self.office_open,
+            lunch_start=self.lunch_start,
+            lunch_end=self.lunch_end,
+        )
 
     @property
     def attachment_limits(self) -> AttachmentLimits:

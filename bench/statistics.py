@@ -38,6 +38,7 @@ from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.parts import Timeliness
+from documents.statistics.contributions import FactInputs
 from documents.statistics.facts import DossierFact, OpenClock, compute_fact, open_clock
 from documents.statistics.rebuild import add_fact, insert_rollups, rebuild
 from documents.statistics.tables import COUNTERS, expanded, rollup_rows
@@ -111,7 +112,8 @@ async def fill(size: int, hours: OfficeHours) -> None:
             procedure = rng.choice(procedures)
             agency = rng.choice(procedure.agency_codes or agencies)
             doc = _dossier(index, procedure, agency, now, rng)
-            fact = compute_fact(Dossier.model_validate(doc), calendar, None, [], set(), now)
+            inputs = FactInputs(procedure=procedure)
+            fact = compute_fact(Dossier.model_validate(doc), calendar, inputs, now)
             add_fact(table, fact)
             docs.append(doc)
             facts.append(fact.model_dump(exclude={"id", "revision_id"}))

@@ -1,4 +1,4 @@
-"""Demo catalogue for Hà Nội: agencies, procedures, and (re-exported) their forms.
+"""Demo catalogue for Hà Nội: procedures, and (re-exported) their agencies and forms.
 
 Beanie documents cannot be instantiated before `init_beanie` (their `__init__` looks up the
 collection), so the catalogue is kept as plain rows; `agencies()` and `procedures()` turn the
@@ -9,15 +9,30 @@ shape but are demo data, not an authoritative copy of the national procedure dat
 from __future__ import annotations
 
 from copy import deepcopy
+from datetime import time
 from typing import Any
 
+from demo.agencies import (
+    AGENCY_ROWS,
+    AGRICULTURE_ENVIRONMENT,
+    CENTRE,
+    CITY,
+    JUSTICE,
+    POLICE,
+    WARDS_AND_COMMUNES,
+    agencies,
+)
 from demo.forms import FORMS, FORMS_BY_KEY, FormDefinition, form_definition
-from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.calendar.time_rules import TimeRules
 from documents.catalogue.procedures import (
+    AuthorityRule,
+    CompetentAuthority,
     FeeKind,
     FeeRow,
     FeeSchedule,
+    NationalDatabase,
     OfficerRole,
+    OnlineService,
     Procedure,
     ProcedureStep,
     RequiredPaper,
@@ -26,137 +41,21 @@ from documents.catalogue.procedures import (
 
 __all__ = [
     "AGENCY_ROWS",
+    "CENTRE",
+    "CITY",
     "FORMS",
     "FORMS_BY_KEY",
     "JUDICIAL_RECORD",
     "PROCEDURE_ROWS",
+    "WARDS_AND_COMMUNES",
     "FormDefinition",
     "agencies",
     "form_definition",
     "procedures",
 ]
 
-CITY = "000.00.00.H26"
-CENTRE = "000.00.30.H26"
-JUSTICE = "000.00.15.H26"
-CONSTRUCTION = "000.00.12.H26"
-AGRICULTURE_ENVIRONMENT = "000.00.18.H26"
-FINANCE = "000.00.11.H26"
-POLICE = "000.00.05.H26"
-
-_HN = "Thành phố Hà Nội"
 # The result type judicial record certificates are attached with (`attachResult`).
 JUDICIAL_RECORD = "JUDICIAL_RECORD"
-
-
-def _agency(
-    code: str, name: str, name_en: str, level: AgencyLevel, *, parent: str | None, address: str
-) -> dict[str, Any]:
-    return {
-        "code": code,
-        "name": name,
-        "name_en": name_en,
-        "level": level,
-        "parent_code": parent,
-        "address": f"{address}, {_HN}",
-    }
-
-
-# Branches of the centre: number, area served, address.
-_BRANCHES = [
-    ("01", "Hoàn Kiếm", "Số 52 phố Đinh Tiên Hoàng, Phường Hoàn Kiếm"),
-    ("02", "Ba Đình", "Số 25 phố Núi Trúc, Phường Giảng Võ"),
-    ("03", "Cầu Giấy", "Số 36 phố Cầu Giấy, Phường Cầu Giấy"),
-    ("04", "Hà Đông", "Số 2 phố Hoàng Văn Thụ, Phường Hà Đông"),
-    ("05", "Long Biên", "Số 1 phố Vạn Hạnh, Phường Long Biên"),
-    ("06", "Sóc Sơn", "Số 6 đường Núi Đôi, Xã Sóc Sơn"),
-]
-
-# Departments of the city: code, name, English name, address.
-_DEPARTMENTS = [
-    (JUSTICE, "Sở Tư pháp", "Department of Justice", "Số 221 đường Trần Phú, Phường Hà Đông"),
-    (
-        CONSTRUCTION,
-        "Sở Xây dựng",
-        "Department of Construction",
-        "Số 52 phố Lê Đại Hành, Phường Hai Bà Trưng",
-    ),
-    (
-        AGRICULTURE_ENVIRONMENT,
-        "Sở Nông nghiệp và Môi trường",
-        "Department of Agriculture and Environment",
-        "Số 18 phố Huỳnh Thúc Kháng, Phường Láng",
-    ),
-    (
-        FINANCE,
-        "Sở Tài chính",
-        "Department of Finance (business registration)",
-        "Số 16 phố Cát Linh, Phường Ô Chợ Dừa",
-    ),
-    (POLICE, "Công an", "City Police", "Số 87 phố Trần Hưng Đạo, Phường Cửa Nam"),
-]
-
-# Wards and communes after the 2025 reorganisation: code suffix, name, level, street.
-_LOCAL = [
-    ("61", "Phường Hoàn Kiếm", AgencyLevel.WARD, "Số 126 phố Hàng Trống"),
-    ("62", "Phường Ba Đình", AgencyLevel.WARD, "Số 10 phố Phan Đình Phùng"),
-    ("63", "Phường Cầu Giấy", AgencyLevel.WARD, "Số 36 phố Cầu Giấy"),
-    ("64", "Phường Hà Đông", AgencyLevel.WARD, "Số 2 phố Hoàng Văn Thụ"),
-    ("65", "Phường Tây Hồ", AgencyLevel.WARD, "Số 657 đường Lạc Long Quân"),
-    ("66", "Phường Long Biên", AgencyLevel.WARD, "Số 1 phố Vạn Hạnh"),
-    ("81", "Xã Sóc Sơn", AgencyLevel.COMMUNE, "Số 6 đường Núi Đôi"),
-    ("82", "Xã Bát Tràng", AgencyLevel.COMMUNE, "Thôn Giang Cao"),
-    ("83", "Xã Gia Lâm", AgencyLevel.COMMUNE, "Số 1 đường Cổ Bi"),
-]
-
-
-def _english(local_name: str) -> str:
-    """`Phường Ba Đình` → `Ba Đình Ward`, `Xã Sóc Sơn` → `Sóc Sơn Commune`."""
-    kind, _, place = local_name.partition(" ")
-    return f"{place} {'Ward' if kind == 'Phường' else 'Commune'}"
-
-
-AGENCY_ROWS: list[dict[str, Any]] = [
-    _agency(
-        CITY,
-        "Ủy ban nhân dân Thành phố Hà Nội",
-        "Hà Nội People's Committee",
-        AgencyLevel.CITY,
-        parent=None,
-        address="Số 79 phố Đinh Tiên Hoàng, Phường Hoàn Kiếm",
-    ),
-    _agency(
-        CENTRE,
-        "Trung tâm Phục vụ hành chính công Thành phố Hà Nội",
-        "Hà Nội Public Administrative Service Centre",
-        AgencyLevel.CENTRE,
-        parent=CITY,
-        address="Số 258 đường Võ Chí Công, Phường Phú Thượng",
-    ),
-    *(
-        _agency(
-            f"000.{n}.30.H26",
-            f"Chi nhánh số {int(n)} - khu vực {area}",
-            f"Branch No. {int(n)} ({area} area)",
-            AgencyLevel.BRANCH,
-            parent=CENTRE,
-            address=address,
-        )
-        for n, area, address in _BRANCHES
-    ),
-    *(
-        _agency(
-            code, f"{vi} {_HN}", f"Hà Nội {en}", AgencyLevel.DEPARTMENT, parent=CITY, address=at
-        )
-        for code, vi, en, at in _DEPARTMENTS
-    ),
-    *(
-        _agency(f"000.00.{n}.H26", vi, _english(vi), level, parent=CITY, address=f"{street}, {vi}")
-        for n, vi, level, street in _LOCAL
-    ),
-]
-
-WARDS_AND_COMMUNES: list[str] = [f"000.00.{n}.H26" for n, *_ in _LOCAL]
 
 
 def _step(
@@ -190,6 +89,11 @@ def _copy(slot: str, name: str, *, optional: bool = False) -> RequiredPaper:
     return _paper(slot, name, originals=0, copies=1, optional=optional)
 
 
+def _from_population(paper: RequiredPaper) -> RequiredPaper:
+    """Not asked for: the population database is looked up instead (docs/population.md)."""
+    return paper.model_copy(update={"satisfied_by_database": NationalDatabase.POPULATION})
+
+
 def _identity(whose: str) -> RequiredPaper:
     return _paper(
         "identity",
@@ -203,6 +107,15 @@ _LOCAL_RESULT = (
     "hoặc qua dịch vụ bưu chính công ích"
 )
 
+# How each procedure's competent authority is found (docs/routing.md).
+_RESIDENCE = CompetentAuthority(rule=AuthorityRule.APPLICANT_RESIDENCE, field="residence.unitCode")
+
+
+def _located(group: str) -> CompetentAuthority:
+    """Competent where the land, house or business is: the form group's unit code."""
+    return CompetentAuthority(rule=AuthorityRule.OBJECT_LOCATION, field=f"{group}.unitCode")
+
+
 PROCEDURE_ROWS: list[dict[str, Any]] = [
     {
         "code": "1.001193",
@@ -211,6 +124,10 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         "field": "Hộ tịch",
         "processing_days": 1,
         "form_key": "birth-registration",
+        # The People's Committee of the commune or ward where the parents live
+        # (docs/routing.md); received at any desk of the city.
+        "competent_authority": _RESIDENCE,
+        "online_service": OnlineService.FULL,
         "agency_codes": [*WARDS_AND_COMMUNES],
         "steps": _steps(0, 1, leader=0, result=0),
         # Luật Hộ tịch, Điều 11: khai sinh đúng hạn được miễn lệ phí.
@@ -221,7 +138,7 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
                 "birthNotice",
                 "Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh",
             ),
-            _identity("người đi đăng ký khai sinh"),
+            _from_population(_identity("người đi đăng ký khai sinh")),
             _paper(
                 "authorisation",
                 "Văn bản ủy quyền có chứng thực (nếu ủy quyền đăng ký)",
@@ -238,6 +155,8 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         # Same day when nothing needs checking; up to 5 working days when it does.
         "processing_days": 5,
         "form_key": "marriage-registration",
+        "competent_authority": _RESIDENCE,  # where either party lives
+        "online_service": OnlineService.PARTIAL,  # both sign in person
         "agency_codes": [*WARDS_AND_COMMUNES],
         "steps": _steps(0, 4, leader=1, result=0),
         "fee": FeeSchedule(kind=FeeKind.NONE),
@@ -266,6 +185,11 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         "field": "Lý lịch tư pháp",
         "processing_days": 10,
         "form_key": "judicial-record",
+        "competent_authority": CompetentAuthority(rule=AuthorityRule.FIXED, agency_code=JUSTICE),
+        # Illustrative, not a cited rule: this demo's Department desk counts dossiers
+        # received until 16:30 from the same day (a per-procedure cut-off, docs/workflow.md).
+        "time_rules": TimeRules(cutoff=time(16, 30)),
+        "online_service": OnlineService.FULL,
         "agency_codes": [JUSTICE],
         "steps": _steps(
             0,
@@ -285,7 +209,9 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
             _paper(
                 "declaration", "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (Mẫu số 03/2013/TT-LLTP)"
             ),
-            _copy("identityCopy", "Bản chụp Căn cước hoặc hộ chiếu của người được cấp Phiếu"),
+            _from_population(
+                _copy("identityCopy", "Bản chụp Căn cước hoặc hộ chiếu của người được cấp Phiếu")
+            ),
             _paper(
                 "authorisation",
                 "Văn bản ủy quyền (chỉ với Phiếu số 1, nếu ủy quyền)",
@@ -302,12 +228,16 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         "field": "Thành lập và hoạt động của hộ kinh doanh",
         "processing_days": 3,
         "form_key": "household-business",
+        "competent_authority": _located("businessLocation"),
+        "online_service": OnlineService.FULL,
         "agency_codes": [*WARDS_AND_COMMUNES],
         "steps": _steps(0, 2, leader=1, result=0),
         "fee": FeeSchedule(kind=FeeKind.FIXED, amount=100_000, required_before_return=True),
         "required_papers": [
             _paper("application", "Giấy đề nghị đăng ký hộ kinh doanh"),
-            _copy("ownerIdentity", "Bản sao giấy tờ pháp lý của cá nhân chủ hộ kinh doanh"),
+            _from_population(
+                _copy("ownerIdentity", "Bản sao giấy tờ pháp lý của cá nhân chủ hộ kinh doanh")
+            ),
             _paper(
                 "familyMeeting",
                 "Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh",
@@ -335,6 +265,7 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         "field": "Hoạt động xây dựng",
         "processing_days": 15,
         "form_key": "house-construction-permit",
+        "competent_authority": _located("site"),
         "agency_codes": [*WARDS_AND_COMMUNES],
         "steps": _steps(0, 12, leader=2, result=1),
         "fee": FeeSchedule(
@@ -372,6 +303,7 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         "field": "Đất đai",
         "processing_days": 20,
         "form_key": "land-certificate-first",
+        "competent_authority": _located("parcel"),
         "agency_codes": [*WARDS_AND_COMMUNES],
         "steps": _steps(
             0,
@@ -401,12 +333,36 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         ],
         "result_place": "Bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi có đất",
     },
+    {
+        "code": "2.000815",
+        "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có "
+        "thẩm quyền của Việt Nam cấp hoặc chứng nhận",
+        "name_en": "Certified copy of an original document",
+        "field": "Chứng thực",
+        # Trả trong ngày: the same day, or the next working day when received after 15:00
+        # (the procedure's published time limit; docs/workflow.md). Its own cut-off, so a
+        # deployment that moves the city's does not move this one.
+        "processing_days": 0,
+        "time_rules": TimeRules(cutoff=time(15, 0)),
+        "form_key": "certified-copy",
+        # Certified where it is asked for: a service point's own ward or commune certifies.
+        "competent_authority": CompetentAuthority(rule=AuthorityRule.RECEIVING_AGENCY),
+        "agency_codes": [*WARDS_AND_COMMUNES],
+        "steps": _steps(0, 0, leader=0, result=0),
+        # Published as 2,000 đ a page, 1,000 đ from the third, at most 200,000 đ a copy; the
+        # demo's fee kinds have no per-page rate, so it charges the one-page fee.
+        "fee": FeeSchedule(kind=FeeKind.FIXED, amount=2_000),
+        "required_papers": [
+            _paper(
+                "original",
+                "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực (xuất trình)",
+                originals=0,
+            ),
+            _copy("copy", "Bản sao cần chứng thực"),
+        ],
+        "result_place": _LOCAL_RESULT,
+    },
 ]
-
-
-def agencies() -> list[Agency]:
-    """Fresh Beanie documents for the demo agencies; needs `init_beanie` to have run."""
-    return [Agency.model_validate(deepcopy(row)) for row in AGENCY_ROWS]
 
 
 def procedures() -> list[Procedure]:

@@ -85,6 +85,16 @@ def _bool() -> dict[str, Any]:
     return {"type": "boolean"}
 
 
+def _unit(label_vi: str, label_en: str) -> _Group:
+    """A commune, ward or special zone by its five-digit administrative-unit code: the
+    field a procedure routes the dossier by (docs/routing.md)."""
+    code = {"type": "string", "pattern": r"^\d{5}$"}
+    fields: dict[str, Spec] = {
+        "unitCode": (code, "Mã đơn vị hành chính cấp xã", "Administrative-unit code"),
+    }
+    return _Group(label_vi, label_en, fields, "unitCode")
+
+
 def _when_true(flag: str, *needed: str) -> dict[str, Any]:
     """`if flag is true then needed are required`."""
     return {
@@ -176,6 +186,7 @@ BIRTH = _form(
         "fatherFullName": (_text(100), "Họ, chữ đệm và tên người cha", "Father's full name"),
         "fatherIdNumber": (_id(), "Số định danh cá nhân của cha", "Father's personal ID number"),
         "parentAddress": (_text(300), "Nơi cư trú của cha, mẹ", "Parents' residence"),
+        "residence": _unit("Xã, phường nơi cư trú của cha, mẹ", "Parents' commune or ward"),
         "sameAsParentAddress": (_bool(), "Trẻ cư trú cùng cha, mẹ", "Child lives with parents"),
         "childResidenceAddress": (_text(300), "Nơi cư trú của trẻ", "Child's residence"),
         "requesterFullName": (_text(100), "Họ và tên người đi đăng ký", "Requester's full name"),
@@ -187,8 +198,10 @@ BIRTH = _form(
         "requesterPhone": (_phone(), "Số điện thoại liên hệ", "Contact phone"),
     },
     "childFullName childBirthDate childSex childEthnicity placeOfBirth motherFullName "
-    "motherIdNumber parentAddress sameAsParentAddress requesterFullName requesterRelationship",
-    sensitive="/motherIdNumber /fatherIdNumber /parentAddress /childResidenceAddress",
+    "motherIdNumber parentAddress residence sameAsParentAddress requesterFullName "
+    "requesterRelationship",
+    sensitive="/motherIdNumber /fatherIdNumber /parentAddress /childResidenceAddress "
+    "/residence/unitCode",
     profile={
         "/parentAddress": "address",
         "/requesterFullName": "fullName",
@@ -223,12 +236,16 @@ MARRIAGE = _form(
     {
         "wife": _party("Bên nữ", "Bride"),
         "husband": _party("Bên nam", "Groom"),
+        "residence": _unit(
+            "Xã, phường nơi cư trú của một bên nam, nữ", "Commune or ward where one party lives"
+        ),
         "requesterPhone": (_phone(), "Số điện thoại liên hệ", "Contact phone"),
         "requesterEmail": (_email(), "Thư điện tử", "Email"),
         "extractCopies": (_int(0, 10), "Số bản sao trích lục yêu cầu", "Certified extracts"),
     },
-    "wife husband requesterPhone",
-    sensitive="/wife/idNumber /wife/residence /husband/idNumber /husband/residence",
+    "wife husband residence requesterPhone",
+    sensitive="/wife/idNumber /wife/residence /husband/idNumber /husband/residence "
+    "/residence/unitCode",
     profile={"/requesterPhone": "phone", "/requesterEmail": "email"},
 )
 
@@ -280,6 +297,7 @@ HOUSEHOLD_BUSINESS = _form(
     {
         "businessName": (_text(150), "Tên hộ kinh doanh", "Business name"),
         "businessAddress": (_text(300), "Địa chỉ trụ sở hộ kinh doanh", "Business address"),
+        "businessLocation": _unit("Xã, phường nơi đặt trụ sở", "Commune or ward of the business"),
         "ownerFullName": (_text(100), "Họ và tên chủ hộ kinh doanh", "Owner's full name"),
         "ownerBirthDate": (_date(), "Ngày sinh chủ hộ", "Owner's date of birth"),
         "ownerIdNumber": (_id(), "Số định danh cá nhân chủ hộ", "Owner's personal ID number"),
@@ -292,8 +310,8 @@ HOUSEHOLD_BUSINESS = _form(
         "taxCode": ({"type": "string", "pattern": r"^\d{10}$"}, "Mã số thuế", "Tax code"),
         "taxOffice": (_text(150), "Cơ quan thuế quản lý", "Tax office"),
     },
-    "businessName businessAddress ownerFullName ownerBirthDate ownerIdNumber ownerAddress "
-    "phone businessLines capital employees",
+    "businessName businessAddress businessLocation ownerFullName ownerBirthDate ownerIdNumber "
+    "ownerAddress phone businessLines capital employees",
     sensitive="/ownerIdNumber /ownerAddress",
     profile={
         "/ownerFullName": "fullName",
@@ -315,6 +333,7 @@ CONSTRUCTION = _form(
         "ownerAddress": (_text(300), "Địa chỉ liên hệ", "Contact address"),
         "phone": (_phone(), "Số điện thoại", "Phone"),
         "siteAddress": (_text(300), "Địa điểm xây dựng", "Construction site"),
+        "site": _unit("Xã, phường nơi xây dựng", "Commune or ward of the site"),
         "plotNumber": (_digits(5), "Thửa đất số", "Plot number"),
         "mapSheet": (_digits(4), "Tờ bản đồ số", "Map sheet"),
         "plotArea": (_positive(), "Diện tích lô đất (m²)", "Plot area (m²)"),
@@ -326,7 +345,7 @@ CONSTRUCTION = _form(
         "constructionType": (_enum("NEW", "RENOVATION"), "Loại công trình", "Kind of works"),
         "startDate": (_date(), "Dự kiến ngày khởi công", "Planned start date"),
     },
-    "ownerFullName ownerIdNumber ownerAddress phone siteAddress plotNumber mapSheet plotArea "
+    "ownerFullName ownerIdNumber ownerAddress phone siteAddress site plotNumber mapSheet plotArea "
     "buildingArea floors totalFloorArea hasBasement constructionType",
     sensitive="/ownerIdNumber /ownerAddress",
     profile={"/ownerFullName": "fullName", "/ownerAddress": "address", "/phone": "phone"},
@@ -351,6 +370,7 @@ LAND = _form(
         "parcelNumber": (_digits(5), "Thửa đất số", "Parcel number"),
         "mapSheet": (_digits(4), "Tờ bản đồ số", "Map sheet"),
         "parcelAddress": (_text(300), "Địa chỉ thửa đất", "Parcel address"),
+        "parcel": _unit("Xã, phường nơi có đất", "Commune or ward of the parcel"),
         "area": (_positive(), "Diện tích (m²)", "Area (m²)"),
         "landUsePurpose": (_LAND_PURPOSES, "Mục đích sử dụng đất", "Land use purpose"),
         "originOfUse": (_ORIGINS, "Nguồn gốc sử dụng đất", "Origin of land use"),
@@ -360,7 +380,7 @@ LAND = _form(
         "houseFloors": (_int(1, 10), "Số tầng nhà ở", "House floors"),
     },
     "ownerFullName ownerBirthDate ownerIdNumber ownerAddress parcelNumber mapSheet "
-    "parcelAddress area landUsePurpose originOfUse",
+    "parcelAddress parcel area landUsePurpose originOfUse",
     sensitive="/ownerIdNumber /ownerAddress",
     profile={
         "/ownerFullName": "fullName",
@@ -381,7 +401,33 @@ LAND = _form(
     },
 )
 
-FORMS: list[FormDefinition] = [BIRTH, MARRIAGE, JUDICIAL, HOUSEHOLD_BUSINESS, CONSTRUCTION, LAND]
+# Chứng thực bản sao: what the requester asks for; the original is shown at the desk.
+CERTIFIED_COPY = _form(
+    "certified-copy",
+    "Yêu cầu chứng thực bản sao từ bản chính",
+    {
+        "requesterFullName": (_text(100), "Họ và tên người yêu cầu", "Requester's full name"),
+        "requesterIdNumber": (_id(), "Số định danh cá nhân", "Personal ID number"),
+        "phone": (_phone(), "Số điện thoại", "Phone"),
+        "documentName": (_text(200), "Tên giấy tờ, văn bản cần chứng thực", "Document"),
+        "issuedBy": (_text(200), "Cơ quan cấp bản chính", "Issued by"),
+        "pages": (_int(1, 500), "Số trang của bản chính", "Pages of the original"),
+        "copies": (_int(1, 50), "Số bản sao cần chứng thực", "Copies to certify"),
+    },
+    "requesterFullName requesterIdNumber documentName issuedBy pages copies",
+    sensitive="/requesterIdNumber",
+    profile={"/requesterFullName": "fullName", "/phone": "phone"},
+)
+
+FORMS: list[FormDefinition] = [
+    BIRTH,
+    MARRIAGE,
+    JUDICIAL,
+    HOUSEHOLD_BUSINESS,
+    CONSTRUCTION,
+    LAND,
+    CERTIFIED_COPY,
+]
 FORMS_BY_KEY: dict[str, FormDefinition] = {form.key: form for form in FORMS}
 
 

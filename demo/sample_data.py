@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from demo.agencies import AGENCY_ROWS
 from demo.forms import TRANSFER_ORIGINS
 from documents.dossiers.dossier import Applicant, ApplicantKind
 
@@ -121,12 +122,29 @@ def _phone(rng: random.Random) -> str:
     return rng.choice(["09", "03", "08"]) + _digits(rng, 8)
 
 
-def _address(rng: random.Random) -> str:
+# Today's wards and communes by name: the unit codes forms route by (docs/routing.md).
+UNIT_CODES: dict[str, str] = {
+    row["name"]: row["unit_code"]
+    for row in AGENCY_ROWS
+    if row.get("unit_code") and row.get("valid_to") is None
+}
+
+
+def _place(rng: random.Random) -> tuple[str, dict[str, str]]:
+    """An address, and its ward or commune as the forms' unit-code field."""
     if rng.random() < 0.75:
         street, ward = rng.choice(STREETS)
-        return f"Số {rng.randint(1, 250)} {street}, {ward}, Thành phố Hà Nội"
+        return f"Số {rng.randint(1, 250)} {street}, {ward}, Thành phố Hà Nội", _unit(ward)
     village, commune = rng.choice(VILLAGES)
-    return f"{village}, {commune}, Thành phố Hà Nội"
+    return f"{village}, {commune}, Thành phố Hà Nội", _unit(commune)
+
+
+def _unit(name: str) -> dict[str, str]:
+    return {"unitCode": UNIT_CODES[name]}
+
+
+def _address(rng: random.Random) -> str:
+    return _place(rng)[0]
 
 
 def _ascii(text: str) -> str:
@@ -160,9 +178,9 @@ def _birth(rng: random.Random) -> dict[str, Any]:
         "placeOfBirth": f"{rng.choice(HOSPITALS)}, Thành phố Hà Nội",
         "motherFullName": mother,
         "motherIdNumber": _id_number(rng, mother_born, "FEMALE"),
-        "parentAddress": _address(rng),
         "sameAsParentAddress": rng.random() < 0.7,
     }
+    data["parentAddress"], data["residence"] = _place(rng)
     if father is not None:
         data["fatherFullName"] = father
         data["fatherIdNumber"] = _id_number(rng, _birth_date(rng, 22, 45), "MALE")
@@ -198,6 +216,8 @@ def _marriage(rng: random.Random) -> dict[str, Any]:
         "husband": _party(rng, "MALE", 20),
         "requesterPhone": _phone(rng),
     }
+    # Registered where either of them lives: here, the bride's ward or commune.
+    data["residence"] = _unit(data["wife"]["residence"].split(", ")[-2])
     _maybe(rng, data, "requesterEmail", _email(rng, data["wife"]["fullName"]))
     _maybe(rng, data, "extractCopies", rng.randint(0, 3))
     return data
@@ -237,7 +257,6 @@ def _household_business(rng: random.Random) -> dict[str, Any]:
     trades = rng.sample(TRADES, rng.randint(1, 3))
     data: dict[str, Any] = {
         "businessName": f"Hộ kinh doanh {trades[0][0]} {name.split()[-1]}",
-        "businessAddress": _address(rng),
         "ownerFullName": name,
         "ownerBirthDate": born.isoformat(),
         "ownerIdNumber": _id_number(rng, born, sex),
@@ -247,6 +266,7 @@ def _household_business(rng: random.Random) -> dict[str, Any]:
         "capital": rng.randint(10, 500) * 1_000_000,
         "employees": rng.randint(0, 9),
     }
+    data["businessAddress"], data["businessLocation"] = _place(rng)
     _maybe(rng, data, "email", _email(rng, name), 0.6)
     if rng.random() < 0.3:
         data["taxCode"] = "80" + _digits(rng, 8)
@@ -268,6 +288,7 @@ def _construction(rng: random.Random) -> dict[str, Any]:
         "ownerAddress": _address(rng),
         "phone": _phone(rng),
         "siteAddress": f"Số {rng.randint(1, 250)} {street}, {ward}, Thành phố Hà Nội",
+        "site": _unit(ward),
         "plotNumber": str(rng.randint(1, 999)),
         "mapSheet": str(rng.randint(1, 60)),
         "plotArea": plot,
@@ -300,6 +321,7 @@ def _land(rng: random.Random) -> dict[str, Any]:
         "parcelNumber": str(rng.randint(1, 2500)),
         "mapSheet": str(rng.randint(1, 80)),
         "parcelAddress": f"{village}, {commune}, Thành phố Hà Nội",
+        "parcel": _unit(commune),
         "area": round(rng.uniform(40, 1500), 1),
         "landUsePurpose": purpose,
         "originOfUse": origin,
@@ -316,6 +338,31 @@ def _land(rng: random.Random) -> dict[str, Any]:
     return data
 
 
+def _certified_copy(rng: random.Random) -> dict[str, Any]:
+    sex = _pick_sex(rng)
+    born = _birth_date(rng, 18, 70)
+    name = _full_name(rng, sex)
+    document, issuer = rng.choice(COPIED_DOCUMENTS)
+    data: dict[str, Any] = {
+        "requesterFullName": name,
+        "requesterIdNumber": _id_number(rng, born, sex),
+        "documentName": document,
+        "issuedBy": issuer,
+        "pages": rng.randint(1, 6),
+        "copies": rng.randint(1, 5),
+    }
+    _maybe(rng, data, "phone", _phone(rng), 0.7)
+    return data
+
+
+COPIED_DOCUMENTS = [
+    ("Giấy khai sinh", "Ủy ban nhân dân phường Hoàn Kiếm"),
+    ("Bằng tốt nghiệp trung học phổ thông", "Sở Giáo dục và Đào tạo Hà Nội"),
+    ("Bằng tốt nghiệp đại học", "Trường Đại học Bách khoa Hà Nội"),
+    ("Giấy chứng nhận quyền sử dụng đất", "Sở Tài nguyên và Môi trường Hà Nội"),
+    ("Giấy đăng ký xe", "Công an Thành phố Hà Nội"),
+]
+
 _GENERATORS: dict[str, Callable[[random.Random], dict[str, Any]]] = {
     "birth-registration": _birth,
     "marriage-registration": _marriage,
@@ -323,6 +370,7 @@ _GENERATORS: dict[str, Callable[[random.Random], dict[str, Any]]] = {
     "household-business": _household_business,
     "house-construction-permit": _construction,
     "land-certificate-first": _land,
+    "certified-copy": _certified_copy,
 }
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 
 from demo.catalogue import CENTRE, agencies, procedures
 from demo.forms import FORMS
 from demo.history import FATES, Timeline, pick_fate, play
 from demo.opinions import give_opinions, is_tet, online_share
+from demo.population import RecordedAsFound
 from demo.sample_data import sample_applicant, sample_form_data
 from documents.calendar.working_calendar import OfficeHours
-from documents.catalogue.agencies import Agency, AgencyLevel
+from documents.catalogue.agencies import TWO_LEVELS_FROM, Agency, AgencyLevel
 from documents.catalogue.forms import lifecycle
 from documents.catalogue.procedures import Procedure
-from documents.common.clock import to_local, utcnow
+from documents.catalogue.tree_rules import check_tree
+from documents.common.clock import local_date, local_moment, to_local, utcnow
 from documents.dossiers.dossier import Channel, load_dossier
 from documents.workflow.submitting import Submission, submit
 
@@ -23,6 +25,8 @@ HISTORY_DAYS = 365
 SHOWCASE_AGE = timedelta(days=12)
 # Online submissions are the reform's target; the demo leans that way.
 _CHANNELS = [Channel.ONLINE] * 6 + [Channel.COUNTER] * 3 + [Channel.POSTAL]
+# Where any dossier of the city may be handed in, besides the procedure's own agencies.
+_DESKS = frozenset({AgencyLevel.CENTRE, AgencyLevel.BRANCH, AgencyLevel.SERVICE_POINT})
 
 
 async def is_empty() -> bool:
@@ -31,7 +35,9 @@ async def is_empty() -> bool:
 
 async def seed_catalogue() -> None:
     """Agencies, one published version of each form, and the procedures."""
-    await Agency.insert_many(agencies())
+    tree = agencies()
+    check_tree(tree)
+    await Agency.insert_many(tree)
     for definition in FORMS:
         draft = await lifecycle.create_draft(
             definition.key, definition.title, definition.json_schema, definition.hints
@@ -48,23 +54,32 @@ async def seed_dossiers(
     on_each: Callable[[], None] | None = None,
 ) -> None:
     """`count` valid dossiers, at an office keeping `hours`, spread over the last year
-    (online share and ratings rising, Tết slower), at any branch or at the
-    procedure's own agencies (reception does not depend on the applicant's address),
-    each played forward to a drawn status so the demo shows every stage.
+    (online share and ratings rising, Tết slower), at the centre, any branch or service
+    point or the procedure's own agencies that existed on the day of receipt (reception
+    does not depend on the applicant's address), each played forward to a drawn status
+    so the demo shows every stage.
 
     The first dossiers take each status in turn on the quickest procedure, received
     long enough ago to get there, so even a small demo shows every status."""
     rng = random.Random(seed)
     catalogue = await Procedure.find_all().to_list()
-    quickest = min(catalogue, key=lambda p: p.processing_days)
-    branches = [a.code for a in await Agency.find(Agency.level == AgencyLevel.BRANCH).to_list()]
+    # Same-day procedures (certified copies) are left to the random draw.
+    quickest = min((p for p in catalogue if p.processing_days), key=lambda p: p.processing_days)
+    tree = {a.code: a for a in await Agency.find_all().sort("+code").to_list()}
+    desks = [a.code for a in tree.values() if a.level in _DESKS]
     now = utcnow()
+    # The history never reaches back before the two-level tree its agencies belong to.
+    history = min(timedelta(days=HISTORY_DAYS), now - local_moment(TWO_LEVELS_FROM, time(0)))
     for index in range(count):
         showcase = index < len(FATES)
         procedure = quickest if showcase else rng.choice(catalogue)
-        receiving = rng.choice([*procedure.agency_codes, *branches, CENTRE])
-        age = timedelta(minutes=rng.randrange(0, HISTORY_DAYS * 24 * 60))
-        progress = 1 - age / timedelta(days=HISTORY_DAYS)
+        age = timedelta(minutes=rng.randrange(0, max(int(history.total_seconds() // 60), 1)))
+        received_at = now - (SHOWCASE_AGE if showcase else age)
+        # Only a desk that existed on the day of receipt receives (docs/agencies.md).
+        day = local_date(received_at)
+        open_desks = [c for c in [*procedure.agency_codes, *desks] if tree[c].valid_on(day)]
+        receiving = rng.choice(open_desks or [CENTRE])
+        progress = 1 - age / history
         online = rng.random() < online_share(progress)
         submission = Submission(
             procedure_code=procedure.code,
@@ -74,11 +89,16 @@ async def seed_dossiers(
             data=sample_form_data(procedure.form_key, rng),
         )
         fate = list(FATES)[index] if showcase else pick_fate(rng)
-        received_at = now - (SHOWCASE_AGE if showcase else age)
-        dossier = await submit(submission, actor="seed", received_at=received_at, hours=hours)
+        dossier = await submit(
+            submission,
+            actor="seed",
+            received_at=received_at,
+            hours=hours,
+            population=RecordedAsFound(),
+        )
         slowness = 1.8 if is_tet(to_local(received_at)) else 1.0
         timeline = Timeline(received_at, now, rng, slowness)
-        await play(dossier.code, procedure, fate, timeline, hours)
+        await play(dossier.code, procedure, fate, timeline, hours, showcase)
         await give_opinions(await load_dossier(dossier.code), progress, rng, hours)
         if on_each is not None:
             on_each()

@@ -15,6 +15,7 @@ from documents.catalogue.procedures import Procedure
 from documents.common.counters import Counter
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
+from documents.merges.scheduling import ScheduledMerge
 from documents.papers.attachments import Attachment
 from documents.papers.consents import ReuseConsent
 from documents.papers.repository import RepositoryItem
@@ -49,4 +50,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     StatsDay,
     StatsMonth,
     OpenClock,
+    ScheduledMerge,
 ]

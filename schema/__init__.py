@@ -26,6 +26,7 @@ from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries, PublicQueries
 from schema.dossiers.subscriptions import Subscription
 from schema.merges.mutations import AgencyMutations
+from schema.merges.queries import MergeQueries
 from schema.papers.grants import ReuseGrantMutations
 from schema.papers.mutations import AttachmentMutations
 from schema.papers.queries import RepositoryQueries
@@ -44,6 +45,7 @@ Query = merge_types(
         ProcedureQueries,
         FormQueries,
         AgencyQueries,
+        MergeQueries,
         CalendarQueries,
         AdministrationQueries,
         RepositoryQueries,

@@ -61,6 +61,7 @@ recordResult             -  -  -  -  -  A  -  -  -  -  -
 returnResult             -  -  -  A  -  -  -  -  -  -  -
 withdrawDossier          -  A  -  -  -  -  -  -  -  -  -
 issueApology             -  -  -  -  A  A  -  -  -  -  -
+stopProcessing           -  -  -  -  -  A  -  -  -  -  -
 requestPayment           -  -  -  A  -  -  -  -  -  -  -
 recordPayment            -  -  -  A  -  -  -  -  -  A  -
 createFormDraft          -  -  -  -  -  -  -  -  A  -  -
@@ -68,6 +69,9 @@ createProcedure          -  -  -  -  -  -  -  A  A  -  -
 setCalendarDay           -  -  -  -  -  -  -  -  A  -  -
 createApiKey             -  -  -  -  -  -  -  A  A  -  -
 mergeAgencies            -  -  -  -  -  -  -  -  A  -  -
+splitAgency              -  -  -  -  -  -  -  -  A  -  -
+scheduledMerges          -  -  -  -  -  -  -  -  A  -  -
+cancelScheduledMerge     -  -  -  -  -  -  -  -  A  -  -
 myRepository             -  A  A  -  -  -  -  -  -  -  -
 statistics               -  -  -  A  A  A  A  A  A  -  -
 publicStatistics         A  A  A  A  A  A  A  A  A  A  A
@@ -84,6 +88,7 @@ STATES: dict[str, DossierStatus] = {
     "recordResult": DossierStatus.IN_PROGRESS,
     "returnResult": DossierStatus.RESULT_READY,
     "issueApology": DossierStatus.IN_PROGRESS,
+    "stopProcessing": DossierStatus.IN_PROGRESS,
     "rateDossier": DossierStatus.RESULT_READY,
 }
 
@@ -241,6 +246,7 @@ RULES: dict[str, Rule] = {
     "returnResult": _acts(Action.RETURN_RESULT),
     "withdrawDossier": _acts(Action.WITHDRAW),
     "issueApology": _acts(Action.ISSUE_APOLOGY),
+    "stopProcessing": _acts(Action.STOP_PROCESSING),
     "requestPayment": _acts(Action.REQUEST_PAYMENT),
     "recordPayment": _acts(Action.RECORD_PAYMENT),
     "createFormDraft": _admin(AdminArea.FORMS),
@@ -248,6 +254,9 @@ RULES: dict[str, Rule] = {
     "setCalendarDay": _admin(AdminArea.CALENDAR),
     "createApiKey": _admin(AdminArea.API_KEYS, [WARD]),
     "mergeAgencies": _admin(AdminArea.AGENCIES),
+    "splitAgency": _admin(AdminArea.AGENCIES),
+    "scheduledMerges": _admin(AdminArea.AGENCIES),
+    "cancelScheduledMerge": _admin(AdminArea.AGENCIES),
     "myRepository": _if(Access.has_repository),
     "registerWebhook": _if(Access.can_register_webhooks),
 }

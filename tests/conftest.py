@@ -32,6 +32,8 @@ from api.authentication import issue_token
 from api.embedded import EmbeddedDatabase
 from api.settings import Settings
 from documents.dossiers.dossier import Dossier
+from simulators import population
+from simulators.serving import Running
 from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
 
 BASE_URL = "http://motcua.test"
@@ -52,6 +54,15 @@ def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     with EmbeddedDatabase(tmp_path_factory.mktemp("secantus") / "db") as embedded:
         yield embedded.uri
+
+
+@pytest.fixture(scope="session")
+def population_url() -> Iterator[str]:
+    """The shipped population database simulator, a real HTTP server on loopback for the
+    whole session (its table: simulators/data/population.json). A short `slow_seconds`
+    keeps the SLOW fault's answers quick to wait out."""
+    with Running(population.create_app(slow_seconds=1.0), "population simulator") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +88,7 @@ async def module_settings(
     mongodb_uri: str,
     tmp_path_factory: pytest.TempPathFactory,
     janitor: AsyncMongoClient[dict[str, Any]],
+    population_url: str,
 ) -> AsyncIterator[Settings]:
     """The module's database and data directory; the database is dropped after it."""
     settings = Settings(
@@ -84,6 +96,7 @@ async def module_settings(
         database=f"test_{uuid.uuid4().hex[:12]}",
         dev_mode=True,
         data_dir=tmp_path_factory.mktemp("var"),
+        population_url=population_url,
     )
     yield settings
     await janitor.drop_database(settings.database)

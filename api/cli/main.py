@@ -18,6 +18,7 @@ from rich.progress import Progress
 from api.app import create_app
 from api.authentication import ROLES, issue_token
 from api.cli.plain import console, fail, load_settings
+from api.cli.simulated import simulated_systems
 from api.cli.stats import stats
 from api.cli.tokens import TokenRequestError, agency_exists, check_request
 from api.database import DatabaseStartError, UnsafeDeploymentError, check_database, connect
@@ -134,9 +135,12 @@ def serve(
     try:
         _claim(settings, init)
         sync = settings.embedded_sync_on_commit
-        with database(
-            settings.mongodb_uri, settings.db_path, init=init, sync_on_commit=sync
-        ) as started:
+        with (
+            database(
+                settings.mongodb_uri, settings.db_path, init=init, sync_on_commit=sync
+            ) as started,
+            simulated_systems(settings) as settings,
+        ):
             uri = started.uri
             # Keep the mode the configuration implied before we filled in the URI, and
             # what it says of the database's syncing (the embedded one's, as started).

@@ -170,6 +170,7 @@ class MotcuaGraphQL(StrictBodyGraphQL):
             client_address=client,
             public_lookups=self.public_lookups,
             events=getattr(request.app.state, "hub", None),
+            population=getattr(request.app.state, "population", None),
             office_hours=self.office_hours,
             attachment_limits=self.attachment_limits,
             idempotency=self.idempotency,

@@ -1,20 +1,17 @@
-"""The printable receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả).
+"""The receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả, Mẫu 01).
 
-`GET /dossiers/{code}/receipt` answers an HTML page that the one-stop desk prints and
-hands to the applicant. Only those who may see the dossier in GraphQL get it, masked
-as GraphQL masks it (api/http/dossier_access.py); everyone else gets one 404 page,
-whatever the code. Every interpolated value is escaped; only the fragments built here
-(the paper rows, the fee line and the QR code's SVG) are inserted as markup.
+`GET /dossiers/{code}/receipt` answers the HTML page that the one-stop desk prints and
+hands to the applicant; `/dossiers/{code}/forms/01` is the same form on A4 with a PDF
+(api/http/forms.py). Only those who may see the dossier in GraphQL get it, masked as
+GraphQL masks it (api/http/dossier_access.py); everyone else gets one 404 page,
+whatever the code. The template (templates/mau-01.html) is autoescaped; only the QR
+code's SVG, built here, is inserted as markup (`| safe`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from html import escape
-from importlib.resources import files
-from string import Template
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -24,34 +21,15 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from api.http.dossier_access import Hidden, find_visible
+from api.http.printing import NO_STORE, not_found_page, rate_limited_page
+from api.http.templating import MISSING, render
 from documents.catalogue.agencies import Agency
-from documents.catalogue.procedures import Procedure, RequiredPaper
-from documents.common.clock import to_local
+from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import ApplicantKind, Dossier
+from documents.workflow.looking_up import papers_handed_in
 from schema.core.context import Limiter
 
-_MISSING = "—"
-_NO_STORE = {"Cache-Control": "no-store"}  # the page carries personal data
-
-# One page for unknown codes and for dossiers the caller may not see, naming no code.
-_NOT_FOUND_PAGE = """<!DOCTYPE html>
-<html lang="vi">
-<head><meta charset="utf-8"><title>Không tìm thấy hồ sơ</title></head>
-<body>
-<h1>Không tìm thấy hồ sơ</h1>
-<p>Không có hồ sơ nào mang mã này mà bạn được xem.</p>
-</body>
-</html>
-"""
-_RATE_LIMITED_PAGE = """<!DOCTYPE html>
-<html lang="vi">
-<head><meta charset="utf-8"><title>Quá nhiều yêu cầu</title></head>
-<body>
-<h1>Quá nhiều yêu cầu</h1>
-<p>Bạn đã tra cứu quá nhiều mã hồ sơ không tìm thấy. Vui lòng thử lại sau ít phút.</p>
-</body>
-</html>
-"""
+FORM_01 = "Mẫu 01"
 
 
 @dataclass(frozen=True)
@@ -74,16 +52,13 @@ async def load_receipt_data(dossier: Dossier) -> ReceiptData:
     return ReceiptData(dossier, procedure, agency, parent)
 
 
-def local_time(moment: datetime) -> str:
-    """`HH:MM ngày DD/MM/YYYY` in Asia/Ho_Chi_Minh; naive datetimes are taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return to_local(moment).strftime("%H:%M ngày %d/%m/%Y")
-
-
-def money(amount: int) -> str:
-    """Vietnamese grouping with dots: 200000 → `200.000 đồng`."""
-    return f"{amount:,} đồng".replace(",", ".")
+def processing_time(procedure: Procedure) -> str:
+    """The legal time as the slip states it: in working hours, days, or within the day."""
+    if procedure.processing_hours:
+        return f"{procedure.processing_hours} giờ làm việc"
+    if procedure.processing_days == 0:
+        return "trong ngày làm việc"
+    return f"{procedure.processing_days} ngày làm việc"
 
 
 def qr_svg(text: str) -> str:
@@ -91,27 +66,6 @@ def qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=SvgPathImage)
     svg: str = image.to_string(encoding="unicode")
     return svg
-
-
-@functools.cache
-def _template() -> Template:
-    source = files("api.http.templates").joinpath("receipt.html").read_text(encoding="utf-8")
-    return Template(source)
-
-
-def _paper_rows(papers: list[RequiredPaper]) -> str:
-    if not papers:
-        return '        <tr><td colspan="4">Không có giấy tờ kèm theo.</td></tr>'
-    rows = []
-    for number, paper in enumerate(papers, start=1):
-        optional = " <em>(nếu có)</em>" if paper.optional else ""
-        rows.append(
-            f'        <tr><td class="number">{number}</td>'
-            f"<td>{escape(paper.name)}{optional}</td>"
-            f'<td class="number">{paper.originals}</td>'
-            f'<td class="number">{paper.copies}</td></tr>'
-        )
-    return "\n".join(rows)
 
 
 def _agency_line(agency: Agency | None) -> str:
@@ -125,15 +79,14 @@ def lookup_url(base_url: str, code: str) -> str:
     return f"{base_url}tra-cuu?{urlencode({'ma': code})}"
 
 
-def render_receipt(data: ReceiptData, base_url: str) -> str:
-    """The slip's HTML. Its QR code encodes the public look-up page's address, and its
-    style sheet is addressed absolutely too: front ends fetch the slip with their
-    credentials and show it from their own origin."""
+def receipt_context(data: ReceiptData, base_url: str) -> dict[str, Any]:
+    """The slip's values. Its QR code encodes the public look-up page's address."""
     dossier, procedure, agency = data.dossier, data.procedure, data.agency
     applicant = dossier.applicant
     business = applicant.kind is ApplicantKind.BUSINESS
     result_place = (procedure.result_place if procedure else None) or _agency_line(agency)
-    text = {
+    return {
+        "form_number": FORM_01,
         "code": dossier.code,
         "parent_agency_name": data.parent_agency.name if data.parent_agency else "",
         "agency_name": agency.name if agency else dossier.receiving_agency_code,
@@ -141,26 +94,27 @@ def render_receipt(data: ReceiptData, base_url: str) -> str:
         "applicant_name": applicant.full_name,
         "id_label": "Mã số thuế" if business else "Số định danh cá nhân",
         "id_number": applicant.id_number,
-        "phone": applicant.phone or _MISSING,
-        "address": applicant.address or _MISSING,
-        "procedure_name": procedure.name if procedure else _MISSING,
+        "phone": applicant.phone or MISSING,
+        "address": applicant.address or MISSING,
+        "procedure_name": procedure.name if procedure else MISSING,
         "procedure_code": dossier.procedure_code,
-        "processing_days": str(procedure.processing_days) if procedure else _MISSING,
-        "received_at": local_time(dossier.received_at),
-        "appointment_at": local_time(dossier.appointment_at),
-        "result_place": result_place or _MISSING,
-        "stylesheet": f"{base_url}static/receipt.css",
+        "processing_time": processing_time(procedure) if procedure else MISSING,
+        "received_at": dossier.received_at,
+        "appointment_at": dossier.appointment_at,
+        "result_place": result_place or MISSING,
+        # Not those a national database stood in for (docs/population.md).
+        "papers": papers_handed_in(procedure.required_papers, dossier.lookups) if procedure else [],
+        "fee_due": dossier.fee_due,
+        "qr_svg": qr_svg(lookup_url(base_url, dossier.code)),  # markup: `| safe`
     }
-    fee_item = ""
-    if dossier.fee_due > 0:
-        fee_item = f"  <li>Phí, lệ phí phải nộp: {escape(money(dossier.fee_due))}.</li>"
-    markup = {
-        "paper_rows": _paper_rows(procedure.required_papers if procedure else []),
-        "fee_item": fee_item,
-        "qr_svg": qr_svg(lookup_url(base_url, dossier.code)),
-    }
-    escaped = {key: escape(value) for key, value in text.items()}
-    return _template().substitute(escaped | markup)
+
+
+def render_receipt(data: ReceiptData, base_url: str) -> str:
+    """The slip's HTML as the desk prints it (A4 or A5: receipt.css forces no size); its
+    style sheet is addressed absolutely: front ends fetch the slip with their
+    credentials and show it from their own origin."""
+    context = receipt_context(data, base_url)
+    return render("mau-01.html", context, base_url=base_url, stylesheets=("receipt.css",))
 
 
 def receipt_route(lookups: Limiter) -> Route:
@@ -171,11 +125,11 @@ def receipt_route(lookups: Limiter) -> Route:
         code: str = request.path_params["code"]
         seen = await find_visible(request, code, lookups)
         if seen is Hidden.RATE_LIMITED:
-            return HTMLResponse(_RATE_LIMITED_PAGE, status_code=429, headers=_NO_STORE)
+            return rate_limited_page()
         if seen is Hidden.NOT_FOUND:
-            return HTMLResponse(_NOT_FOUND_PAGE, status_code=404, headers=_NO_STORE)
+            return not_found_page()
         data = await load_receipt_data(seen.shown)
         page = render_receipt(data, str(request.base_url))
-        return HTMLResponse(page, headers=_NO_STORE)
+        return HTMLResponse(page, headers=NO_STORE)
 
     return Route("/dossiers/{code}/receipt", receipt, methods=["GET"], name="receipt")

@@ -10,8 +10,9 @@ from api.authentication import AuthenticationError, Authenticator
 from api.middleware.deadline import database_time
 from api.settings import Settings
 
-# The API surface; other paths (none yet) and WebSockets are not authenticated here.
-PROTECTED_PREFIXES = ("/graphql", "/dossiers/")
+# The API surface (and the agencies' tracking books); other paths and WebSockets are
+# not authenticated here.
+PROTECTED_PREFIXES = ("/graphql", "/dossiers/", "/agencies/")
 
 
 class AuthMiddleware:

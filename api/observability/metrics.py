@@ -167,7 +167,12 @@ async def hub_lag(hub: EventHub | None, now: datetime) -> float:
     return max(0.0, (now - waiting["at"]).total_seconds())
 
 
-WORKERS = {"webhooks": "webhooks", "sweeper": "deadline_sweeper", "sessions": "session_reaper"}
+WORKERS = {
+    "webhooks": "webhooks",
+    "sweeper": "deadline_sweeper",
+    "merge_scheduler": "merge_scheduler",
+    "sessions": "session_reaper",
+}
 
 
 class StateCollector(Collector):

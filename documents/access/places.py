@@ -37,12 +37,14 @@ _DECIDER = frozenset({P.DECIDING})
 _DESK_OR_HOLDER = frozenset({P.RECEIVING, P.HOLDING})
 
 # status -> action -> the places whose agencies may take it (any one of them). The
-# applicant's own actions (SUPPLEMENT, WITHDRAW) are not here: they need no agency.
+# applicant's own actions (the two SUPPLEMENTs, WITHDRAW) are not here: they need no
+# agency.
 WHERE: dict[DossierStatus, dict[Action, frozenset[Place]]] = {
     S.RECEIVED: {
         A.ACCEPT: _DESK,
         A.REFUSE: _DESK,
         A.ASSIGN: _DESK,
+        A.REQUEST_SUPPLEMENT_AT_RECEPTION: _DESK,
         A.REQUEST_PAYMENT: _DESK,
         A.RECORD_PAYMENT: _DESK,
     },
@@ -53,10 +55,14 @@ WHERE: dict[DossierStatus, dict[Action, frozenset[Place]]] = {
         A.APPROVE: _DECIDER,
         A.REJECT: _DECIDER,
         A.ISSUE_APOLOGY: _DECIDER,
+        A.STOP_PROCESSING: _DECIDER,
         A.REQUEST_PAYMENT: _HOLDER,
         A.RECORD_PAYMENT: _HOLDER,
     },
     S.SUPPLEMENT_REQUESTED: {
+        # Whoever holds it: the desk for a round asked at reception, the step's agency
+        # for a round asked during processing.
+        A.STOP_PROCESSING: _HOLDER,
         A.RECORD_PAYMENT: _DESK_OR_HOLDER,
     },
     S.RESULT_READY: {

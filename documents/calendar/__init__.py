@@ -1,1 +1,2 @@
-"""The working-day calendar: office hours, public holidays, declared days off and make-up days."""
+"""The working-day and working-hour calendar: office hours and a procedure's own time rules,
+public holidays, declared days off and make-up days."""

@@ -10,6 +10,7 @@ from typing import Annotated
 from beanie import Document, Indexed
 from pydantic import Field
 
+from documents.calendar.time_rules import TimeRules
 from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 from documents.common.tolerant import readable
 
@@ -28,12 +29,12 @@ class CalendarDay(Document):
         name = "calendar_days"
 
 
-async def load_calendar(hours: OfficeHours) -> WorkingCalendar:
+async def load_calendar(hours: OfficeHours, rules: TimeRules | None = None) -> WorkingCalendar:
     """The official calendar with every admin-declared day applied, for an office
-    keeping `hours`."""
+    keeping `hours`, or a procedure's `rules` where it has its own."""
     days = await readable(CalendarDay.find_all())  # an unreadable day is skipped, counted
     return WorkingCalendar(
-        hours=hours,
+        hours=hours.under(rules),
         extra_days_off=frozenset(d.day for d in days if d.kind is CalendarDayKind.DAY_OFF),
         makeup_working_days=frozenset(
             d.day for d in days if d.kind is CalendarDayKind.MAKEUP_WORKING_DAY

@@ -1,15 +1,25 @@
-"""Agencies: units of the administration, arranged in a tree."""
+"""Agencies: units of the administration, arranged in a tree that changes over time.
+
+Since 1 July 2025 local government has two levels (docs/agencies.md): the city or
+province, then communes, wards and special zones. There is no district; a district of
+the old tree is kept only as history, as `FORMER_DISTRICT`, valid until 30 June 2025.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from beanie import Document, Indexed
+from pydantic import model_validator
 
 from documents.common.errors import not_found
 from documents.common.tolerant import readable
+
+# The first day of two-level local government; the old tree ends the day before.
+TWO_LEVELS_FROM = date(2025, 7, 1)
+LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
 
 
 class AgencyLevel(StrEnum):
@@ -20,15 +30,23 @@ class AgencyLevel(StrEnum):
     SERVICE_POINT = "SERVICE_POINT"
     DEPARTMENT = "DEPARTMENT"
     SECTOR_AGENCY = "SECTOR_AGENCY"
-    DISTRICT = "DISTRICT"
     COMMUNE = "COMMUNE"
     WARD = "WARD"
     SPECIAL_ZONE = "SPECIAL_ZONE"
+    # History only: a district (quận, huyện, thị xã) of the tree before 1 July 2025.
+    FORMER_DISTRICT = "FORMER_DISTRICT"
+
+
+# The levels of the units that carry an administrative-unit code and that a service
+# point serves.
+LOCAL_UNITS = frozenset({AgencyLevel.COMMUNE, AgencyLevel.WARD, AgencyLevel.SPECIAL_ZONE})
 
 
 class AgencyState(StrEnum):
     ACTIVE = "ACTIVE"
     MERGED = "MERGED"
+    # Split among several agencies (documents/merges/splitting.py); ends at `valid_to`.
+    SPLIT = "SPLIT"
 
 
 class Agency(Document):
@@ -56,6 +74,26 @@ class Agency(Document):
     class Settings:
         name = "agencies"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _districts_are_history(cls, data: Any) -> Any:
+        """A document stored as a `DISTRICT` (before districts were abolished) reads as a
+        former district whose validity ends on 30 June 2025 at the latest."""
+        if not isinstance(data, dict) or data.get("level") != "DISTRICT":
+            return data
+        ends = _as_date(data.get("valid_to"))
+        last = LAST_DAY_OF_DISTRICTS if ends is None else min(ends, LAST_DAY_OF_DISTRICTS)
+        return {**data, "level": AgencyLevel.FORMER_DISTRICT.value, "valid_to": last}
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the agency existed on `day` (its validity is inclusive at both ends)."""
+        return self.overlaps(day, day)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Whether the agency existed on some day from `first` to `last`, inclusive."""
+        started = self.valid_from is None or self.valid_from <= last
+        return started and (self.valid_to is None or self.valid_to >= first)
+
     def merged_by(self, day: date | None = None) -> bool:
         """Whether this agency had been merged into another by `day` (at all, if None)."""
         if self.state is not AgencyState.MERGED or self.merged_into is None:
@@ -63,8 +101,56 @@ class Agency(Document):
         return day is None or self.merged_at is None or self.merged_at <= day
 
 
-async def root_agencies() -> list[Agency]:
-    return await readable(Agency.find(Agency.parent_code == None).sort("+code"))  # noqa: E711
+def _as_date(value: Any) -> date | None:
+    # Stored dates come back from BSON as datetimes at midnight.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _stored(day: date) -> datetime:
+    # How Beanie stores a `date`: the datetime at midnight.
+    return datetime.combine(day, time.min)
+
+
+def validity_filter(first: date, last: date | None = None) -> dict[str, Any]:
+    """A query filter for the agencies that existed on some day from `first` to `last`
+    (inclusive; on `first` alone when `last` is None): the tree of a day or of a
+    report's period. Agencies without `valid_from` / `valid_to` are open-ended."""
+    last = first if last is None else last
+    clauses: list[dict[str, Any]] = [
+        {"$or": [{"valid_from": None}, {"valid_from": {"$lte": _stored(last)}}]},
+        {"$or": [{"valid_to": None}, {"valid_to": {"$gte": _stored(first)}}]},
+    ]
+    if first > LAST_DAY_OF_DISTRICTS:  # a stored "DISTRICT" reads as ended by then
+        clauses.append({"level": {"$ne": "DISTRICT"}})
+    return {"$and": clauses}
+
+
+async def agencies_valid(
+    first: date, last: date | None = None, extra: dict[str, Any] | None = None
+) -> list[Agency]:
+    """The agencies that existed on some day from `first` to `last` (see
+    `validity_filter`), matching `extra` too when given, by code."""
+    query = validity_filter(first, last)
+    if extra:
+        query = {"$and": [query, extra]}
+    found = await readable(Agency.find(query).sort("+code"))
+    return [a for a in found if a.overlaps(first, first if last is None else last)]
+
+
+async def root_agencies(on: date | None = None) -> list[Agency]:
+    """The roots of the tree; only those that existed on `on`, when given."""
+    if on is None:
+        return await readable(Agency.find(Agency.parent_code == None).sort("+code"))  # noqa: E711
+    return await agencies_valid(on, extra={"parent_code": None})
 
 
 async def subtree_codes(code: str) -> frozenset[str]:

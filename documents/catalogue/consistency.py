@@ -21,6 +21,9 @@ async def _check_references(procedure: Procedure) -> None:
     missing = codes - {a.code for a in found}
     if missing:
         raise not_found("agency", sorted(missing)[0], "agencyCodes")
+    fixed = procedure.competent_authority.agency_code  # FIXED (docs/routing.md)
+    if fixed is not None and await Agency.find_one(Agency.code == fixed) is None:
+        raise not_found("agency", fixed, "competentAuthority.agencyCode")
     if procedure.fee.field is not None and not procedure.fee.field.startswith("/"):
         raise DomainError(
             ErrorCode.VALIDATION_FAILED, "the fee field must be a JSON pointer", "fee.field"

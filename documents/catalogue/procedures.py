@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 from typing import Annotated
 
 from beanie import Document, Indexed
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from documents.calendar.time_rules import TimeRules
 from documents.common.tolerant import readable
 
 
@@ -18,7 +20,7 @@ class OfficerRole(StrEnum):
 
 
 class ProcedureStep(BaseModel):
-    """One step of the procedure's workflow, with its allowance in working days."""
+    """One step of the procedure's workflow, with its allowance in working days (or hours)."""
 
     key: str
     name: str
@@ -26,6 +28,8 @@ class ProcedureStep(BaseModel):
     # None means "the dossier's handling agency".
     agency_code: str | None = None
     working_days: int = Field(ge=0)
+    # Set (and working_days 0) exactly when the procedure counts in hours (docs/workflow.md).
+    working_hours: int | None = Field(default=None, ge=0, le=10_000)
 
 
 class FeeKind(StrEnum):
@@ -87,13 +91,33 @@ class AuthorityRule(StrEnum):
     FIXED = "FIXED"
 
 
+class OnlineService(StrEnum):
+    """How much of the procedure can be done online (Decision 766's "toàn trình" and
+    "một phần" online public services; docs/scoreboard.md)."""
+
+    FULL = "FULL"  # submission, payment and result all online
+    PARTIAL = "PARTIAL"  # submitted online, but something needs a visit
+    NONE = "NONE"
+
+
 class CompetentAuthority(BaseModel):
     """`field` (APPLICANT_RESIDENCE, OBJECT_LOCATION) is a dotted path into the form data
     holding an administrative-unit code; `agency_code` (FIXED) names the agency."""
 
     rule: AuthorityRule = AuthorityRule.RECEIVING_AGENCY
-    field: str | None = None
-    agency_code: str | None = None
+    field: str | None = Field(default=None, max_length=200, pattern=r"^\w+(\.\w+)*$")
+    agency_code: str | None = Field(default=None, min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _rule_has_what_it_reads(self) -> CompetentAuthority:
+        """Each rule names exactly what it reads (documents/catalogue/authority.py)."""
+        by_field = self.rule in {AuthorityRule.APPLICANT_RESIDENCE, AuthorityRule.OBJECT_LOCATION}
+        if by_field != (self.field is not None):
+            raise ValueError(f"field is {'required' if by_field else 'not used'} for {self.rule}")
+        fixed = self.rule is AuthorityRule.FIXED
+        if fixed != (self.agency_code is not None):
+            raise ValueError(f"agencyCode is {'required' if fixed else 'not used'} for {self.rule}")
+        return self
 
 
 class Procedure(Document):
@@ -110,15 +134,42 @@ class Procedure(Document):
     result_place: str | None = None
     active: bool = True
     competent_authority: CompetentAuthority = Field(default_factory=CompetentAuthority)
+    # More supplement rounds than this make a finished dossier LATE; None: rounds never
+    # do (the default until a legal basis is cited: docs/workflow.md, "The clock").
+    late_after_supplement_rounds: int | None = Field(default=None, ge=1)
+    online_service: OnlineService = OnlineService.PARTIAL
+    # Counted in working hours instead of days (processing_days 0); 0 or None: in days.
+    processing_hours: int | None = Field(default=None, ge=0, le=10_000)
+    # Its own cut-off and office hours; None: the deployment's (docs/workflow.md).
+    time_rules: TimeRules | None = None
+
+    @field_validator("processing_hours")
+    @classmethod
+    def _zero_hours_means_days(cls, value: int | None) -> int | None:
+        return value or None
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Procedure:
+        if self.processing_hours is not None:
+            if self.processing_days:
+                raise ValueError("a procedure counts in working days or in hours, not both")
+            if any(s.working_days or s.working_hours is None for s in self.steps):
+                raise ValueError("the steps of an hour-counted procedure give working hours")
+            if self.steps and sum(s.working_hours or 0 for s in self.steps) != (
+                self.processing_hours
+            ):
+                raise ValueError("the steps' working hours must add up to the processing time")
+            return self
+        if any(s.working_hours is not None for s in self.steps):
+            raise ValueError("steps give working hours only when the procedure does")
         if self.steps and sum(s.working_days for s in self.steps) != self.processing_days:
             raise ValueError("the steps' working days must add up to the processing time")
         return self
 
     class Settings:
         name = "procedures"
+        # Time rules are local times of day, which BSON has no type for.
+        bson_encoders = {time: time.isoformat}  # noqa: RUF012 - Beanie reads a plain dict
 
 
 async def all_procedures(field: str | None = None) -> list[Procedure]:

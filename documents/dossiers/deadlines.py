@@ -9,9 +9,6 @@ from documents.dossiers.dossier import Dossier
 from documents.dossiers.parts import Timeliness
 from documents.dossiers.statuses import CLOCK_PAUSED
 
-# Decision 766/QĐ-TTg: a dossier asked for supplements more than once counts as late.
-MAX_SUPPLEMENT_ROUNDS_ON_TIME = 1
-
 
 def is_overdue(dossier: Dossier, now: datetime) -> bool:
     """Open and past its deadline. While the applicant is asked for supplements the clock
@@ -25,12 +22,19 @@ def step_result(due_at: datetime, finished_at: datetime | None, now: datetime) -
     """A control-slip row's result against its own allowance; None while open and in time."""
     if finished_at is None:
         return Timeliness.LATE if now > due_at else None
-    return classify(finished_at, due_at, 0)
+    return classify(finished_at, due_at)
 
 
-def classify(finished_at: datetime, due_at: datetime, supplement_rounds: int) -> Timeliness:
-    """Early before the due day, on time on it, late after it (or after >1 supplement)."""
-    if supplement_rounds > MAX_SUPPLEMENT_ROUNDS_ON_TIME:
+def classify(
+    finished_at: datetime,
+    due_at: datetime,
+    supplement_rounds: int = 0,
+    late_after_rounds: int | None = None,
+) -> Timeliness:
+    """Early before the due day, on time on it, late after it; and late after more
+    supplement rounds than the procedure's `late_after_supplement_rounds`, when it sets
+    one (none by default: docs/workflow.md, "The clock")."""
+    if late_after_rounds is not None and supplement_rounds > late_after_rounds:
         return Timeliness.LATE
     finished, due = local_date(finished_at), local_date(due_at)
     if finished < due:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ from documents.common.errors import not_found
 from documents.common.tolerant import Unreadable, read, unreadable_error
 from documents.dossiers.parts import (
     Apology,
+    DatabaseLookup,
     Payment,
     PaymentStatus,
     StepRecord,
@@ -75,6 +76,9 @@ class Dossier(Document):
     # is the date promised to the applicant: `due_at`, unless an apology set a new one.
     due_at: datetime
     appointment_at: datetime
+    # The local day the legal time counts from, under the procedure's cut-off at
+    # receipt; None on dossiers stored before it was kept (the deployment's cut-off).
+    clock_start: date | None = None
     paused_working_days: int = 0
     supplements: list[SupplementRound] = Field(default_factory=list)
     apology: Apology | None = None
@@ -91,6 +95,8 @@ class Dossier(Document):
     payments: list[Payment] = Field(default_factory=list)
     # Papers taken from the applicant's e-data repository at submission (docs/papers.md).
     reused_count: int = 0
+    # National databases consulted instead of papers (docs/population.md).
+    lookups: list[DatabaseLookup] = Field(default_factory=list)
     # Derived and stored so "received, handled or worked on by" is one multikey index
     # lookup: the embedded server answers an `$or` of fields with a collection scan.
     agency_codes: list[str] = Field(default_factory=list)

@@ -34,6 +34,8 @@ class EventType(StrEnum):
     RESULT_RETURNED = "RESULT_RETURNED"
     WITHDRAWN = "WITHDRAWN"
     APOLOGY_ISSUED = "APOLOGY_ISSUED"
+    # Mẫu 05 of Circular 03/2025/TT-VPCP; the payload is {reason}.
+    PROCESSING_STOPPED = "PROCESSING_STOPPED"
     PAYMENT_REQUESTED = "PAYMENT_REQUESTED"
     PAYMENT_RECORDED = "PAYMENT_RECORDED"
     ATTACHMENT_ADDED = "ATTACHMENT_ADDED"
@@ -41,6 +43,11 @@ class EventType(StrEnum):
     RESULT_ATTACHED = "RESULT_ATTACHED"
     # The dossier moved to the agency its handling agency was merged into.
     AGENCY_MERGED = "AGENCY_MERGED"
+    # The dossier moved to one of the agencies its handling agency was split into.
+    AGENCY_SPLIT = "AGENCY_SPLIT"
+    # Routed at submission from the receiving desk to the competent agency, when they
+    # differ; the payload is {from, to, rule} (docs/routing.md).
+    TRANSFERRED = "TRANSFERRED"
 
 
 class DossierEvent(Document):

@@ -7,7 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from documents.catalogue.procedures import OfficerRole
+from documents.catalogue.procedures import NationalDatabase, OfficerRole
+from documents.national.population import LookupResult
 
 
 class Timeliness(StrEnum):
@@ -62,13 +63,30 @@ class SupplementRound(BaseModel):
     at_reception: bool = False
 
 
+class DatabaseLookup(BaseModel):
+    """A national database consulted instead of asking for a paper (docs/population.md):
+    which database, for which paper slot, when, by whom, and the result. Nothing the
+    database holds about the person is copied."""
+
+    database: NationalDatabase
+    slot: str
+    at: datetime
+    by: str | None = None
+    result: LookupResult
+
+
 class Apology(BaseModel):
-    """Văn bản xin lỗi: issued once, before the deadline, with a new appointment."""
+    """Mẫu 04: the apology letter with a request to extend the time, issued once before
+    the deadline, with the reason and a new appointment; the applicant sees it."""
 
     issued_at: datetime
     issued_by: str | None = None
     reason: str
     new_appointment_at: datetime
+    # The extension asked for (Mẫu 04): from the appointment it replaces, in working days.
+    # None on apologies issued before these were recorded.
+    previous_appointment_at: datetime | None = None
+    extra_working_days: int | None = None
 
 
 class Payment(BaseModel):

@@ -15,14 +15,24 @@ class DossierStatus(StrEnum):
     REFUSED = "REFUSED"
     REJECTED = "REJECTED"
     WITHDRAWN = "WITHDRAWN"
+    # Processing stopped (Mẫu 05 of Circular 03/2025/TT-VPCP): ended without a decision.
+    STOPPED = "STOPPED"
 
 
 _S = DossierStatus
 ALL = frozenset(DossierStatus)
 
-FINISHED = frozenset({_S.RESULT_READY, _S.RETURNED, _S.REFUSED, _S.REJECTED, _S.WITHDRAWN})
-"""Processing is over. Entering one from an open status sets `finished_at` and classifies
-the dossier's timeliness; a result may still wait to be collected (RESULT_READY)."""
+FINISHED = frozenset(
+    {_S.RESULT_READY, _S.RETURNED, _S.REFUSED, _S.REJECTED, _S.WITHDRAWN, _S.STOPPED}
+)
+"""Processing is over. Entering one from an open status sets `finished_at` (and, for the
+TIMED ones, classifies the dossier's timeliness); a result may still wait to be
+collected (RESULT_READY)."""
+
+TIMED = FINISHED - {_S.STOPPED}
+"""Finishing in one of these classifies timeliness. A stopped dossier has none: no
+decision was made, and it may have been stopped while its clock waited for the
+applicant (docs/workflow.md, "Stopping processing")."""
 
 OPEN = ALL - FINISHED
 """Still being processed: RECEIVED, IN_PROGRESS, SUPPLEMENT_REQUESTED."""
@@ -34,7 +44,7 @@ later by the working days spent waiting."""
 CLOCK_RUNNING = OPEN - CLOCK_PAUSED
 """Open, and the deadline clock runs: RECEIVED, IN_PROGRESS. Only these can be overdue."""
 
-CLOSED = frozenset({_S.RETURNED, _S.REFUSED, _S.REJECTED, _S.WITHDRAWN})
+CLOSED = frozenset({_S.RETURNED, _S.REFUSED, _S.REJECTED, _S.WITHDRAWN, _S.STOPPED})
 """Nothing more can happen: the transition table has no exit from these."""
 
 ACTIVE = ALL - CLOSED
@@ -43,7 +53,7 @@ still be asked for and paid (the portal's "waiting for payment")."""
 
 RESOLVED = frozenset({_S.RESULT_READY, _S.RETURNED, _S.REJECTED})
 """Decision 766 counts these as resolved ("đã giải quyết"): a decision was made. Refused
-at reception (never accepted) and withdrawn dossiers were never resolved."""
+at reception (never accepted), withdrawn and stopped dossiers were never resolved."""
 
 RATEABLE = RESOLVED & CLOSED
 """The applicant holds the decision (RETURNED, REJECTED) and may rate the service."""

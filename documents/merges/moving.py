@@ -1,17 +1,21 @@
-"""Moving open dossiers to the agency their agencies were merged into."""
+"""Moving open dossiers to the agency their agency was merged or split into."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from beanie.exceptions import RevisionIdWasChanged
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from documents.calendar.working_calendar import WorkingCalendar
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent, EventType, record_events
 from documents.dossiers.parts import StepRecord
+from documents.statistics.facts import refresh_fact
 
 
 def open_step(dossier: Dossier) -> StepRecord | None:
@@ -47,52 +51,69 @@ def _moved(dossier: Dossier, sources: Collection[str], target: str) -> None:
         step.agency_code = target
 
 
+@dataclass(frozen=True)
+class Move:
+    """One merge or split, as each moved dossier's event records it."""
+
+    kind: EventType  # AGENCY_MERGED or AGENCY_SPLIT
+    sources: frozenset[str]
+    effective: date
+    now: datetime
+    actor: str | None
+    # Deadlines and the statistics fact of each moved dossier are counted in it.
+    calendar: WorkingCalendar
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
 async def move_dossiers(
     dossiers: list[Dossier],
-    sources: list[str],
-    target: str,
-    effective: date,
-    now: datetime,
-    actor: str | None,
+    targets: Mapping[str, str],
+    move: Move,
     session: AsyncClientSession,
 ) -> list[str]:
     """Move the open dossiers among `dossiers` whose handling agency or open step is a
-    source to `target`, each with an AGENCY_MERGED event; return their codes.
+    source to their target (`targets`, by dossier code; one not named stays), each with
+    an event of `move.kind`; return their codes.
 
     Each dossier is replaced with its revision checked (which also derives its
-    `agency_codes` again), so an officer who read it before the merge gets CONFLICT
-    instead of overwriting it, and a change the merge did not see aborts the merge.
+    `agency_codes` again), so an officer who read it before the move gets CONFLICT
+    instead of overwriting it, and a change the move did not see aborts it. Each moved
+    dossier's statistics fact is refreshed in the same transaction, so the roll-ups of
+    its handling agency follow it with no rebuild (docs/merges.md).
     """
     moved: list[str] = []
     events: list[DossierEvent] = []
     for dossier in dossiers:
-        origins = moving_from(dossier, sources)
-        if not origins:
+        origins = moving_from(dossier, move.sources)
+        target = targets.get(dossier.code)
+        if not origins or target is None:
             continue
-        _moved(dossier, sources, target)
-        dossier.updated_at = now
+        _moved(dossier, move.sources, target)
+        dossier.updated_at = move.now
         try:
             await dossier.replace(session=session)
         except RevisionIdWasChanged:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"dossier {dossier.code!r} changed during the merge; run the merge again",
+                f"dossier {dossier.code!r} changed meanwhile; run it again",
                 "sources",
             ) from None
+        await refresh_fact(dossier, move.calendar, session)
         moved.append(dossier.code)
+        payload = {"from": origins[0], "to": target, "effectiveDate": move.effective.isoformat()}
         events.append(
             DossierEvent(
                 dossier_code=dossier.code,
-                type=EventType.AGENCY_MERGED,
-                at=now,
-                actor=actor,
+                type=move.kind,
+                at=move.now,
+                actor=move.actor,
                 from_status=dossier.status,
                 to_status=dossier.status,
                 agency_code=target,
                 procedure_code=dossier.procedure_code,
-                payload={"from": origins[0], "to": target, "effectiveDate": effective.isoformat()},
+                payload={**payload, **move.payload},
             )
         )
-    # Last in the merge's transaction: numbering serialises writers.
+    # Last in the transaction: numbering serialises writers.
     await record_events(session, events)
     return moved

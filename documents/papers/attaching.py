@@ -34,6 +34,7 @@ from documents.papers.attachments import (
     Attachment,
     AttachmentKind,
     AttachmentLimits,
+    PaperDigitisation,
     find_attachment,
 )
 from documents.papers.file_store import ChunkSource, FileLimits, StoredFile, store
@@ -175,7 +176,12 @@ async def upload_attachment(
     stored = await _store_for(
         dossier, AttachmentKind.APPLICATION, source, filename, declared_type, limits
     )
-    return await _record(dossier, stored, actor, {"slot": slot}, limits)
+    # An officer (acting for an agency) uploading a paper scans it at the counter.
+    if actor.agency_code is not None:
+        how = {"digitisation": PaperDigitisation.DIGITISED_AT_COUNTER, "digitised_by": actor.user}
+    else:
+        how = {"digitisation": PaperDigitisation.SUBMITTED_ELECTRONICALLY}
+    return await _record(dossier, stored, actor, {"slot": slot, **how}, limits)
 
 
 async def attach_result(

@@ -28,6 +28,22 @@ class AttachmentKind(StrEnum):
 class PaperSource(StrEnum):
     UPLOADED = "UPLOADED"
     REUSED = "REUSED"
+    # Not asked for: a national database was looked up instead (docs/population.md).
+    DATABASE = "DATABASE"
+
+
+class PaperDigitisation(StrEnum):
+    """How a paper came to be electronic (Decision 766's digitisation group,
+    docs/scoreboard.md). NOT_DIGITISED is a required paper with no file."""
+
+    NOT_DIGITISED = "NOT_DIGITISED"
+    SUBMITTED_ELECTRONICALLY = "SUBMITTED_ELECTRONICALLY"  # uploaded by the applicant
+    DIGITISED_AT_COUNTER = "DIGITISED_AT_COUNTER"  # scanned and uploaded by an officer
+    REUSED_FROM_REPOSITORY = "REUSED_FROM_REPOSITORY"
+    REUSED_FROM_RESULT = "REUSED_FROM_RESULT"
+    # No file: a national database lookup stood in for it (a dossier's paper, never an
+    # attachment's).
+    REUSED_FROM_DATABASE = "REUSED_FROM_DATABASE"
 
 
 class ReuseOrigin(BaseModel):
@@ -58,10 +74,23 @@ class Attachment(Document):
     # The repository item whose file this reuses (no copy is made).
     reused_from: PydanticObjectId | None = None
     origin: ReuseOrigin | None = None
+    # How it came; None on attachments stored before it was recorded (see `came_as`).
+    digitisation: PaperDigitisation | None = None
+    digitised_by: str | None = None  # DIGITISED_AT_COUNTER: the officer's user
 
     @property
     def reused(self) -> bool:
         return self.reused_from is not None
+
+    @property
+    def came_as(self) -> PaperDigitisation:
+        if self.digitisation is not None:
+            return self.digitisation
+        if self.origin is not None and self.origin.result:
+            return PaperDigitisation.REUSED_FROM_RESULT
+        if self.reused:
+            return PaperDigitisation.REUSED_FROM_REPOSITORY
+        return PaperDigitisation.SUBMITTED_ELECTRONICALLY
 
     class Settings:
         name = "attachments"
@@ -94,9 +123,14 @@ class PaperState:
     source: PaperSource | None
 
 
-def paper_states(papers: list[RequiredPaper], attachments: list[Attachment]) -> list[PaperState]:
+def paper_states(
+    papers: list[RequiredPaper],
+    attachments: list[Attachment],
+    looked_up: frozenset[str] = frozenset(),
+) -> list[PaperState]:
     """A slot with any uploaded file counts as uploaded; one with only repository
-    files as reused."""
+    files as reused; one without files whose database lookup found the applicant
+    (`looked_up`) as filled from the database."""
     sources: dict[str, PaperSource] = {}
     for attachment in attachments:
         if attachment.kind is AttachmentKind.APPLICATION and attachment.slot is not None:
@@ -104,6 +138,8 @@ def paper_states(papers: list[RequiredPaper], attachments: list[Attachment]) -> 
                 sources[attachment.slot] = PaperSource.UPLOADED
             else:
                 sources.setdefault(attachment.slot, PaperSource.REUSED)
+    for slot in looked_up:
+        sources.setdefault(slot, PaperSource.DATABASE)
     return [PaperState(paper, sources.get(paper.slot)) for paper in papers]
 
 

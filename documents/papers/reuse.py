@@ -19,7 +19,12 @@ from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier
-from documents.papers.attachments import Attachment, AttachmentKind, ReuseOrigin
+from documents.papers.attachments import (
+    Attachment,
+    AttachmentKind,
+    PaperDigitisation,
+    ReuseOrigin,
+)
 from documents.papers.consents import Consent, Submitter, consent_for
 from documents.papers.repository import (
     RepositoryItem,
@@ -141,6 +146,11 @@ def reused_attachment(
         uploaded_by=actor,
         uploaded_at=at,
         reused_from=item.id,
+        digitisation=(
+            PaperDigitisation.REUSED_FROM_RESULT
+            if item.kind is RepositoryItemKind.RESULT
+            else PaperDigitisation.REUSED_FROM_REPOSITORY
+        ),
         origin=ReuseOrigin(
             result=item.kind is RepositoryItemKind.RESULT,
             procedure_code=item.procedure_code,

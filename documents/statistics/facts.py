@@ -1,7 +1,8 @@
 """Statistics roll-ups whose cost does not grow with history (docs/scoreboard.md).
 
 Every dossier has one small `DossierFact`: what it currently contributes to the daily
-counters of its handling agency and procedure, keyed by local day. When anything about
+counters of its procedure at its receiving agency and at its handling agency
+(`documents/statistics/contributions.py`), keyed by local day. When anything about
 the dossier changes, `refresh_fact` recomputes the fact and applies `new - old` as
 `$inc` deltas to the roll-up rows of every level (`documents/statistics/tables.py`), in the
 caller's transaction. Recomputing an unchanged dossier gives a zero delta, so repeats
@@ -11,7 +12,8 @@ and retries are harmless.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from beanie import Document, Indexed
@@ -20,35 +22,40 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.calendar.working_calendar import WorkingCalendar
+from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date, utcnow
-from documents.common.tolerant import readable
-from documents.dossiers.dossier import Channel, Dossier
-from documents.dossiers.parts import Timeliness
-from documents.dossiers.statuses import CLOCK_RUNNING, OPEN, RESOLVED
-from documents.papers.attachments import Attachment, AttachmentKind
-from documents.statistics.ratings import (
-    COMPLAINT_ANSWER_DAYS,
-    Feedback,
-    FeedbackKind,
-    Rating,
-    RatingLevel,
-)
+from documents.common.tolerant import read_or_none, readable
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.statuses import CLOCK_RUNNING
+from documents.papers.attachments import Attachment
+from documents.statistics.contributions import Contributions, FactInputs, contributions
+from documents.statistics.ratings import Feedback, Rating
 from documents.statistics.tables import Span, Table, collection_for, expanded, identity, span_of
-
-Contributions = dict[str, dict[str, int]]  # local day (ISO) -> counter -> amount
 
 
 class DossierFact(Document):
+    """A fact stored before routed dossiers were counted on two sides has no
+    `receiving_agency_code` and holds everything in `contributions`: read as is, its
+    contributions are taken away from where they were added (docs/scoreboard.md)."""
+
     dossier_code: Annotated[str, Indexed(unique=True)]
-    agency_code: str
+    agency_code: str  # the handling agency
     procedure_code: str
     received_day: str
     open_due_at: datetime | None = None  # set while the dossier is open and its clock runs
-    contributions: Contributions = Field(default_factory=dict)
+    contributions: Contributions = Field(default_factory=dict)  # the handling side
+    receiving_agency_code: str | None = None
+    received_contributions: Contributions = Field(default_factory=dict)
 
     @property
     def counts_overdue(self) -> bool:
         return self.contributions.get(self.received_day, {}).get("overdue", 0) > 0
+
+    def sides(self) -> Iterator[tuple[str, Contributions]]:
+        """(agency, its contributions) for each side the fact has."""
+        yield self.agency_code, self.contributions
+        if self.receiving_agency_code is not None:
+            yield self.receiving_agency_code, self.received_contributions
 
     class Settings:
         name = "dossier_facts"
@@ -60,7 +67,7 @@ class OpenClock(Document):
     sweep (`documents/statistics/deadline_sweep.py`) counts the ones whose deadline has passed."""
 
     dossier_code: Annotated[str, Indexed(unique=True)]
-    agency_code: str
+    agency_code: str  # the handling agency, which the overdue counter goes to
     procedure_code: str
     received_day: str
     due_at: datetime
@@ -73,61 +80,20 @@ class OpenClock(Document):
         ]
 
 
-def _add(into: Contributions, day: date, counter: str, amount: int = 1) -> None:
-    if amount:
-        counters = into.setdefault(day.isoformat(), {})
-        counters[counter] = counters.get(counter, 0) + amount
-
-
 def compute_fact(
-    dossier: Dossier,
-    calendar: WorkingCalendar,
-    rating: Rating | None,
-    feedback: list[Feedback],
-    attachment_kinds: set[AttachmentKind],
-    now: datetime,
+    dossier: Dossier, calendar: WorkingCalendar, inputs: FactInputs, now: datetime
 ) -> DossierFact:
     """What the dossier contributes at `now`; a pure function of what it is given."""
-    out: Contributions = {}
-    received = local_date(dossier.received_at)
-    _add(out, received, "received")
-    _add(out, received, "online", int(dossier.channel is Channel.ONLINE))
-    _add(out, received, "open", int(dossier.status in OPEN))
-    complained = False
-    for item in feedback:
-        if item.kind is FeedbackKind.COMPLAINT:
-            complained = True
-            filed = local_date(item.filed_at)
-            _add(out, filed, "complaints")
-            on_time = item.answer_working_days is not None and (
-                item.answer_working_days <= COMPLAINT_ANSWER_DAYS
-            )
-            _add(out, filed, "complaints_on_time", int(on_time))
-    if dossier.status in RESOLVED and dossier.finished_at is not None:
-        day = local_date(dossier.finished_at)
-        start = calendar.clock_start(dossier.received_at)
-        paused = dossier.paused_working_days
-        legal = max(calendar.working_days_between(start, local_date(dossier.due_at)) - paused, 0)
-        actual = max(calendar.working_days_between(start, day) - paused, 0)
-        _add(out, day, "resolved")
-        _add(out, day, "on_time", int(dossier.timeliness in (Timeliness.EARLY, Timeliness.ON_TIME)))
-        _add(out, day, "processing_days", actual)
-        _add(out, day, "legal_days", legal)
-        digitised = {AttachmentKind.APPLICATION, AttachmentKind.RESULT} <= attachment_kinds
-        _add(out, day, "digitised", int(digitised))
-        if rating is not None:
-            _add(out, day, f"rated_{rating.overall.value.lower()}")
-        dissatisfied = rating is not None and rating.overall is RatingLevel.DISSATISFIED
-        _add(out, day, "unhappy", int(dissatisfied or complained))
-    running = dossier.status in CLOCK_RUNNING
-    _add(out, received, "overdue", int(running and now > dossier.due_at))
+    sides = contributions(dossier, calendar, inputs, now)
     return DossierFact(
         dossier_code=dossier.code,
         agency_code=dossier.handling_agency_code,
         procedure_code=dossier.procedure_code,
-        received_day=received.isoformat(),
-        open_due_at=dossier.due_at if running else None,
-        contributions=out,
+        received_day=local_date(dossier.received_at).isoformat(),
+        open_due_at=dossier.due_at if dossier.status in CLOCK_RUNNING else None,
+        contributions=sides.handled,
+        receiving_agency_code=dossier.receiving_agency_code,
+        received_contributions=sides.received,
     )
 
 
@@ -137,10 +103,11 @@ def delta(old: DossierFact | None, new: DossierFact) -> Table:
     for fact, sign in ((new, 1), (old, -1)):
         if fact is None:
             continue
-        for day, counters in fact.contributions.items():
-            key = (fact.agency_code, fact.procedure_code, day)
-            for counter, amount in counters.items():
-                changes[key][counter] = changes[key].get(counter, 0) + sign * amount
+        for agency, side in fact.sides():
+            for day, counters in side.items():
+                key = (agency, fact.procedure_code, day)
+                for counter, amount in counters.items():
+                    changes[key][counter] = changes[key].get(counter, 0) + sign * amount
     return {k: {c: v for c, v in cs.items() if v} for k, cs in changes.items() if any(cs.values())}
 
 
@@ -157,17 +124,17 @@ async def apply_delta(cells: Table, session: AsyncClientSession | None) -> None:
         await collection.bulk_write(operations, ordered=True, session=session)
 
 
-async def fact_inputs(
-    code: str, session: AsyncClientSession | None
-) -> tuple[Rating | None, list[Feedback], set[AttachmentKind]]:
+async def fact_inputs(dossier: Dossier, session: AsyncClientSession | None) -> FactInputs:
     # What this version cannot read (a newer version's kind of paper, say) is left out.
+    code = dossier.code
     ratings = await readable(Rating.find(Rating.dossier_code == code, session=session))
     feedback = await readable(Feedback.find(Feedback.dossier_code == code, session=session))
-    kinds = await Attachment.get_pymongo_collection().distinct(
-        "kind", {"dossier_code": code}, session=session
+    papers = await readable(Attachment.find(Attachment.dossier_code == code, session=session))
+    raw = await Procedure.get_pymongo_collection().find_one(
+        {"code": dossier.procedure_code}, session=session
     )
-    known = {AttachmentKind(k) for k in kinds if k in {kind.value for kind in AttachmentKind}}
-    return (ratings[0] if ratings else None), feedback, known
+    procedure = read_or_none(Procedure, raw)
+    return FactInputs(ratings[0] if ratings else None, feedback, papers, procedure)
 
 
 async def refresh_fact(
@@ -177,12 +144,9 @@ async def refresh_fact(
     now: datetime | None = None,
 ) -> None:
     """Bring the dossier's fact and the roll-ups up to date, in `session`'s transaction."""
-    inputs = await fact_inputs(dossier.code, session)
-    new = compute_fact(dossier, calendar, *inputs, now or utcnow())
+    new = compute_fact(dossier, calendar, await fact_inputs(dossier, session), now or utcnow())
     old = await DossierFact.find_one(DossierFact.dossier_code == dossier.code, session=session)
     await apply_delta(delta(old, new), session)
-    if old is not None:
-        new.id = old.id
     await sync_open_clock(new, session)
     await DossierFact.get_pymongo_collection().replace_one(
         {"dossier_code": dossier.code},

@@ -69,21 +69,44 @@ class Indicators:
         return _rate(self.online, self.received)
 
     @property
+    def full_online_share(self) -> float | None:
+        """Of dossiers of fully online procedures, the share received online."""
+        return _rate(self.full_online, self.full_online_received)
+
+    @property
+    def partial_online_share(self) -> float | None:
+        return _rate(self.partial_online, self.partial_online_received)
+
+    @property
+    def online_payment_share(self) -> float | None:
+        return _rate(self.payments_online, self.payments)
+
+    @property
     def digitisation_rate(self) -> float | None:
-        return _rate(self.digitised, self.resolved)
+        """Of dossiers with papers, the share whose every paper is electronic."""
+        return _rate(self.papers_digitised, self.with_papers)
+
+    @property
+    def electronic_result_share(self) -> float | None:
+        return _rate(self.results_electronic, self.resolved)
+
+    @property
+    def reuse_share(self) -> float | None:
+        return _rate(self.data_reused, self.with_papers)
 
     @property
     def satisfaction(self) -> float | None:
-        """Decision 766: 100 minus the late rate and the dissatisfied-or-complained rate."""
-        if not self.resolved:
-            return None
-        late = 100 * (self.resolved - self.on_time) / self.resolved
-        unhappy = 100 * self.unhappy / self.resolved
-        return round(max(0.0, 100 - late - unhappy), 2)
+        """Decision 766: resolved dossiers neither late, nor complained about, nor rated
+        dissatisfied, over all resolved; each dossier once."""
+        return _rate(self.resolved - self.unsatisfied, self.resolved)
 
     @property
     def complaints_answered_on_time_rate(self) -> float | None:
         return _rate(self.complaints_on_time, self.complaints)
+
+    @property
+    def complaint_answer_satisfaction_rate(self) -> float | None:
+        return _rate(self.complaint_answers_satisfied, self.complaint_answers_rated)
 
 
 @dataclass(frozen=True)

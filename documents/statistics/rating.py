@@ -1,5 +1,5 @@
-"""Rating a dossier, filing feedback and answering it; each write also brings the
-statistics roll-ups up to date in the same transaction."""
+"""Rating a dossier, filing feedback, answering it and rating the answer; each write
+also brings the statistics roll-ups up to date in the same transaction."""
 
 from __future__ import annotations
 
@@ -97,6 +97,34 @@ async def answer_feedback(
 
     async def work(session: AsyncClientSession) -> Feedback:
         await feedback.replace(session=session)
+        await refresh_fact(dossier, calendar, session)
+        return feedback
+
+    return await in_transaction(Feedback, work)
+
+
+async def rate_answer(feedback: Feedback, satisfied: bool, *, hours: OfficeHours) -> Feedback:
+    """The complainant says, once, whether the answer to their complaint satisfied them."""
+    if feedback.kind is not FeedbackKind.COMPLAINT or feedback.answered_at is None:
+        message = "only an answered complaint can be rated"
+        raise DomainError(ErrorCode.ILLEGAL_TRANSITION, message, "feedbackId")
+    if feedback.answer_satisfied is not None:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "the answer was already rated", "feedbackId")
+    calendar = await load_calendar(hours)
+    dossier = await _dossier(feedback.dossier_code)
+    feedback.answer_satisfied, feedback.answer_rated_at = satisfied, utcnow()
+
+    async def work(session: AsyncClientSession) -> Feedback:
+        # Only an unrated answer is rated: two at once conflict, one wins.
+        result = await Feedback.get_pymongo_collection().update_one(
+            {"_id": feedback.id, "answer_satisfied": None},
+            {"$set": {"answer_satisfied": satisfied, "answer_rated_at": feedback.answer_rated_at}},
+            session=session,
+        )
+        if result.modified_count != 1:
+            raise DomainError(
+                ErrorCode.ALREADY_EXISTS, "the answer was already rated", "feedbackId"
+            )
         await refresh_fact(dossier, calendar, session)
         return feedback
 

@@ -65,6 +65,10 @@ class Feedback(Document):
     answered_by: str | None = None
     # Working days from filing to the answer, counted when it is answered.
     answer_working_days: int | None = None
+    # The applicant's verdict on the answer (Decision 766: satisfaction with how a
+    # complaint was handled); None until they give it, once.
+    answer_satisfied: bool | None = None
+    answer_rated_at: datetime | None = None
 
     class Settings:
         name = "feedback"

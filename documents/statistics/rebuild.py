@@ -8,10 +8,12 @@ from datetime import datetime
 
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours
+from documents.catalogue.procedures import all_procedures
 from documents.common.clock import utcnow
 from documents.common.tolerant import read_or_none, readable
 from documents.dossiers.dossier import Dossier
-from documents.papers.attachments import Attachment, AttachmentKind
+from documents.papers.attachments import Attachment
+from documents.statistics.contributions import FactInputs
 from documents.statistics.deadline_sweep import passed_uncounted
 from documents.statistics.facts import DossierFact, OpenClock, compute_fact, open_clock
 from documents.statistics.ratings import Feedback, Rating
@@ -48,44 +50,43 @@ async def _batches() -> AsyncIterator[list[Dossier]]:
 async def recompute(hours: OfficeHours, now: datetime) -> tuple[list[DossierFact], Table]:
     """Every dossier's fact at `now` and the roll-ups they add up to, in the calendar of an
     office keeping `hours`; ratings, feedback and attachments are read per batch (about
-    100 codes per `$in`)."""
+    100 codes per `$in`), the procedures once."""
     calendar = await load_calendar(hours)
+    procedures = {p.code: p for p in await all_procedures()}
     facts: list[DossierFact] = []
     table: Table = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     async for batch in _batches():
         for start in range(0, len(batch), 100):
             chunk = batch[start : start + 100]
-            codes = [d.code for d in chunk]
-            ratings = {
-                r.dossier_code: r
-                for r in await readable(Rating.find({"dossier_code": {"$in": codes}}))
-            }
+            codes = {"dossier_code": {"$in": [d.code for d in chunk]}}
+            ratings = {r.dossier_code: r for r in await readable(Rating.find(codes))}
             feedback: dict[str, list[Feedback]] = defaultdict(list)
-            for item in await readable(Feedback.find({"dossier_code": {"$in": codes}})):
+            for item in await readable(Feedback.find(codes)):
                 feedback[item.dossier_code].append(item)
-            kinds: dict[str, set[AttachmentKind]] = defaultdict(set)
-            for paper in await readable(Attachment.find({"dossier_code": {"$in": codes}})):
-                kinds[paper.dossier_code].add(paper.kind)
+            papers: dict[str, list[Attachment]] = defaultdict(list)
+            for paper in await readable(Attachment.find(codes)):
+                papers[paper.dossier_code].append(paper)
             for dossier in chunk:
-                fact = compute_fact(
-                    dossier,
-                    calendar,
+                inputs = FactInputs(
                     ratings.get(dossier.code),
                     feedback[dossier.code],
-                    kinds[dossier.code],
-                    now,
+                    papers[dossier.code],
+                    procedures.get(dossier.procedure_code),
                 )
+                fact = compute_fact(dossier, calendar, inputs, now)
                 facts.append(fact)
                 add_fact(table, fact)
     return facts, expanded(dict(table))
 
 
 def add_fact(table: Table, fact: DossierFact) -> None:
-    """Add a fact's day contributions to `table` (a defaultdict of zeroed counters)."""
-    for day, counters in fact.contributions.items():
-        row = table[(fact.agency_code, fact.procedure_code, day)]
-        for name, amount in counters.items():
-            row[name] = row.get(name, 0) + amount
+    """Add a fact's day contributions, on each side, to `table` (a defaultdict of zeroed
+    counters)."""
+    for agency, side in fact.sides():
+        for day, counters in side.items():
+            row = table[(agency, fact.procedure_code, day)]
+            for name, amount in counters.items():
+                row[name] = row.get(name, 0) + amount
 
 
 async def stored(now: datetime) -> Table:

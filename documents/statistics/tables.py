@@ -15,21 +15,37 @@ from beanie import Document
 from pymongo import ASCENDING, IndexModel
 
 COUNTERS = (
+    # The receiving agency's, by day of receipt.
     "received",
     "online",
+    "full_online_received",
+    "full_online",
+    "partial_online_received",
+    "partial_online",
+    "with_papers",
+    "papers_digitised",
+    "data_reused",
+    # The handling agency's: by day of receipt,
     "open",
     "overdue",
+    # by day of the decision,
     "resolved",
     "on_time",
     "processing_days",
     "legal_days",
-    "digitised",
+    "results_electronic",
     "rated_satisfied",
     "rated_normal",
     "rated_dissatisfied",
-    "unhappy",
+    "unsatisfied",
+    # by day a complaint was filed,
     "complaints",
     "complaints_on_time",
+    "complaint_answers_rated",
+    "complaint_answers_satisfied",
+    # by day of payment.
+    "payments",
+    "payments_online",
 )
 
 ALL = "*"  # in agency_code or procedure_code: summed over every agency or procedure
@@ -92,19 +108,30 @@ class StatsDay(Document):
     level: Level = Level.CELL
     received: int = 0
     online: int = 0
+    full_online_received: int = 0
+    full_online: int = 0
+    partial_online_received: int = 0
+    partial_online: int = 0
+    with_papers: int = 0
+    papers_digitised: int = 0
+    data_reused: int = 0
     open: int = 0
     overdue: int = 0
     resolved: int = 0
     on_time: int = 0
     processing_days: int = 0
     legal_days: int = 0
-    digitised: int = 0
+    results_electronic: int = 0
     rated_satisfied: int = 0
     rated_normal: int = 0
     rated_dissatisfied: int = 0
-    unhappy: int = 0
+    unsatisfied: int = 0
     complaints: int = 0
     complaints_on_time: int = 0
+    complaint_answers_rated: int = 0
+    complaint_answers_satisfied: int = 0
+    payments: int = 0
+    payments_online: int = 0
 
     class Settings:
         name = "stats_days"

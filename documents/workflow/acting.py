@@ -1,32 +1,39 @@
-"""The officer and applicant actions on a dossier, each a rule run by `perform`."""
+"""The officer and applicant actions on a dossier, each a rule run by `perform`; the
+supplement actions are in `supplementing`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
-
-from pydantic import ValidationError
 
 from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import resolve_current
-from documents.catalogue.forms.definition import FormSchema
-from documents.catalogue.forms.validation import ensure_valid
 from documents.common.clock import local_date
-from documents.common.errors import DomainError, ErrorCode, invalid_input, not_found
+from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.dossiers.actor import Actor
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import EventType
-from documents.dossiers.parts import (
-    Apology,
-    PaymentStatus,
-    StepRecord,
-    SupplementItem,
-    SupplementRound,
-)
+from documents.dossiers.parts import Apology, PaymentStatus, StepRecord
 from documents.papers.repository import accepted_papers
 from documents.workflow.processing import Act, Change, close_current_step, perform
+from documents.workflow.supplementing import request_supplement, supplement
 from documents.workflow.transitions import Action
+
+# The supplement actions live in `supplementing`; callers find every action here.
+__all__ = [
+    "Decision",
+    "accept",
+    "assign",
+    "hand_over",
+    "issue_apology",
+    "record_result",
+    "refuse",
+    "request_supplement",
+    "return_result",
+    "stop_processing",
+    "supplement",
+    "withdraw",
+]
 
 
 class Decision(StrEnum):
@@ -114,7 +121,7 @@ async def hand_over(
                 from_agency_code=from_agency,
                 from_user=from_user,
                 received_at=act.now,
-                due_at=act.calendar.appointment_at(act.now, step.working_days),
+                due_at=act.calendar.deadline(act.now, step.working_days, step.working_hours),
             )
         )
         dossier.current_step, dossier.assignee = step.key, to_user
@@ -128,84 +135,6 @@ async def hand_over(
         }
 
     return await perform(code, Action.HAND_OVER, rule, actor, hours=hours, at=at)
-
-
-async def request_supplement(
-    code: str,
-    items: list[dict[str, str]],
-    actor: Actor,
-    *,
-    hours: OfficeHours,
-    at: datetime | None = None,
-) -> Dossier:
-    """Everything missing or wrong is listed at once; the clock stops until it arrives."""
-    if not items:
-        raise DomainError(
-            ErrorCode.VALIDATION_FAILED, "list every missing or incorrect item", "items"
-        )
-    try:
-        wanted = [SupplementItem(**item) for item in items]
-    except ValidationError as error:
-        raise invalid_input(error, "items") from None
-
-    async def rule(act: Act) -> Change:
-        act.dossier.supplements.append(
-            SupplementRound(requested_at=act.now, requested_by=act.actor.user, items=wanted)
-        )
-        listed = [item.model_dump() for item in wanted]
-        return EventType.SUPPLEMENT_REQUESTED, {
-            "round": len(act.dossier.supplements),
-            "items": listed,
-        }
-
-    return await perform(code, Action.REQUEST_SUPPLEMENT, rule, actor, hours=hours, at=at)
-
-
-async def supplement(
-    code: str,
-    data: Any,
-    note: str | None,
-    actor: Actor,
-    *,
-    hours: OfficeHours,
-    at: datetime | None = None,
-) -> Dossier:
-    """The applicant's answer: `data` is merged into the form data and validated
-    against the pinned form version; the deadline moves by the paused working days."""
-
-    async def rule(act: Act) -> Change:
-        dossier = act.dossier
-        if not isinstance(data, dict):
-            raise DomainError(ErrorCode.VALIDATION_FAILED, "data must be a JSON object", "data")
-        merged = {**dossier.data, **data}
-        form = await FormSchema.find_one(
-            FormSchema.key == dossier.form_key, FormSchema.version == dossier.form_version
-        )
-        if form is None:
-            raise not_found("form", f"{dossier.form_key} v{dossier.form_version}", "data")
-        ensure_valid(form.json_schema, merged)
-        current = dossier.supplements[-1]
-        calendar = act.calendar
-        paused = calendar.working_days_between(
-            local_date(current.requested_at), local_date(act.now)
-        )
-        current.supplemented_at, current.note = act.now, note
-        current.paused_working_days = paused
-        dossier.data = merged
-        dossier.paused_working_days += paused
-        dossier.due_at = calendar.postpone(dossier.due_at, paused)
-        dossier.appointment_at = calendar.postpone(dossier.appointment_at, paused)
-        if dossier.steps and dossier.steps[-1].finished_at is None:
-            step = dossier.steps[-1]
-            step.due_at = calendar.postpone(step.due_at, paused)
-        return EventType.SUPPLEMENTED, {
-            "round": len(dossier.supplements),
-            "pausedWorkingDays": paused,
-            "fields": sorted(data),
-            "note": note,
-        }
-
-    return await perform(code, Action.SUPPLEMENT, rule, actor, hours=hours, at=at)
 
 
 async def record_result(
@@ -263,6 +192,20 @@ async def withdraw(
     return await perform(code, Action.WITHDRAW, rule, actor, hours=hours, at=at)
 
 
+async def stop_processing(
+    code: str, reason: str, actor: Actor, *, hours: OfficeHours, at: datetime | None = None
+) -> Dossier:
+    """Mẫu 05, the notice that processing is stopped: the dossier ends without a
+    decision, its clock stops for good, and the reason is told to the applicant."""
+    text = _required_text(reason, "reason", "a reason for stopping")
+
+    async def rule(act: Act) -> Change:
+        act.dossier.reason = text
+        return EventType.PROCESSING_STOPPED, {"reason": text}
+
+    return await perform(code, Action.STOP_PROCESSING, rule, actor, hours=hours, at=at)
+
+
 async def issue_apology(
     code: str,
     reason: str,
@@ -272,8 +215,9 @@ async def issue_apology(
     hours: OfficeHours,
     at: datetime | None = None,
 ) -> Dossier:
-    """Văn bản xin lỗi: once per dossier, at the latest one working day before the
-    original deadline, with a new appointment on a later working day."""
+    """Mẫu 04, the apology letter with a request to extend the time: once per dossier,
+    at the latest one working day before the original deadline, with the reason and a
+    new appointment on a later working day; it records the extension asked for."""
     text = _required_text(reason, "reason", "the reason for the delay")
 
     async def rule(act: Act) -> Change:
@@ -302,14 +246,22 @@ async def issue_apology(
                 "the new appointment must be later than the current one",
                 "newAppointment",
             )
+        previous = dossier.appointment_at
+        extra = calendar.working_days_between(local_date(previous), new_appointment)
         dossier.apology = Apology(
-            issued_at=act.now, issued_by=act.actor.user, reason=text, new_appointment_at=appointment
+            issued_at=act.now,
+            issued_by=act.actor.user,
+            reason=text,
+            new_appointment_at=appointment,
+            previous_appointment_at=previous,
+            extra_working_days=extra,
         )
-        previous, dossier.appointment_at = dossier.appointment_at, appointment
+        dossier.appointment_at = appointment
         return EventType.APOLOGY_ISSUED, {
             "reason": text,
             "previousAppointment": previous.isoformat(),
             "newAppointment": appointment.isoformat(),
+            "extraWorkingDays": extra,
         }
 
     return await perform(code, Action.ISSUE_APOLOGY, rule, actor, hours=hours, at=at)

@@ -25,7 +25,8 @@ from documents.dossiers.actor import Actor
 from documents.dossiers.deadlines import classify
 from documents.dossiers.dossier import Dossier, load_dossier
 from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
-from documents.dossiers.statuses import FINISHED, DossierStatus
+from documents.dossiers.parts import Timeliness
+from documents.dossiers.statuses import FINISHED, TIMED, DossierStatus
 from documents.statistics.facts import refresh_fact
 from documents.workflow.transitions import Action, next_status
 
@@ -57,16 +58,22 @@ def close_current_step(dossier: Dossier, now: datetime) -> None:
         dossier.steps[-1].finished_at = now
 
 
-def _finish(act: Act) -> None:
+def _finish(act: Act, status: DossierStatus) -> None:
     dossier = act.dossier
     dossier.finished_at = act.now
-    dossier.timeliness = classify(act.now, dossier.due_at, len(dossier.supplements))
+    if status in TIMED:
+        # Rounds asked at reception came before acceptance: only processing rounds count.
+        rounds = sum(not r.at_reception for r in dossier.supplements)
+        late_after = act.procedure.late_after_supplement_rounds
+        dossier.timeliness = classify(act.now, dossier.due_at, rounds, late_after)
+        if act.procedure.processing_hours is not None and act.now > dossier.due_at:
+            dossier.timeliness = Timeliness.LATE  # counted in hours: late past the hour
     close_current_step(dossier, act.now)
 
 
 async def perform(
     code: str,
-    action: Action,
+    action: Action | Callable[[Dossier], Action],
     rule: Rule,
     actor: Actor,
     *,
@@ -74,24 +81,26 @@ async def perform(
     at: datetime | None = None,
 ) -> Dossier:
     """Apply `rule` for `action` to the dossier `code` and record it atomically, with
-    deadlines counted in the working calendar of an office keeping `hours`.
+    deadlines counted in the working calendar of an office keeping `hours`. `action`
+    may be chosen from the dossier as read (which supplement action applies).
 
     `at` back-dates the action for demo data and imports; the API uses the clock.
     """
     dossier = await load_dossier(code)
     before = dossier.status
-    after = next_status(before, action)
+    after = next_status(before, action if isinstance(action, Action) else action(dossier))
     procedure = await Procedure.find_one(Procedure.code == dossier.procedure_code)
     if procedure is None:
         raise not_found("procedure", dossier.procedure_code, "procedureCode")
-    act = Act(dossier, procedure, await load_calendar(hours), at or utcnow(), actor)
+    calendar = await load_calendar(hours, procedure.time_rules)
+    act = Act(dossier, procedure, calendar, at or utcnow(), actor)
     try:
         event_type, payload = await rule(act)
     except NoChange:
         return dossier
     dossier.status = after
     if after in FINISHED and before not in FINISHED:
-        _finish(act)
+        _finish(act, after)
     dossier.updated_at = act.now
     event = DossierEvent(
         dossier_code=code,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import Agency, current_codes, resolve_current
+from documents.catalogue.authority import competent_agency
 from documents.catalogue.forms.lifecycle import current_form
 from documents.catalogue.forms.validation import ensure_valid
 from documents.catalogue.procedures import Procedure
@@ -22,10 +22,13 @@ from documents.dossiers.codes import CodeTakenError, move_past_stored_codes, nex
 from documents.dossiers.dossier import Applicant, Channel, Dossier
 from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
 from documents.dossiers.parts import StepRecord
+from documents.dossiers.statuses import DossierStatus
+from documents.national.population import PopulationRegistry
 from documents.papers.consents import Submitter
 from documents.papers.reuse import ReusedPaper, plan_reuse, reused_attachment
 from documents.statistics.facts import refresh_fact
 from documents.workflow.fees import amount_due, payment_status
+from documents.workflow.looking_up import Looked, look_up
 
 # A stored code found once moves the counter past every stored code of that day.
 _CODE_ATTEMPTS = 3
@@ -51,19 +54,60 @@ async def _receiving_agency(code: str, received_at: datetime) -> Agency:
     agency = await resolve_current(code, day, "receivingAgencyCode")
     if agency.merged_by(day):  # a broken chain of merges: nobody receives there
         raise DomainError(ErrorCode.NOT_FOUND, f"agency {code!r} was merged", "receivingAgencyCode")
+    if not agency.valid_on(day):  # abolished (a former district), or not yet founded
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "the agency does not exist on that day", "receivingAgencyCode"
+        )
     return agency
 
 
-def handling_agency_for(
-    procedure: Procedure, receiving_code: str, current: Mapping[str, str] | None = None
-) -> str:
-    """The receiving agency handles the dossier itself when the procedure lists it;
-    otherwise the procedure's first handling agency does (reception is address-free).
-    `current` maps the procedure's agencies to what merges made of them."""
-    listed = [(current or {}).get(code, code) for code in procedure.agency_codes]
-    if receiving_code in listed or not listed:
-        return receiving_code
-    return listed[0]
+def _first_events(
+    dossier: Dossier,
+    procedure: Procedure,
+    actor: str | None,
+    reused_slots: list[str],
+    looked: Looked,
+) -> list[DossierEvent]:
+    """RECEIVED; TRANSFERRED when routed to another agency (docs/routing.md); and
+    SUPPLEMENT_REQUESTED when a lookup failed (docs/population.md)."""
+    receiving, handling = dossier.receiving_agency_code, dossier.handling_agency_code
+
+    def event(
+        kind: EventType,
+        agency: str,
+        payload: dict[str, Any],
+        by: str | None = actor,
+        then: DossierStatus = DossierStatus.RECEIVED,
+    ) -> DossierEvent:
+        return DossierEvent(
+            dossier_code=dossier.code,
+            type=kind,
+            at=dossier.received_at,
+            actor=by,
+            from_status=None if kind is EventType.RECEIVED else DossierStatus.RECEIVED,
+            to_status=then,
+            agency_code=agency,
+            procedure_code=procedure.code,
+            payload=payload,
+        )
+
+    events = [
+        event(EventType.RECEIVED, receiving, {"reusedSlots": reused_slots} if reused_slots else {})
+    ]
+    if handling != receiving:  # routed: the control slip's first hand-over
+        rule = procedure.competent_authority.rule.value
+        moved = {"from": receiving, "to": handling, "rule": rule}
+        events.append(event(EventType.TRANSFERRED, handling, moved))
+    if looked.supplement is not None:  # a failed lookup asks for the paper at once
+        asked = {
+            "round": 1,
+            "items": [item.model_dump() for item in looked.supplement.items],
+            "atReception": True,
+            "lookups": [lookup.result.value for lookup in looked.failed],
+        }
+        # Nobody asked but the failed lookup: no actor.
+        events.append(event(EventType.SUPPLEMENT_REQUESTED, receiving, asked, None, dossier.status))
+    return events
 
 
 async def submit(
@@ -72,11 +116,14 @@ async def submit(
     received_at: datetime | None = None,
     *,
     hours: OfficeHours,
+    population: PopulationRegistry | None = None,
 ) -> Dossier:
     """Everything is checked before the code counter is touched, and the dossier and
     its RECEIVED event are written in one transaction, so a failed submission leaves
     neither a dossier nor a consumed code behind. Deadlines follow the office `hours`.
-    `received_at` back-dates imports and demo data; the API always uses the current time."""
+    `received_at` back-dates imports and demo data; the API always uses the current time.
+    Papers the `population` database stands in for are looked up first, outside the
+    transaction; a failed lookup opens a supplement round at reception (docs/population.md)."""
     procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
     if procedure is None or not procedure.active:
         raise not_found("procedure", submission.procedure_code, "procedureCode")
@@ -92,8 +139,12 @@ async def submit(
         *(s.agency_code or "" for s in procedure.steps),
     ]
     current = await current_codes([code for code in named if code])
-    handling_code = handling_agency_for(procedure, current[receiving.code], current)
-    calendar = await load_calendar(hours)
+    # Any desk receives; the procedure's rule names who handles it (docs/routing.md).
+    competent = await competent_agency(
+        procedure, receiving, submission.data, local_date(received_at or utcnow())
+    )
+    handling_code = competent.code
+    calendar = await load_calendar(hours, procedure.time_rules)
     fee_due = amount_due(procedure.fee, submission.data)
     applicant_id = submission.applicant.id_number
     reuse = await plan_reuse(
@@ -104,10 +155,13 @@ async def submit(
         submitter=submission.submitter,
         desk=receiving.code,
     )
+    looked = await look_up(
+        procedure, submission.applicant, population, actor, received_at or utcnow()
+    )
 
     async def work(session: AsyncClientSession) -> Dossier:
         now = received_at or utcnow()
-        due_at = calendar.appointment_at(now, procedure.processing_days)
+        due_at = calendar.deadline(now, procedure.processing_days, procedure.processing_hours)
         first_step = procedure.steps[0] if procedure.steps else None
         steps = []
         if first_step is not None:
@@ -118,7 +172,9 @@ async def submit(
                     role=first_step.role,
                     agency_code=current[first_step.agency_code or receiving.code],
                     received_at=now,
-                    due_at=calendar.appointment_at(now, first_step.working_days),
+                    due_at=calendar.deadline(
+                        now, first_step.working_days, first_step.working_hours
+                    ),
                 )
             )
         # The agency's code counter is taken as late as possible: its lock is held until
@@ -140,10 +196,15 @@ async def submit(
             steps=steps,
             due_at=due_at,
             appointment_at=due_at,
+            clock_start=calendar.clock_start(now),
             fee_due=fee_due,
             payment_status=payment_status(fee_due, 0),
             reused_count=len(reuse.items),
+            lookups=looked.lookups,
+            supplements=[looked.supplement] if looked.supplement else [],
         )
+        if looked.supplement is not None:
+            dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
         try:
             await dossier.insert(session=session)
         except DuplicateKeyError:  # the counter is behind the stored codes (a restore)
@@ -151,19 +212,10 @@ async def submit(
         await reuse.spend_consent(applicant_id, code, now, session)
         for planned in reuse.items:
             await reused_attachment(code, planned, actor, now).insert(session=session)
-        event = DossierEvent(
-            dossier_code=code,
-            type=EventType.RECEIVED,
-            at=now,
-            actor=actor,
-            to_status=dossier.status,
-            agency_code=receiving.code,
-            procedure_code=procedure.code,
-            payload={"reusedSlots": [p.slot for p in reuse.items]} if reuse.items else {},
-        )
+        events = _first_events(dossier, procedure, actor, [p.slot for p in reuse.items], looked)
         await refresh_fact(dossier, calendar, session)
         # The very last step: numbering events serialises writers (dossiers/events.py).
-        await record_events(session, [event])
+        await record_events(session, events)
         return dossier
 
     for _ in range(_CODE_ATTEMPTS):

@@ -1,11 +1,12 @@
-"""The dossier state machine: every allowed transition, in one table."""
+"""The dossier state machine: every allowed transition, in one table, and which of the
+two supplement actions (at reception, or during processing) a dossier is at."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from documents.common.errors import DomainError, ErrorCode
-from documents.dossiers.dossier import Channel
+from documents.dossiers.dossier import Channel, Dossier
 from documents.dossiers.parts import PaymentStatus
 from documents.dossiers.statuses import ACTIVE, DossierStatus
 
@@ -15,13 +16,18 @@ class Action(StrEnum):
     REFUSE = "REFUSE"
     ASSIGN = "ASSIGN"
     HAND_OVER = "HAND_OVER"
+    # A supplement asked for during processing, and the applicant's answer to it.
     REQUEST_SUPPLEMENT = "REQUEST_SUPPLEMENT"
     SUPPLEMENT = "SUPPLEMENT"
+    # The same at reception, before acceptance (Mẫu 02): the answer returns to RECEIVED.
+    REQUEST_SUPPLEMENT_AT_RECEPTION = "REQUEST_SUPPLEMENT_AT_RECEPTION"
+    SUPPLEMENT_AT_RECEPTION = "SUPPLEMENT_AT_RECEPTION"
     APPROVE = "APPROVE"
     REJECT = "REJECT"
     RETURN_RESULT = "RETURN_RESULT"
     WITHDRAW = "WITHDRAW"
     ISSUE_APOLOGY = "ISSUE_APOLOGY"
+    STOP_PROCESSING = "STOP_PROCESSING"
     REQUEST_PAYMENT = "REQUEST_PAYMENT"
     RECORD_PAYMENT = "RECORD_PAYMENT"
 
@@ -35,6 +41,7 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.ACCEPT: S.IN_PROGRESS,
         A.REFUSE: S.REFUSED,
         A.ASSIGN: S.RECEIVED,
+        A.REQUEST_SUPPLEMENT_AT_RECEPTION: S.SUPPLEMENT_REQUESTED,
         A.WITHDRAW: S.WITHDRAWN,
         A.REQUEST_PAYMENT: S.RECEIVED,
         A.RECORD_PAYMENT: S.RECEIVED,
@@ -47,12 +54,15 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.REJECT: S.REJECTED,
         A.WITHDRAW: S.WITHDRAWN,
         A.ISSUE_APOLOGY: S.IN_PROGRESS,
+        A.STOP_PROCESSING: S.STOPPED,
         A.REQUEST_PAYMENT: S.IN_PROGRESS,
         A.RECORD_PAYMENT: S.IN_PROGRESS,
     },
     S.SUPPLEMENT_REQUESTED: {
         A.SUPPLEMENT: S.IN_PROGRESS,
+        A.SUPPLEMENT_AT_RECEPTION: S.RECEIVED,
         A.WITHDRAW: S.WITHDRAWN,
+        A.STOP_PROCESSING: S.STOPPED,
         A.RECORD_PAYMENT: S.SUPPLEMENT_REQUESTED,
     },
     S.RESULT_READY: {
@@ -64,6 +74,7 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
     S.REFUSED: {},
     S.REJECTED: {},
     S.WITHDRAWN: {},
+    S.STOPPED: {},
 }
 
 
@@ -78,6 +89,24 @@ def next_status(current: DossierStatus, action: Action) -> DossierStatus:
         ) from None
 
 
+def requesting_supplement(status: DossierStatus) -> Action:
+    """Which supplement request a dossier at `status` takes: before acceptance the round
+    is asked at reception; the table says where each one applies."""
+    if status is S.RECEIVED:
+        return A.REQUEST_SUPPLEMENT_AT_RECEPTION
+    return A.REQUEST_SUPPLEMENT
+
+
+def answering_supplement(dossier: Dossier) -> Action:
+    """Which answer the applicant gives: to a round asked at reception, or during
+    processing (the latest round; a dossier that was never asked gives SUPPLEMENT,
+    which the table refuses where it does not apply)."""
+    latest = dossier.supplements[-1] if dossier.supplements else None
+    if latest is not None and latest.at_reception:
+        return A.SUPPLEMENT_AT_RECEPTION
+    return A.SUPPLEMENT
+
+
 # The national public service portal's status codes (1-10).
 _PORTAL_CODES = {
     S.RECEIVED: 1,
@@ -85,6 +114,7 @@ _PORTAL_CODES = {
     S.SUPPLEMENT_REQUESTED: 5,
     S.REFUSED: 3,
     S.WITHDRAWN: 7,
+    S.STOPPED: 8,
     # A denied resolution has been processed; its result is the written refusal.
     S.REJECTED: 9,
     S.RESULT_READY: 9,

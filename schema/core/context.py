@@ -19,6 +19,7 @@ from documents.access.principals import ANONYMOUS, Principal
 from documents.calendar.working_calendar import OfficeHours
 from documents.dossiers.actor import Actor
 from documents.dossiers.events import DossierEvent
+from documents.national.population import PopulationRegistry
 from documents.papers.attachments import AttachmentLimits
 from loaders import Loaders
 from schema.core.audit import AuditDraft
@@ -83,6 +84,8 @@ class Context:
     public_lookups: Limiter | None = None
     # The process's event hub, for subscriptions; set by the transport.
     events: EventSource | None = None
+    # The population database's adapter (docs/population.md); None: not configured.
+    population: PopulationRegistry | None = None
     # The graphql-transport-ws connection_init payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
     # Errors of items left out of lists (schema/core/unreadable.py), added to the result.

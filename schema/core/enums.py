@@ -12,14 +12,21 @@ from documents.access.principals import Operation
 from documents.calendar.declared_days import CalendarDayKind
 from documents.catalogue.agencies import AgencyLevel, AgencyState
 from documents.catalogue.forms.definition import FormStatus
-from documents.catalogue.procedures import FeeKind, OfficerRole
+from documents.catalogue.procedures import (
+    AuthorityRule,
+    FeeKind,
+    NationalDatabase,
+    OfficerRole,
+    OnlineService,
+)
 from documents.common.errors import ErrorCode
 from documents.dossiers.dossier import ApplicantKind, Channel
 from documents.dossiers.events import EventType
 from documents.dossiers.parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossiers.search import DossierOrder
 from documents.dossiers.statuses import DossierStatus
-from documents.papers.attachments import AttachmentKind, PaperSource
+from documents.national.population import LookupResult
+from documents.papers.attachments import AttachmentKind, PaperDigitisation, PaperSource
 from documents.papers.repository import RepositoryItemKind
 from documents.statistics.indicators import Granularity
 from documents.statistics.ratings import FeedbackKind, RatingLevel
@@ -27,9 +34,12 @@ from documents.webhooks.delivery import DeliveryStatus
 
 for _enum in (
     AgencyLevel,
+    AuthorityRule,
     AgencyState,
     AttachmentKind,
     PaperSource,
+    PaperDigitisation,
+    OnlineService,
     RepositoryItemKind,
     ApplicantKind,
     Channel,
@@ -51,12 +61,15 @@ for _enum in (
 strawberry.enum(EventType, description="What happened to a dossier.")
 strawberry.enum(Operation, name="ApiKeyOperation")
 strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
+strawberry.enum(NationalDatabase, description="A national database that replaces a paper.")
+strawberry.enum(LookupResult, description="What a national database answered.")
 
 __all__ = [
     "AgencyLevel",
     "AgencyState",
     "ApplicantKind",
     "AttachmentKind",
+    "AuthorityRule",
     "CalendarDayKind",
     "Channel",
     "DeliveryStatus",
@@ -68,6 +81,8 @@ __all__ = [
     "FeedbackKind",
     "FormStatus",
     "Granularity",
+    "LookupResult",
+    "NationalDatabase",
     "OfficerRole",
     "Operation",
     "PaperSource",

@@ -64,4 +64,9 @@ class DossierMutations:
             submitter=(await info.context.access()).submitter(),
         )
         context = info.context
-        return await submit(submission, context.principal.subject, hours=context.office_hours)
+        return await submit(
+            submission,
+            context.principal.subject,
+            hours=context.office_hours,
+            population=context.population,
+        )

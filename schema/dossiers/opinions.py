@@ -49,6 +49,9 @@ class FeedbackType:
     answer: str | None
     answered_at: datetime | None
     answer_working_days: int | None = strawberry.field(description="From filing to the answer.")
+    answer_satisfied: bool | None = strawberry.field(
+        description="Whether the complainant was satisfied with the answer; null until rated."
+    )
 
     @classmethod
     def from_document(cls, item: Feedback) -> FeedbackType:
@@ -61,6 +64,7 @@ class FeedbackType:
             answer=item.answer,
             answered_at=item.answered_at,
             answer_working_days=item.answer_working_days,
+            answer_satisfied=item.answer_satisfied,
         )
 
 

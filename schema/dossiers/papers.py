@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from documents.national.population import LookupResult
 from documents.papers.attachments import Attachment, paper_states
 from schema.core.context import Info
-from schema.core.enums import AttachmentKind, PaperSource, RepositoryItemKind
+from schema.core.enums import AttachmentKind, PaperDigitisation, PaperSource, RepositoryItemKind
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier
@@ -39,6 +40,12 @@ class AttachmentType:
     uploaded_at: datetime
     uploaded_by: str | None
     reused: bool = strawberry.field(description="Taken from the applicant's e-data repository.")
+    digitisation: PaperDigitisation = strawberry.field(
+        description="How the paper came to be electronic (Decision 766, docs/scoreboard.md)."
+    )
+    digitised_by: str | None = strawberry.field(
+        description="DIGITISED_AT_COUNTER: the officer who scanned it."
+    )
     download_url: str = strawberry.field(description="GET it with the same credentials.")
 
     @classmethod
@@ -58,6 +65,8 @@ class AttachmentType:
             uploaded_at=attachment.uploaded_at,
             uploaded_by=attachment.uploaded_by,
             reused=attachment.reused,
+            digitisation=attachment.came_as,
+            digitised_by=attachment.digitised_by,
             download_url=download_path(attachment.dossier_code, ident),
         )
 
@@ -154,6 +163,8 @@ class DossierPapers:
             loaders.attachments_by_dossier.load(self.code),
         )
         papers = procedure.required_papers if procedure else []
+        found = self.document.lookups
+        looked_up = frozenset(x.slot for x in found if x.result is LookupResult.FOUND)
         return [
             DossierPaperType(
                 slot=state.paper.slot,
@@ -162,7 +173,7 @@ class DossierPapers:
                 satisfied=state.source is not None,
                 source=state.source,
             )
-            for state in paper_states(papers, attachments)
+            for state in paper_states(papers, attachments, looked_up)
         ]
 
     @strawberry.field(description="Papers taken from the e-data repository at submission.")

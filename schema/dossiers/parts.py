@@ -68,6 +68,10 @@ class SupplementRoundType:
     supplemented_at: datetime | None
     note: str | None
     paused_working_days: int
+    at_reception: bool = strawberry.field(
+        description="Asked before acceptance (Mẫu 02 at reception): the answer returns the "
+        "dossier to RECEIVED; otherwise to IN_PROGRESS."
+    )
 
     @classmethod
     def from_model(cls, round_: SupplementRound) -> SupplementRoundType:
@@ -78,15 +82,27 @@ class SupplementRoundType:
             supplemented_at=round_.supplemented_at,
             note=round_.note,
             paused_working_days=round_.paused_working_days,
+            at_reception=round_.at_reception,
         )
 
 
-@strawberry.type(name="Apology", description="Văn bản xin lỗi, with the new appointment.")
+@strawberry.type(
+    name="Apology",
+    description="Mẫu 04: the apology letter with a request to extend the time. The "
+    "applicant sees it on their own dossier.",
+)
 class ApologyType:
     issued_at: datetime
     issued_by: str | None
-    reason: str
+    reason: str = strawberry.field(description="Why the dossier will be late.")
     new_appointment_at: datetime
+    previous_appointment_at: datetime | None = strawberry.field(
+        description="The appointment it replaces; null on apologies from before it was kept."
+    )
+    extra_working_days: int | None = strawberry.field(
+        description="The extra time asked for: working days from the previous appointment "
+        "to the new one; null on apologies from before it was kept."
+    )
 
     @classmethod
     def from_model(cls, apology: Apology) -> ApologyType:

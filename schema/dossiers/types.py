@@ -31,6 +31,7 @@ from schema.core.enums import (
 )
 from schema.core.scalars import as_json
 from schema.dossiers.events import DossierEventConnection, DossierEventType, event_connection
+from schema.dossiers.lookups import DatabaseLookupType
 from schema.dossiers.opinions import DossierOpinions
 from schema.dossiers.papers import DossierPapers
 from schema.dossiers.parts import (
@@ -87,7 +88,7 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
     finished_at: datetime | None
     returned_at: datetime | None
     reason: str | None = strawberry.field(
-        description="Why it was refused, rejected or withdrawn; or the approval note."
+        description="Why it was refused, rejected, withdrawn or stopped; or the approval note."
     )
     fee_due: int = strawberry.field(description="Phí, lệ phí owed, in VND.")
     payment_status: PaymentStatus
@@ -202,6 +203,10 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
     @strawberry.field(description="Every supplement round, oldest first.")
     def supplements(self) -> list[SupplementRoundType]:
         return [SupplementRoundType.from_model(r) for r in self.document.supplements]
+
+    @strawberry.field(description="National databases looked up instead of papers.")
+    def lookups(self) -> list[DatabaseLookupType]:
+        return [DatabaseLookupType.from_model(lookup) for lookup in self.document.lookups]
 
     @strawberry.field
     def apology(self) -> ApologyType | None:

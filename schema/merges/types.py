@@ -1,12 +1,21 @@
-"""A merge's preview and outcome, as GraphQL types."""
+"""A merge's or split's preview and outcome, and scheduled merges, as GraphQL types."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import strawberry
 
+from documents.common.errors import DomainError
+from documents.merges.checks import MergeError
 from documents.merges.merging import MergePlan, SourcePreview
+from documents.merges.scheduling import ScheduledMerge, ScheduleFailure, ScheduleStatus
+from documents.merges.splitting import SplitPlan, TargetPreview
 from schema.catalogue.agencies.types import AgencyType
-from schema.core.errors import UserError
+from schema.core.enums import ErrorCode
+from schema.core.errors import UserError, errors_from
+
+strawberry.enum(ScheduleStatus, name="ScheduledMergeStatus")
 
 
 @strawberry.type
@@ -57,15 +66,145 @@ class MergePreview:
 
 @strawberry.type
 class AgencyError(UserError):
-    pass
+    dossier_codes: list[str] = strawberry.field(
+        default_factory=list,
+        description="The dossiers at fault (unassigned by a split, or contradicting a "
+        "back-dated change), the first 50.",
+    )
+
+
+def agency_errors(error: DomainError) -> list[AgencyError]:
+    """Payload errors, with a merge refusal's stable reason and dossier codes."""
+    if not isinstance(error, MergeError):
+        return errors_from(AgencyError, error)
+    return [
+        AgencyError(
+            field=error.field,
+            message=error.message,
+            code=ErrorCode(error.code),
+            reason=error.reason.value,
+            dossier_codes=error.dossier_codes,
+        )
+    ]
+
+
+@strawberry.type
+class ScheduledMergeFailure:
+    code: ErrorCode
+    reason: str | None
+    message: str
+    field: str | None
+    dossier_codes: list[str]
+
+    @classmethod
+    def from_domain(cls, failure: ScheduleFailure) -> ScheduledMergeFailure:
+        return cls(
+            code=ErrorCode(failure.code),
+            reason=failure.reason,
+            message=failure.message,
+            field=failure.field,
+            dossier_codes=failure.dossier_codes,
+        )
+
+
+@strawberry.type(name="ScheduledMerge")
+class ScheduledMergeType:
+    id: strawberry.ID
+    sources: list[str]
+    target: str
+    new_target_name: str | None
+    effective_date: date
+    applies_at: datetime = strawberry.field(description="When the scheduler applies it.")
+    status: ScheduleStatus
+    scheduled_at: datetime
+    scheduled_by: str | None
+    finished_at: datetime | None = strawberry.field(
+        description="When it was applied, failed or was cancelled."
+    )
+    failure: ScheduledMergeFailure | None = strawberry.field(
+        description="Why it was not applied when due; nothing was changed."
+    )
+    moved: int | None = strawberry.field(description="Open dossiers moved when applied.")
+
+    @classmethod
+    def from_document(cls, merge: ScheduledMerge) -> ScheduledMergeType:
+        return cls(
+            id=strawberry.ID(str(merge.id)),
+            sources=merge.sources,
+            target=merge.target,
+            new_target_name=(merge.new_target or {}).get("name"),
+            effective_date=merge.effective_date,
+            applies_at=merge.applies_at,
+            status=merge.status,
+            scheduled_at=merge.scheduled_at,
+            scheduled_by=merge.scheduled_by,
+            finished_at=merge.finished_at,
+            failure=ScheduledMergeFailure.from_domain(merge.failure) if merge.failure else None,
+            moved=merge.moved,
+        )
 
 
 @strawberry.type
 class MergeAgenciesPayload:
     preview: MergePreview | None = strawberry.field(
-        default=None, description="What the merge does (dry run) or did."
+        default=None, description="What the merge does (dry run, scheduled) or did."
     )
     target: AgencyType | None = strawberry.field(
         default=None, description="The target; on a dry run, as it would be created."
+    )
+    scheduled: ScheduledMergeType | None = strawberry.field(
+        default=None, description="Set when the merge's moment is ahead: stored, not applied."
+    )
+    errors: list[AgencyError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CancelScheduledMergePayload:
+    scheduled: ScheduledMergeType | None = None
+    errors: list[AgencyError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SplitTargetPreview:
+    agency_code: str
+    moving: int = strawberry.field(description="Open dossiers that go to this target.")
+    moving_codes: list[str] = strawberry.field(description="The first 50 of them.")
+
+    @classmethod
+    def from_domain(cls, preview: TargetPreview) -> SplitTargetPreview:
+        return cls(
+            agency_code=preview.agency_code,
+            moving=preview.moving,
+            moving_codes=preview.moving_codes,
+        )
+
+
+@strawberry.type
+class SplitPreview:
+    targets: list[SplitTargetPreview]
+    moving: int = strawberry.field(description="Open dossiers that move.")
+    finished: int = strawberry.field(description="Finished dossiers naming the source; stay.")
+    referenced_only: int = strawberry.field(
+        description="Open dossiers that name the source only as history; stay."
+    )
+
+    @classmethod
+    def from_plan(cls, plan: SplitPlan) -> SplitPreview:
+        return cls(
+            targets=[SplitTargetPreview.from_domain(p) for p in plan.preview],
+            moving=plan.moving,
+            finished=plan.finished,
+            referenced_only=plan.referenced_only,
+        )
+
+
+@strawberry.type
+class SplitAgencyPayload:
+    preview: SplitPreview | None = strawberry.field(
+        default=None, description="What the split does (dry run) or did."
+    )
+    source: AgencyType | None = None
+    targets: list[AgencyType] = strawberry.field(
+        default_factory=list, description="On a dry run, new ones as they would be created."
     )
     errors: list[AgencyError] = strawberry.field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Rating a dossier and filing or answering feedback; thin resolvers over the domain."""
+"""Rating a dossier, filing or answering feedback and rating the answer; thin resolvers
+over the domain."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from pydantic import ValidationError
 from documents.access.principals import PrincipalKind
 from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier, load_dossier
-from documents.statistics.rating import answer_feedback, file_feedback, load_feedback, rate
+from documents.statistics.rating import (
+    answer_feedback,
+    file_feedback,
+    load_feedback,
+    rate,
+    rate_answer,
+)
 from documents.statistics.ratings import RatingScores
 from schema.core.context import Info
 from schema.core.enums import FeedbackKind
@@ -87,6 +94,28 @@ class RatingMutations:
                 raise DomainError(ErrorCode.NOT_FOUND, f"feedback {id!r} does not exist", "id")
             user, hours = info.context.principal.subject, info.context.office_hours
             item = await answer_feedback(item, answer, user, hours=hours)
+        except DomainError as error:
+            return FeedbackPayload(errors=errors_from(FeedbackError, error))
+        return FeedbackPayload(feedback=FeedbackType.from_document(item))
+
+    @strawberry.mutation(
+        description="Say whether the answer to your own complaint satisfied you, once."
+    )
+    async def rate_feedback_answer(
+        self, info: Info, feedback_id: strawberry.ID, satisfied: bool
+    ) -> FeedbackPayload:
+        access = await info.context.access()
+        if access.kind is not PrincipalKind.APPLICANT:
+            raise PermissionDeniedError("only the complainant rates the answer")
+        try:
+            item = await load_feedback(str(feedback_id))
+            try:
+                await _own_dossier(info, item.dossier_code)
+            except DomainError:  # someone else's complaint is as unknown as a made-up id
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, f"feedback {feedback_id!r} does not exist", "feedbackId"
+                ) from None
+            item = await rate_answer(item, satisfied, hours=info.context.office_hours)
         except DomainError as error:
             return FeedbackPayload(errors=errors_from(FeedbackError, error))
         return FeedbackPayload(feedback=FeedbackType.from_document(item))

@@ -18,7 +18,13 @@ from schema.core.context import Info
 from schema.core.enums import Granularity
 from schema.core.permissions import PermissionDeniedError
 from schema.statistics.inputs import StatisticsScope
-from schema.statistics.types import AgencyRank, Indicators, ProcedureRow, Statistics
+from schema.statistics.types import (
+    AgencyRank,
+    GroupScoreType,
+    Indicators,
+    ProcedureRow,
+    Statistics,
+)
 
 MAX_DAYS = 366 * 5
 From = Annotated[date, strawberry.argument(name="from")]
@@ -111,6 +117,8 @@ class StatisticsQueries:
                 score=row.score,
                 agency=AgencyType.from_document(agency),
                 indicators=Indicators.from_domain(row.indicators),
+                groups=[GroupScoreType.from_domain(g) for g in row.groups],
+                not_measured=[g.group for g in row.groups if g.points is None],
             )
             for row, agency in zip(ranked, agencies, strict=True)
             if agency is not None

@@ -7,10 +7,14 @@ from datetime import date
 import strawberry
 
 from documents.statistics import indicators as domain
+from documents.statistics.scoreboard import GroupScore, Measurement, ScoreGroup
 from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.procedures.types import ProcedureType
 from schema.core.errors import UserError
 from schema.dossiers.opinions import FeedbackType, RatingType
+
+strawberry.enum(ScoreGroup, description="A group of Decision 766's 100 points.")
+strawberry.enum(Measurement, description="Whether a group could be measured.")
 
 
 @strawberry.type
@@ -22,10 +26,10 @@ class RatingDistribution:
 
 @strawberry.type
 class Indicators:
-    received: int
+    received: int = strawberry.field(description="Counted at the receiving agency.")
     resolved: int = strawberry.field(
-        description="Reached RESULT_READY, RETURNED or REJECTED (refused and withdrawn "
-        "dossiers were never resolved)."
+        description="Reached RESULT_READY, RETURNED or REJECTED, counted at the handling "
+        "agency (refused, withdrawn and stopped dossiers were never resolved)."
     )
     in_progress: int = strawberry.field(description="Received in the period and still open.")
     overdue_in_progress: int = strawberry.field(description="Of those, past their deadline now.")
@@ -36,15 +40,37 @@ class Indicators:
     )
     working_days_saved: float = strawberry.field(description="Sum of legal minus actual days.")
     online_share: float | None = strawberry.field(description="0..100 of received.")
+    full_online_share: float | None = strawberry.field(
+        description="0..100 of dossiers of fully online procedures received online."
+    )
+    partial_online_share: float | None = strawberry.field(
+        description="0..100 of dossiers of partly online procedures received online."
+    )
+    online_payment_share: float | None = strawberry.field(
+        description="0..100 of payments made by E_PAYMENT."
+    )
     digitisation_rate: float | None = strawberry.field(
-        description="0..100 of resolved with application and result attachments."
+        description="0..100 of received dossiers with papers whose every paper is electronic."
+    )
+    electronic_result_share: float | None = strawberry.field(
+        description="0..100 of resolved dossiers with an electronic result."
+    )
+    reuse_share: float | None = strawberry.field(
+        description="0..100 of received dossiers with papers that reuse one."
+    )
+    unsatisfied: int = strawberry.field(
+        description="Resolved dossiers late, complained about or rated dissatisfied (once each)."
     )
     satisfaction: float | None = strawberry.field(
-        description="Decision 766: 100 - (late rate + dissatisfied-or-complained rate)."
+        description="Decision 766: resolved dossiers neither late, nor complained about, nor "
+        "rated dissatisfied, 0..100 of resolved."
     )
     ratings: RatingDistribution
     complaints_answered_on_time_rate: float | None = strawberry.field(
         description="Complaints answered within 15 working days, 0..100."
+    )
+    complaint_answer_satisfaction_rate: float | None = strawberry.field(
+        description="Answers to complaints their complainant was satisfied with, 0..100 of rated."
     )
 
     @classmethod
@@ -59,7 +85,13 @@ class Indicators:
             legal_processing_days=ind.legal_processing_days,
             working_days_saved=ind.working_days_saved,
             online_share=ind.online_share,
+            full_online_share=ind.full_online_share,
+            partial_online_share=ind.partial_online_share,
+            online_payment_share=ind.online_payment_share,
             digitisation_rate=ind.digitisation_rate,
+            electronic_result_share=ind.electronic_result_share,
+            reuse_share=ind.reuse_share,
+            unsatisfied=ind.unsatisfied,
             satisfaction=ind.satisfaction,
             ratings=RatingDistribution(
                 satisfied=ind.rated_satisfied,
@@ -67,6 +99,7 @@ class Indicators:
                 dissatisfied=ind.rated_dissatisfied,
             ),
             complaints_answered_on_time_rate=ind.complaints_answered_on_time_rate,
+            complaint_answer_satisfaction_rate=ind.complaint_answer_satisfaction_rate,
         )
 
 
@@ -96,13 +129,37 @@ class Statistics:
 
 
 @strawberry.type
+class GroupScoreType:
+    group: ScoreGroup
+    max_points: float
+    measurement: Measurement
+    rate: float | None = strawberry.field(description="0..100; null unless measured.")
+    points: float | None = strawberry.field(description="Null unless measured.")
+
+    @classmethod
+    def from_domain(cls, score: GroupScore) -> GroupScoreType:
+        return cls(
+            group=score.group,
+            max_points=score.max_points,
+            measurement=score.measurement,
+            rate=score.rate,
+            points=score.points,
+        )
+
+
+@strawberry.type
 class AgencyRank:
     rank: int
     score: float = strawberry.field(
-        description="0..100, Decision 766 weights (docs/scoreboard.md)."
+        description="Points of the measured Decision 766 groups, out of 100; groups not "
+        "measured add nothing and are not rescaled (docs/scoreboard.md)."
     )
     agency: AgencyType
     indicators: Indicators
+    groups: list[GroupScoreType]
+    not_measured: list[ScoreGroup] = strawberry.field(
+        description="The groups that scored nothing because they were not measured."
+    )
 
 
 @strawberry.type

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from documents.dossiers.dossier import Dossier
 from documents.workflow import acting, paying
 from documents.workflow.acting import Decision
-from documents.workflow.transitions import Action
+from documents.workflow.transitions import Action, answering_supplement, requesting_supplement
 from schema.core.context import Info
 from schema.core.enums import PaymentMethod
 from schema.core.input_checks import (
@@ -23,7 +23,7 @@ from schema.core.input_checks import (
     OptionalFreeText,
     text,
 )
-from schema.dossiers.mutating import dossier_mutation
+from schema.dossiers.mutating import Rule, dossier_mutation
 
 strawberry.enum(Decision)
 
@@ -74,7 +74,12 @@ class WorkflowMutations:
         )
 
     @dossier_mutation(
-        Action.REQUEST_SUPPLEMENT, "List everything missing at once; the clock stops."
+        Rule(
+            lambda access, dossier: access.can_act(requesting_supplement(dossier.status), dossier),
+            "you may not request a supplement",
+        ),
+        "Mẫu 02: list everything missing at once; the clock stops. Before acceptance "
+        "(RECEIVED) reception asks, once; during processing (IN_PROGRESS) the specialist.",
     )
     async def request_supplement(
         self, info: Info, code: str, items: list[SupplementItemInput]
@@ -85,7 +90,14 @@ class WorkflowMutations:
             code, wanted, context.actor, hours=context.office_hours
         )
 
-    @dossier_mutation(Action.SUPPLEMENT, "The applicant supplies what was asked for.")
+    @dossier_mutation(
+        Rule(
+            lambda access, dossier: access.can_act(answering_supplement(dossier), dossier),
+            "you may not supplement it",
+        ),
+        "The applicant supplies what was asked for: back to RECEIVED for a round asked "
+        "at reception, to IN_PROGRESS for one asked during processing.",
+    )
     async def supplement_dossier(
         self, info: Info, code: str, data: JSON, note: OptionalFreeText = None
     ) -> Dossier:
@@ -111,7 +123,20 @@ class WorkflowMutations:
         context = info.context
         return await acting.withdraw(code, reason, context.actor, hours=context.office_hours)
 
-    @dossier_mutation(Action.ISSUE_APOLOGY, "Văn bản xin lỗi: once, before the deadline.")
+    @dossier_mutation(
+        Action.STOP_PROCESSING,
+        "Mẫu 05: stop processing, with a reason (portal status 8); the dossier ends "
+        "without a decision. From IN_PROGRESS or SUPPLEMENT_REQUESTED.",
+    )
+    async def stop_processing(self, info: Info, code: str, reason: FreeText) -> Dossier:
+        context = info.context
+        return await acting.stop_processing(code, reason, context.actor, hours=context.office_hours)
+
+    @dossier_mutation(
+        Action.ISSUE_APOLOGY,
+        "Mẫu 04: the apology letter with a request to extend the time; once, at least "
+        "one working day before the deadline, with the reason and the new appointment.",
+    )
     async def issue_apology(
         self, info: Info, code: str, reason: FreeText, new_appointment: date
     ) -> Dossier:

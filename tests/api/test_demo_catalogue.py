@@ -27,6 +27,7 @@ from demo.sample_data import sample_applicant, sample_form_data
 from documents.catalogue.agencies import Agency, AgencyLevel
 from documents.catalogue.forms.validation import check_schema, validate_data
 from documents.catalogue.procedures import FeeKind, OfficerRole, Procedure
+from documents.catalogue.tree_rules import check_tree
 from documents.dossiers.dossier import ApplicantKind
 
 SAMPLES = 200
@@ -297,17 +298,23 @@ def test_agency_codes_are_unique_and_every_parent_exists() -> None:
     by_code = {row["code"]: row for row in AGENCY_ROWS}
     roots = [row for row in AGENCY_ROWS if row["parent_code"] is None]
     assert [root["level"] for root in roots] == [AgencyLevel.CITY]
+    # Today's two-level tree; before 1 July 2025 wards and communes sat under districts.
     expected_parent = {
         AgencyLevel.CENTRE: AgencyLevel.CITY,
         AgencyLevel.BRANCH: AgencyLevel.CENTRE,
+        AgencyLevel.SERVICE_POINT: AgencyLevel.BRANCH,
         AgencyLevel.DEPARTMENT: AgencyLevel.CITY,
         AgencyLevel.WARD: AgencyLevel.CITY,
         AgencyLevel.COMMUNE: AgencyLevel.CITY,
+        AgencyLevel.FORMER_DISTRICT: AgencyLevel.CITY,
     }
     for row in AGENCY_ROWS:
         if row["parent_code"] is not None:
             assert row["parent_code"] in by_code, row["code"]
-            assert by_code[row["parent_code"]]["level"] is expected_parent[row["level"]]
+            expected = expected_parent[row["level"]]
+            if row.get("valid_to") is not None and row["level"] is not AgencyLevel.FORMER_DISTRICT:
+                expected = AgencyLevel.FORMER_DISTRICT
+            assert by_code[row["parent_code"]]["level"] is expected, row["code"]
 
 
 def test_agencies_cover_the_levels_of_the_centre() -> None:
@@ -317,6 +324,7 @@ def test_agencies_cover_the_levels_of_the_centre() -> None:
     assert levels.count(AgencyLevel.DEPARTMENT) >= 5
     assert levels.count(AgencyLevel.WARD) + levels.count(AgencyLevel.COMMUNE) >= 6
     assert AgencyLevel.COMMUNE in levels
+    assert levels.count(AgencyLevel.SERVICE_POINT) >= 6
     for row in AGENCY_ROWS:
         assert row["name"] != row["name_en"]
         assert row["address"].endswith("Thành phố Hà Nội")
@@ -326,6 +334,7 @@ def test_agency_rows_build_valid_documents(offline_documents: None) -> None:
     built = agencies()
     assert [a.code for a in built] == [row["code"] for row in AGENCY_ROWS]
     assert all(isinstance(a.level, AgencyLevel) for a in built)
+    check_tree(built)  # service points, unit codes, former districts (docs/agencies.md)
 
 
 def test_household_business_reuses_a_recent_judicial_record() -> None:

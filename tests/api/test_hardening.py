@@ -92,7 +92,7 @@ async def test_timeout_cancels_slow_operations(
 ) -> None:
     cancelled = asyncio.Event()
 
-    async def slow_roots() -> list[Any]:
+    async def slow_roots(*_: object) -> list[Any]:
         try:
             await asyncio.sleep(10)
         finally:

@@ -32,9 +32,10 @@
       SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung",
       RESULT_READY: "Có kết quả",
       RETURNED: "Đã trả kết quả",
-      REFUSED: "Từ chối giải quyết",
-      REJECTED: "Không tiếp nhận",
+      REFUSED: "Không tiếp nhận",
+      REJECTED: "Từ chối giải quyết",
       WITHDRAWN: "Đã rút hồ sơ",
+      STOPPED: "Dừng xử lý",
       EARLY: "Trước hạn",
       ON_TIME: "Đúng hạn",
       LATE: "Quá hạn",
@@ -69,9 +70,10 @@
       SUPPLEMENT_REQUESTED: "Supplement requested",
       RESULT_READY: "Result ready",
       RETURNED: "Result returned",
-      REFUSED: "Refused",
-      REJECTED: "Not accepted",
+      REFUSED: "Not accepted at reception",
+      REJECTED: "Refused",
       WITHDRAWN: "Withdrawn",
+      STOPPED: "Processing stopped",
       EARLY: "Early",
       ON_TIME: "On time",
       LATE: "Late",
@@ -85,10 +87,11 @@
   // The main stages, in order; the other statuses sit beside them.
   var STAGES = ["RECEIVED", "IN_PROGRESS", "RESULT_READY", "RETURNED"];
   var STAGE_OF = { SUPPLEMENT_REQUESTED: "IN_PROGRESS" };
-  var ENDED = ["REFUSED", "REJECTED", "WITHDRAWN"];
+  var ENDED = ["REFUSED", "REJECTED", "WITHDRAWN", "STOPPED"];
   var BADGE = {
     RECEIVED: "neutral", IN_PROGRESS: "neutral", SUPPLEMENT_REQUESTED: "warn",
     RESULT_READY: "ok", RETURNED: "ok", REFUSED: "bad", REJECTED: "bad", WITHDRAWN: "bad",
+    STOPPED: "bad",
     EARLY: "ok", ON_TIME: "ok", LATE: "bad",
   };
 

@@ -1,17 +1,22 @@
-"""Agencies as GraphQL types, loaded by code."""
+"""Agencies as GraphQL types, loaded by code; a tree is read as it was on one day."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 from strawberry import relay
 
 from documents.catalogue.agencies import Agency
+from documents.common.clock import local_today
 from schema.core.context import Info
 from schema.core.enums import AgencyLevel, AgencyState
+
+ON_DESCRIPTION = (
+    "The day whose tree to show (agencies valid on it); today in Hà Nội time when omitted."
+)
 
 
 @strawberry.type(name="Agency")
@@ -25,13 +30,28 @@ class AgencyType(relay.Node):
     parent_code: str | None
     merged_into_code: str | None
     merged_at: date | None
+    valid_from: date | None = strawberry.field(
+        description="The first day the agency existed; null if it always has."
+    )
+    valid_to: date | None = strawberry.field(
+        description="The last day the agency existed (inclusive); null if it still does."
+    )
+    unit_code: str | None = strawberry.field(
+        description="A commune's, ward's or special zone's administrative-unit code: the "
+        "value forms carry."
+    )
+    serves_code: str | None = strawberry.field(
+        description="A service point: the code of the commune or ward it serves."
+    )
+    # The day the tree this agency was read from shows; `children` keeps to it.
+    tree_day: strawberry.Private[date | None] = None
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
         return root.code
 
     @classmethod
-    def from_document(cls, agency: Agency) -> AgencyType:
+    def from_document(cls, agency: Agency, tree_day: date | None = None) -> AgencyType:
         return cls(
             code=agency.code,
             name=agency.name,
@@ -42,6 +62,11 @@ class AgencyType(relay.Node):
             parent_code=agency.parent_code,
             merged_into_code=agency.merged_into,
             merged_at=agency.merged_at,
+            valid_from=agency.valid_from,
+            valid_to=agency.valid_to,
+            unit_code=agency.unit_code,
+            serves_code=agency.serves_code,
+            tree_day=tree_day,
         )
 
     @classmethod
@@ -61,10 +86,22 @@ class AgencyType(relay.Node):
     async def merged_into(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.merged_into_code)
 
-    @strawberry.field
-    async def children(self, info: Info) -> list[AgencyType]:
+    @strawberry.field(description="A service point: the commune or ward it serves.")
+    async def serves(self, info: Info) -> AgencyType | None:
+        return await agency_by_code(info, self.serves_code)
+
+    @strawberry.field(
+        description="The agencies directly below this one that were valid on `on`; "
+        "by default on the day of the tree this agency was read from, else today."
+    )
+    async def children(
+        self,
+        info: Info,
+        on: Annotated[date | None, strawberry.argument(description=ON_DESCRIPTION)] = None,
+    ) -> list[AgencyType]:
+        day = on or self.tree_day or local_today()
         found = await info.context.loaders.agencies_by_parent.load(self.code)
-        return [AgencyType.from_document(a) for a in found]
+        return [AgencyType.from_document(a, day) for a in found if a.valid_on(day)]
 
 
 async def agency_by_code(info: Info, code: str | None) -> AgencyType | None:

@@ -7,7 +7,8 @@ from typing import Any
 
 import strawberry
 
-from schema.core.enums import FeeKind, OfficerRole
+from schema.catalogue.procedures.time_rules import TimeRulesInput
+from schema.core.enums import AuthorityRule, FeeKind, NationalDatabase, OfficerRole
 from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 
@@ -18,6 +19,9 @@ class ProcedureStepInput:
     role: OfficerRole
     working_days: int
     agency_code: str | None = None
+    working_hours: int | None = strawberry.field(
+        default=None, description="Only, and always, for a procedure with processingHours."
+    )
 
 
 @strawberry.input
@@ -49,6 +53,18 @@ class RequiredPaperInput:
     copies: int = 0
     optional: bool = False
     satisfied_by_result: ResultReuseInput | None = None
+    satisfied_by_database: NationalDatabase | None = strawberry.field(
+        default=None, description="Look this database up instead of asking for the paper."
+    )
+
+
+@strawberry.input(description="How the handling agency is found (docs/routing.md).")
+class CompetentAuthorityInput:
+    rule: AuthorityRule
+    field: str | None = strawberry.field(
+        default=None, description="APPLICANT_RESIDENCE, OBJECT_LOCATION: e.g. residence.unitCode."
+    )
+    agency_code: str | None = strawberry.field(default=None, description="FIXED: the agency.")
 
 
 @strawberry.input
@@ -64,6 +80,14 @@ class ProcedureInput:
     fee: FeeScheduleInput | None = None
     required_papers: list[RequiredPaperInput] = strawberry.field(default_factory=list)
     result_place: str | None = text(NAME_MAX_LENGTH, default=None)
+    competent_authority: CompetentAuthorityInput | None = None
+    processing_hours: int | None = strawberry.field(
+        default=None, description="Counted in working hours instead; processingDays is then 0."
+    )
+    time_rules: TimeRulesInput | None = None
+    late_after_supplement_rounds: int | None = strawberry.field(
+        default=None, description="Null: supplement rounds never make a dossier late."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed.")
@@ -79,6 +103,16 @@ class ProcedureUpdateInput:
     required_papers: list[RequiredPaperInput] | None = strawberry.UNSET
     result_place: str | None = text(NAME_MAX_LENGTH, default=strawberry.UNSET)
     active: bool | None = strawberry.UNSET
+    competent_authority: CompetentAuthorityInput | None = strawberry.UNSET
+    processing_hours: int | None = strawberry.field(
+        default=strawberry.UNSET, description="0 switches back to working days."
+    )
+    time_rules: TimeRulesInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Null: the deployment's rules again."
+    )
+    late_after_supplement_rounds: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Null switches the rule off."
+    )
 
 
 def input_fields(value: object) -> dict[str, Any]:

@@ -42,7 +42,12 @@ class ProcedureMutations:
             agencies += input.agency_codes
         await require_admin(info, AdminArea.PROCEDURES, agencies)
         try:
-            procedure = await consistency.update_procedure(code, input_fields(input))
+            changes = input_fields(input)
+            if input.late_after_supplement_rounds is None:  # sent as null: the rule is off
+                changes["late_after_supplement_rounds"] = None
+            if input.time_rules is None:  # sent as null: the deployment's rules again
+                changes["time_rules"] = None
+            procedure = await consistency.update_procedure(code, changes)
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))
         except DomainError as error:

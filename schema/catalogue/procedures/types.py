@@ -8,11 +8,18 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from documents.catalogue.procedures import FeeSchedule, Procedure, ProcedureStep, RequiredPaper
+from documents.catalogue.procedures import (
+    CompetentAuthority,
+    FeeSchedule,
+    Procedure,
+    ProcedureStep,
+    RequiredPaper,
+)
 from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.forms.types import FormType, form_or_none
+from schema.catalogue.procedures.time_rules import TimeRulesType
 from schema.core.context import Info
-from schema.core.enums import FeeKind, OfficerRole
+from schema.core.enums import AuthorityRule, FeeKind, NationalDatabase, OfficerRole, OnlineService
 from schema.core.errors import UserError
 
 
@@ -23,6 +30,9 @@ class ProcedureStepType:
     role: OfficerRole
     agency_code: str | None
     working_days: int
+    working_hours: int | None = strawberry.field(
+        description="The step's allowance when the procedure counts in hours."
+    )
 
     @classmethod
     def from_model(cls, step: ProcedureStep) -> ProcedureStepType:
@@ -70,6 +80,10 @@ class RequiredPaperType:
     satisfied_by_result: ResultReuseType | None = strawberry.field(
         description="Filled at submission from the applicant's e-data repository."
     )
+    satisfied_by_database: NationalDatabase | None = strawberry.field(
+        description="Never asked for: this national database is looked up at submission "
+        "instead, and a failed lookup asks for the paper (docs/population.md)."
+    )
 
     @classmethod
     def from_model(cls, paper: RequiredPaper) -> RequiredPaperType:
@@ -80,6 +94,22 @@ class RequiredPaperType:
         )
 
 
+@strawberry.type(
+    name="CompetentAuthority",
+    description="How the agency that handles a dossier is found (docs/routing.md).",
+)
+class CompetentAuthorityType:
+    rule: AuthorityRule
+    field: str | None = strawberry.field(
+        description="Dotted path of the form field holding an administrative-unit code."
+    )
+    agency_code: str | None = strawberry.field(description="The agency, for FIXED.")
+
+    @classmethod
+    def from_model(cls, authority: CompetentAuthority) -> CompetentAuthorityType:
+        return cls(**authority.model_dump())
+
+
 @strawberry.type(name="Procedure")
 class ProcedureType(relay.Node):
     code: str
@@ -87,6 +117,13 @@ class ProcedureType(relay.Node):
     name_en: str | None
     field: str = strawberry.field(description="Lĩnh vực: the field of administration.")
     processing_days: int = strawberry.field(description="Legal processing time, working days.")
+    processing_hours: int | None = strawberry.field(
+        description="Legal processing time in working hours, for procedures counted in hours "
+        "(processingDays is then 0); null: counted in days (docs/workflow.md)."
+    )
+    time_rules: TimeRulesType | None = strawberry.field(
+        description="The procedure's own cut-off and office hours; null: the deployment's."
+    )
     form_key: str
     agency_codes: list[str]
     steps: list[ProcedureStepType]
@@ -94,6 +131,14 @@ class ProcedureType(relay.Node):
     required_papers: list[RequiredPaperType]
     result_place: str | None
     active: bool
+    competent_authority: CompetentAuthorityType
+    online_service: OnlineService = strawberry.field(
+        description="FULL: entirely online; PARTIAL: online in part; NONE (Decision 766)."
+    )
+    late_after_supplement_rounds: int | None = strawberry.field(
+        description="More supplement rounds during processing than this make a finished "
+        "dossier LATE; null (the default): rounds never do (docs/workflow.md)."
+    )
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
@@ -107,6 +152,8 @@ class ProcedureType(relay.Node):
             name_en=procedure.name_en,
             field=procedure.field,
             processing_days=procedure.processing_days,
+            processing_hours=procedure.processing_hours,
+            time_rules=TimeRulesType.from_model(procedure.time_rules),
             form_key=procedure.form_key,
             agency_codes=procedure.agency_codes,
             steps=[ProcedureStepType.from_model(s) for s in procedure.steps],
@@ -114,6 +161,9 @@ class ProcedureType(relay.Node):
             required_papers=[RequiredPaperType.from_model(p) for p in procedure.required_papers],
             result_place=procedure.result_place,
             active=procedure.active,
+            competent_authority=CompetentAuthorityType.from_model(procedure.competent_authority),
+            online_service=procedure.online_service,
+            late_after_supplement_rounds=procedure.late_after_supplement_rounds,
         )
 
     @classmethod

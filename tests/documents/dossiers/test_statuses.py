@@ -10,7 +10,10 @@ S = DossierStatus
 
 
 def test_each_status_set_holds_exactly_the_statuses_its_rules_used_before() -> None:
-    assert {S.RESULT_READY, S.RETURNED, S.REFUSED, S.REJECTED, S.WITHDRAWN} == statuses.FINISHED
+    ended = {S.RESULT_READY, S.RETURNED, S.REFUSED, S.REJECTED, S.WITHDRAWN}
+    assert ended | {S.STOPPED} == statuses.FINISHED  # STOPPED: Mẫu 05, Circular 03/2025
+    assert ended == statuses.TIMED
+    assert {S.RETURNED, S.REFUSED, S.REJECTED, S.WITHDRAWN, S.STOPPED} == statuses.CLOSED
     assert {S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED} == statuses.OPEN
     assert {S.RECEIVED, S.IN_PROGRESS} == statuses.CLOCK_RUNNING
     assert {S.SUPPLEMENT_REQUESTED} == statuses.CLOCK_PAUSED

@@ -23,7 +23,7 @@ async def test_hand_over_to_a_merged_agency_reaches_its_successor() -> None:
         Submission(PROCEDURE, WARD, Channel.ONLINE, applicant, VALID_DATA), hours=OfficeHours()
     )
     await acting.accept(dossier.code, Actor(), hours=OfficeHours())
-    await apply_merge(await plan_merge([OTHER_WARD], WARD, date(2020, 1, 1)))
+    await apply_merge(await plan_merge([OTHER_WARD], WARD, date(2020, 1, 1)), hours=OfficeHours())
 
     moved = await acting.hand_over(
         dossier.code, "review", Actor(), to_agency=OTHER_WARD, hours=OfficeHours()

@@ -10,6 +10,7 @@ from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 from documents.dossiers.dossier import Applicant, ApplicantKind, Channel, Dossier
 from documents.dossiers.parts import Timeliness
 from documents.dossiers.statuses import DossierStatus
+from documents.statistics.contributions import FactInputs
 from documents.statistics.facts import compute_fact, delta
 from documents.statistics.indicators import segments
 from documents.statistics.rebuild import rebuild, verify
@@ -33,6 +34,7 @@ from tests.schema.workflow.workflow_helpers import (
 )
 
 CALENDAR = WorkingCalendar()
+NOTHING = FactInputs()
 BEFORE_DUE = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 AFTER_DUE = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
 
@@ -62,36 +64,41 @@ def _dossier(**fields: object) -> Dossier:
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
 async def test_rollup_delta_of_an_unchanged_dossier_is_empty() -> None:
     dossier = _dossier()
-    fact = compute_fact(dossier, CALENDAR, None, [], set(), BEFORE_DUE)
-    assert delta(fact, compute_fact(dossier, CALENDAR, None, [], set(), BEFORE_DUE)) == {}
+    fact = compute_fact(dossier, CALENDAR, NOTHING, BEFORE_DUE)
+    assert delta(fact, compute_fact(dossier, CALENDAR, NOTHING, BEFORE_DUE)) == {}
 
 
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
 async def test_rollup_delta_moves_a_finished_dossier_from_open_to_resolved() -> None:
-    opened = compute_fact(_dossier(), CALENDAR, None, [], set(), BEFORE_DUE)
+    opened = compute_fact(_dossier(), CALENDAR, NOTHING, BEFORE_DUE)
     finished = _dossier(
         status=DossierStatus.RESULT_READY,
         finished_at=datetime(2026, 3, 9, 3, 0, tzinfo=UTC),  # Monday
         timeliness=Timeliness.LATE,
     )
-    changes = delta(opened, compute_fact(finished, CALENDAR, None, [], set(), BEFORE_DUE))
+    changes = delta(opened, compute_fact(finished, CALENDAR, NOTHING, BEFORE_DUE))
     assert changes == {
         (WARD, "9.000001", "2026-03-03"): {"open": -1},
-        (WARD, "9.000001", "2026-03-09"): {"resolved": 1, "processing_days": 4, "legal_days": 3},
+        (WARD, "9.000001", "2026-03-09"): {
+            "resolved": 1,
+            "processing_days": 4,
+            "legal_days": 3,
+            "unsatisfied": 1,  # late
+        },
     }
 
 
 @pytest.mark.usefixtures("http")  # Beanie documents need an initialised database
 async def test_rollup_fact_counts_overdue_once_the_deadline_passes_while_the_clock_runs() -> None:
-    before = compute_fact(_dossier(), CALENDAR, None, [], set(), BEFORE_DUE)
-    after = compute_fact(_dossier(), CALENDAR, None, [], set(), AFTER_DUE)
+    before = compute_fact(_dossier(), CALENDAR, NOTHING, BEFORE_DUE)
+    after = compute_fact(_dossier(), CALENDAR, NOTHING, AFTER_DUE)
     assert before.open_due_at is not None
     assert not before.counts_overdue
     assert after.counts_overdue
     # Overdue is counted on the day it was received, like "in progress".
     assert delta(before, after) == {(WARD, "9.000001", "2026-03-03"): {"overdue": 1}}
     waiting = _dossier(status=DossierStatus.SUPPLEMENT_REQUESTED)
-    paused = compute_fact(waiting, CALENDAR, None, [], set(), AFTER_DUE)
+    paused = compute_fact(waiting, CALENDAR, NOTHING, AFTER_DUE)
     assert paused.open_due_at is None
     assert not paused.counts_overdue
 

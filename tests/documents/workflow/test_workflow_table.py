@@ -33,10 +33,15 @@ WHERE: dict[Action, frozenset[DossierStatus]] = {
     A.ASSIGN: CLOCK_RUNNING,
     A.HAND_OVER: frozenset({S.IN_PROGRESS}),  # processing needs an accepted dossier
     A.REQUEST_SUPPLEMENT: frozenset({S.IN_PROGRESS}),
+    A.REQUEST_SUPPLEMENT_AT_RECEPTION: frozenset({S.RECEIVED}),  # Mẫu 02, before acceptance
     A.APPROVE: frozenset({S.IN_PROGRESS}),
     A.REJECT: frozenset({S.IN_PROGRESS}),
     A.ISSUE_APOLOGY: frozenset({S.IN_PROGRESS}),
     A.SUPPLEMENT: CLOCK_PAUSED,
+    A.SUPPLEMENT_AT_RECEPTION: CLOCK_PAUSED,
+    # Mẫu 05: once processing started, or while waiting for the applicant; before
+    # acceptance reception refuses instead.
+    A.STOP_PROCESSING: frozenset({S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED}),
     A.RETURN_RESULT: frozenset({S.RESULT_READY}),
     A.WITHDRAW: OPEN,  # the applicant may withdraw until processing ends
     A.REQUEST_PAYMENT: ACTIVE - CLOCK_PAUSED,  # not while waiting for the applicant
@@ -48,6 +53,9 @@ LEADS_TO: dict[Action, DossierStatus] = {
     A.REFUSE: S.REFUSED,
     A.REQUEST_SUPPLEMENT: S.SUPPLEMENT_REQUESTED,
     A.SUPPLEMENT: S.IN_PROGRESS,
+    A.REQUEST_SUPPLEMENT_AT_RECEPTION: S.SUPPLEMENT_REQUESTED,
+    A.SUPPLEMENT_AT_RECEPTION: S.RECEIVED,  # reception checks the completed dossier again
+    A.STOP_PROCESSING: S.STOPPED,
     A.APPROVE: S.RESULT_READY,
     A.REJECT: S.REJECTED,
     A.RETURN_RESULT: S.RETURNED,
@@ -103,8 +111,14 @@ def test_workflow_the_clock_pauses_only_for_supplements() -> None:
     out_to_open = {
         (s, a) for s, a, after in _moves() if s in CLOCK_PAUSED and after in CLOCK_RUNNING
     }
-    assert into == {(S.IN_PROGRESS, A.REQUEST_SUPPLEMENT)}
-    assert out_to_open == {(S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT)}
+    assert into == {
+        (S.IN_PROGRESS, A.REQUEST_SUPPLEMENT),
+        (S.RECEIVED, A.REQUEST_SUPPLEMENT_AT_RECEPTION),
+    }
+    assert out_to_open == {
+        (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT),
+        (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT_AT_RECEPTION),
+    }
 
 
 @pytest.mark.parametrize("status", sorted(ALL))

@@ -60,7 +60,9 @@ def test_authorization_places(
 def test_authorization_places_receiving_alone_gives_reading_not_acting() -> None:
     """The desk that only received a dossier reads it, and acts only as a desk."""
     desk_actions = {A.ACCEPT, A.REFUSE, A.ASSIGN, A.HAND_OVER, A.RETURN_RESULT}
-    desk_actions |= {A.REQUEST_PAYMENT, A.RECORD_PAYMENT}
+    desk_actions |= {A.REQUEST_SUPPLEMENT_AT_RECEPTION, A.REQUEST_PAYMENT, A.RECORD_PAYMENT}
+    # The desk stops a dossier waiting on a round it asked at reception, and only that.
+    desk_actions |= {A.STOP_PROCESSING}
     for stage in Stage:
         dossier = dossier_at("split", stage)
         for role in ("reception", "specialist", "leader"):
@@ -68,6 +70,11 @@ def test_authorization_places_receiving_alone_gives_reading_not_acting() -> None
             assert desk.can_view(dossier)
             for action in set(Action) - desk_actions:
                 assert not desk.can_act(action, dossier), (stage, role, action)
+    for stage in (Stage.AT_DESK, Stage.AT_HANDLER, Stage.SUPPLEMENT):
+        stopping = officer("leader", OTHER_WARD).can_act(
+            A.STOP_PROCESSING, dossier_at("split", stage)
+        )
+        assert not stopping, stage
 
 
 def test_authorization_places_cover_every_officer_transition() -> None:

@@ -45,7 +45,16 @@ from tests.authorization import (
     principal,
     state_of,
 )
-from tests.catalogue import APPLICANT_ID, PROCEDURE, TOKEN_PRINCIPALS, VALID_DATA, WARD, submission
+from tests.catalogue import (
+    APPLICANT_ID,
+    CITY,
+    OTHER_WARD,
+    PROCEDURE,
+    TOKEN_PRINCIPALS,
+    VALID_DATA,
+    WARD,
+    submission,
+)
 from tests.conftest import GraphQLClient
 
 pytestmark = pytest.mark.usefixtures("tiny_catalogue")
@@ -101,6 +110,9 @@ CASES: dict[str, Case] = {
         f'mutation($code: String!, $d: Date!) {{ issueApology(code: $code, reason: "Chậm", newAppointment: $d) {{ {PAYLOAD} }} }}',
         lambda c: {"code": c, "d": "2099-12-31"},
     ),
+    "stopProcessing": Case(
+        f'mutation($code: String!) {{ stopProcessing(code: $code, reason: "Thanh tra") {{ {PAYLOAD} }} }}', _code
+    ),
     "requestPayment": Case(f"mutation($code: String!) {{ requestPayment(code: $code) {{ {PAYLOAD} }} }}", _code),
     "recordPayment": Case(
         f'mutation($code: String!) {{ recordPayment(code: $code, amount: 1000, method: E_PAYMENT, reference: "R1") {{ {PAYLOAD} }} }}',
@@ -122,6 +134,13 @@ CASES: dict[str, Case] = {
         'mutation { mergeAgencies(input: {sources: ["000.22.98.H26"], target: "000.22.99.H26", effectiveDate: "2020-01-01"}, dryRun: true) { errors { code } } }',
         lambda c: {},
     ),
+    "splitAgency": Case(
+        "mutation($s: String!, $t: String!, $u: String!) { splitAgency(input: {source: $s, targets: [{code: $t}, {code: $u}], rule: BY_LIST, effectiveDate: \"2020-01-01\"}, dryRun: true) { errors { code } } }",
+        lambda c: {"s": WARD, "t": OTHER_WARD, "u": CITY},
+    ),
+    "scheduledMerges": Case("{ scheduledMerges { id } }", lambda c: {}, False, False),
+    # An unknown id: allowed means answered (NOT_FOUND in the payload), not FORBIDDEN.
+    "cancelScheduledMerge": Case('mutation { cancelScheduledMerge(id: "none") { errors { code } } }', lambda c: {}, False, False),
     "myRepository": Case("{ myRepository { id } }", lambda c: {}, False, False),
     "statistics": Case('{ statistics(from: "2026-01-01", to: "2026-12-31") { totals { received } } }', lambda c: {}, False, False),
     "publicStatistics": Case(
@@ -154,6 +173,7 @@ WIRING = [
     ("returnResult", "reception"), ("returnResult", "leader"),
     ("withdrawDossier", "owner"), ("withdrawDossier", "system_admin"),
     ("issueApology", "specialist"), ("issueApology", "reception"),
+    ("stopProcessing", "leader"), ("stopProcessing", "specialist"), ("stopProcessing", "outsider"),
     ("requestPayment", "reception"), ("requestPayment", "integrator"),
     ("recordPayment", "integrator"), ("recordPayment", "integrator_none"),
     ("recordPayment", "owner"),
@@ -162,6 +182,9 @@ WIRING = [
     ("setCalendarDay", "system_admin"), ("setCalendarDay", "anonymous"),
     ("createApiKey", "agency_admin"), ("createApiKey", "integrator"),
     ("mergeAgencies", "system_admin"), ("mergeAgencies", "leader"),
+    ("splitAgency", "system_admin"), ("splitAgency", "agency_admin"),
+    ("scheduledMerges", "system_admin"), ("scheduledMerges", "agency_admin"),
+    ("cancelScheduledMerge", "system_admin"), ("cancelScheduledMerge", "integrator"),
     ("myRepository", "stranger"), ("myRepository", "system_admin"),
     ("registerWebhook", "agency_admin"), ("registerWebhook", "integrator_none"),
 ]  # fmt: skip

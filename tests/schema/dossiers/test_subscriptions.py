@@ -222,7 +222,7 @@ async def test_transport_pings_clients_at_the_configured_interval(settings: Sett
 async def test_queries_over_the_socket_time_out_but_subscriptions_do_not(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def slow_roots() -> list[Any]:
+    async def slow_roots(*_: object) -> list[Any]:
         await asyncio.sleep(10)
         return []
 

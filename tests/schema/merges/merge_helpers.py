@@ -32,7 +32,8 @@ mutation($input: MergeAgenciesInput!, $dryRun: Boolean!) {
       sources { agencyCode moving finished referencedOnly movingCodes }
     }
     target { code name state parentCode }
-    errors { field message code }
+    scheduled { id status appliesAt effectiveDate }
+    errors { field message code reason dossierCodes }
   }
 }
 """
@@ -115,13 +116,19 @@ async def make_history() -> History:
 
 
 def merge_input(
-    sources: list[str], target: str, new: dict[str, Any] | None = None, effective: str = ""
+    sources: list[str],
+    target: str,
+    new: dict[str, Any] | None = None,
+    effective: str = "",
+    at: str | None = None,
 ) -> dict[str, Any]:
+    """`at`: an exact moment to apply it (`effectiveAt`), as Hà Nội local time."""
     return {
         "sources": sources,
         "target": target,
         "newTarget": new,
         "effectiveDate": effective or EFFECTIVE.isoformat(),
+        "effectiveAt": local(at).isoformat() if at else None,
     }
 
 

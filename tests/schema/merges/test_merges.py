@@ -243,10 +243,10 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
         "newTarget.parentCode",
     ),
     (
-        "effective tomorrow",
-        merge_input([A], B, effective="2026-03-11"),
-        "MERGE_INVALID",
-        "effectiveDate",
+        "effectiveAt on another day",
+        merge_input([A], B, effective="2026-03-11", at="2026-03-12 09:00"),
+        "VALIDATION_FAILED",
+        "effectiveAt",
     ),
 ]
 

@@ -63,7 +63,7 @@ async def test_statistics_counts_received_resolved_open_and_overdue(gql: GraphQL
     assert (totals["averageProcessingDays"], totals["legalProcessingDays"]) == (0.0, 3.0)
     assert totals["workingDaysSaved"] == 3.0
     assert totals["onlineShare"] == pytest.approx(66.67)
-    assert totals["digitisationRate"] == 0.0
+    assert totals["digitisationRate"] is None  # the procedure asks for no papers
     assert totals["satisfaction"] == 100.0
     assert totals["complaintsAnsweredOnTimeRate"] is None
 
@@ -189,8 +189,9 @@ async def test_agency_ranking_and_procedure_table_are_public(gql: GraphQLClient)
     anonymous = gql.anonymous()
     [first] = (await anonymous.data(RANKING))["agencyRanking"]
     assert (first["rank"], first["agency"]["code"]) == (1, WARD)
-    # On time (20) and online (12) of the 72 measured points; satisfaction (18) is 100.
-    assert first["score"] == pytest.approx(round(100 * (20 + 12 + 18) / 72, 2))
+    # On time (20), online (12) and satisfaction (18) in full, no electronic result
+    # (digitisation 0 of 22); publicity and payment add nothing, and nothing is rescaled.
+    assert first["score"] == 50.0
     rows = (await anonymous.data(TABLE, {"agency": WARD}))["procedureTable"]
     assert rows == [
         {"procedure": {"code": PROCEDURE}, "indicators": {"received": 1, "resolved": 1}}

@@ -118,17 +118,6 @@ async def test_request_supplement_without_items_is_refused(gql: GraphQLClient) -
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("VALIDATION_FAILED", "items")]
 
 
-async def test_more_than_one_supplement_round_counts_as_late(gql: GraphQLClient) -> None:
-    code = await _in_progress(gql)
-    for day in ("2026-03-03", "2026-03-04"):
-        await act(gql, f"{day} 11:00", REQUEST_SUPPLEMENT, code=code, items=ITEMS)
-        await act(gql, f"{day} 14:00", SUPPLEMENT, code=code, data={}, note=None)
-    done = await act(
-        gql, "2026-03-04 15:00", RECORD_RESULT, code=code, decision="APPROVE", note=None
-    )
-    assert done["dossier"]["timeliness"] == "LATE"  # finished two days early, but asked twice
-
-
 async def test_finishing_after_the_due_day_is_late_and_refusal_needs_a_reason(
     gql: GraphQLClient,
 ) -> None:

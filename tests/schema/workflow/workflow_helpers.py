@@ -42,6 +42,7 @@ ROLES = {
     "returnResult": "officer:reception",
     "withdrawDossier": "applicant",
     "issueApology": "officer:specialist",
+    "stopProcessing": "officer:leader",
     "requestPayment": "officer:reception",
     "recordPayment": "officer:reception",
 }
@@ -108,6 +109,7 @@ SUPPLEMENT = mutation("supplementDossier", "code: $code, data: $data, note: $not
 RECORD_RESULT = mutation("recordResult", "code: $code, decision: $decision, note: $note")
 RETURN_RESULT = mutation("returnResult", "code: $code")
 WITHDRAW = mutation("withdrawDossier", "code: $code, reason: $reason")
+STOP = mutation("stopProcessing", "code: $code, reason: $reason")
 APOLOGY = mutation("issueApology", "code: $code, reason: $reason, newAppointment: $newAppointment")
 REQUEST_PAYMENT = mutation("requestPayment", "code: $code")
 RECORD_PAYMENT = mutation(
