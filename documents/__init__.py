@@ -15,6 +15,8 @@ from documents.catalogue.procedures import Procedure
 from documents.common.counters import Counter
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
+from documents.groups.definition import ProcedureGroup
+from documents.groups.records import DossierGroup
 from documents.merges.scheduling import ScheduledMerge
 from documents.papers.attachments import Attachment
 from documents.papers.consents import ReuseConsent
@@ -32,6 +34,8 @@ DOCUMENT_MODELS: list[type[Document]] = [
     FormSchema,
     Dossier,
     DossierEvent,
+    ProcedureGroup,
+    DossierGroup,
     Counter,
     CalendarDay,
     ApiKey,

@@ -97,6 +97,11 @@ class Dossier(Document):
     reused_count: int = 0
     # National databases consulted instead of papers (docs/population.md).
     lookups: list[DatabaseLookup] = Field(default_factory=list)
+    # The group submission it belongs to (docs/groups.md), if any.
+    group_code: Annotated[str | None, Indexed()] = None
+    # Structured data of the result recorded with the decision (e.g. the certificate
+    # number), which feeds the members of a group that wait for it.
+    result_data: dict[str, Any] = Field(default_factory=dict)
     # Derived and stored so "received, handled or worked on by" is one multikey index
     # lookup: the embedded server answers an `$or` of fields with a collection scan.
     agency_codes: list[str] = Field(default_factory=list)
