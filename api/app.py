@@ -20,6 +20,7 @@ from api.embedded import EXIT_STOP_SECONDS, EmbeddedDatabase
 from api.http.downloads import download_route
 from api.http.forms import form_routes
 from api.http.graphql import graphql_app
+from api.http.group_receipt import group_receipt_route
 from api.http.health import health_routes
 from api.http.pages import page_routes
 from api.http.receipt import receipt_route
@@ -131,6 +132,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         # Misses on dossier pages spend the public look-up budget (api/http/dossier_access.py).
         receipt_route(graphql.public_lookups),
+        group_receipt_route(graphql.public_lookups),  # a group's (docs/groups.md)
         *form_routes(graphql.public_lookups, settings),  # and the tracking book
         *page_routes(),
         download_route(graphql.public_lookups),

@@ -31,6 +31,9 @@ CONSTRUCTION = "000.00.12.H26"
 AGRICULTURE_ENVIRONMENT = "000.00.18.H26"
 FINANCE = "000.00.11.H26"
 POLICE = "000.00.05.H26"
+# Sector agencies of the interconnected groups (docs/groups.md, "The demo groups").
+RESIDENCE_POLICE = "000.06.05.H26"
+SOCIAL_INSURANCE = "000.00.40.H26"
 
 _HN = "Thành phố Hà Nội"
 
@@ -263,6 +266,26 @@ AGENCY_ROWS: list[dict[str, Any]] = [
         for d, name, en, _ in _FORMER
     ),
     *(_former_unit(d, *unit) for d, _, _, units in _FORMER for unit in units),
+    # The city police's residence-management division, and social insurance, whose city
+    # office is a branch of the national Vietnam Social Security, not a department.
+    _agency(
+        RESIDENCE_POLICE,
+        "Phòng Cảnh sát quản lý hành chính về trật tự xã hội - Công an Thành phố Hà Nội",
+        "Hà Nội Police, Administrative Management of Social Order Division",
+        AgencyLevel.SECTOR_AGENCY,
+        parent=POLICE,
+        address="Số 87 phố Trần Hưng Đạo, Phường Cửa Nam",
+        **_NEW,
+    ),
+    _agency(
+        SOCIAL_INSURANCE,
+        "Bảo hiểm xã hội Thành phố Hà Nội",
+        "Hà Nội Social Security",
+        AgencyLevel.SECTOR_AGENCY,
+        parent=CITY,
+        address="Số 15 phố Trần Bình Trọng, Phường Cửa Nam",
+        **_NEW,
+    ),
 ]
 
 # Today's wards and communes, in the order procedures list them.

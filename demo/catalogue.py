@@ -22,7 +22,19 @@ from demo.agencies import (
     WARDS_AND_COMMUNES,
     agencies,
 )
-from demo.forms import FORMS, FORMS_BY_KEY, FormDefinition, form_definition
+from demo.forms import FORMS as FORMS_OF_SINGLE_PROCEDURES
+from demo.forms import FormDefinition
+from demo.group_forms import MEMBER_FORMS
+from demo.group_procedures import MEMBER_PROCEDURE_ROWS
+from demo.procedure_parts import LOCAL_RESULT as _LOCAL_RESULT
+from demo.procedure_parts import RESIDENCE as _RESIDENCE
+from demo.procedure_parts import copy_paper as _copy
+from demo.procedure_parts import from_population as _from_population
+from demo.procedure_parts import identity as _identity
+from demo.procedure_parts import located as _located
+from demo.procedure_parts import paper as _paper
+from demo.procedure_parts import step as _step
+from demo.procedure_parts import steps as _steps
 from documents.calendar.time_rules import TimeRules
 from documents.catalogue.procedures import (
     AuthorityRule,
@@ -30,11 +42,9 @@ from documents.catalogue.procedures import (
     FeeKind,
     FeeRow,
     FeeSchedule,
-    NationalDatabase,
     OfficerRole,
     OnlineService,
     Procedure,
-    ProcedureStep,
     RequiredPaper,
     ResultReuse,
 )
@@ -57,63 +67,15 @@ __all__ = [
 # The result type judicial record certificates are attached with (`attachResult`).
 JUDICIAL_RECORD = "JUDICIAL_RECORD"
 
-
-def _step(
-    key: str, name: str, role: OfficerRole, days: int, agency: str | None = None
-) -> ProcedureStep:
-    return ProcedureStep(key=key, name=name, role=role, agency_code=agency, working_days=days)
-
-
-def _steps(
-    reception: int, review: int, *middle: ProcedureStep, leader: int, result: int
-) -> list[ProcedureStep]:
-    """Reception → specialist review (→ further steps) → leader approval → returning the result."""
-    return [
-        _step("reception", "Tiếp nhận, kiểm tra hồ sơ", OfficerRole.RECEPTION, reception),
-        _step("review", "Chuyên viên thẩm định hồ sơ", OfficerRole.SPECIALIST, review),
-        *middle,
-        _step("approval", "Lãnh đạo phê duyệt, ký kết quả", OfficerRole.LEADER, leader),
-        _step("result", "Trả kết quả cho người yêu cầu", OfficerRole.RECEPTION, result),
-    ]
+# Every demo form: those of single procedures and those of the interconnected groups'
+# members (docs/groups.md).
+FORMS: list[FormDefinition] = [*FORMS_OF_SINGLE_PROCEDURES, *MEMBER_FORMS]
+FORMS_BY_KEY: dict[str, FormDefinition] = {form.key: form for form in FORMS}
 
 
-def _paper(
-    slot: str, name: str, *, originals: int = 1, copies: int = 0, optional: bool = False
-) -> RequiredPaper:
-    return RequiredPaper(
-        slot=slot, name=name, originals=originals, copies=copies, optional=optional
-    )
-
-
-def _copy(slot: str, name: str, *, optional: bool = False) -> RequiredPaper:
-    return _paper(slot, name, originals=0, copies=1, optional=optional)
-
-
-def _from_population(paper: RequiredPaper) -> RequiredPaper:
-    """Not asked for: the population database is looked up instead (docs/population.md)."""
-    return paper.model_copy(update={"satisfied_by_database": NationalDatabase.POPULATION})
-
-
-def _identity(whose: str) -> RequiredPaper:
-    return _paper(
-        "identity",
-        f"Căn cước, hộ chiếu hoặc giấy tờ tùy thân có ảnh của {whose} (xuất trình)",
-        originals=0,
-    )
-
-
-_LOCAL_RESULT = (
-    "Bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi nộp hồ sơ "
-    "hoặc qua dịch vụ bưu chính công ích"
-)
-
-# How each procedure's competent authority is found (docs/routing.md).
-_RESIDENCE = CompetentAuthority(rule=AuthorityRule.APPLICANT_RESIDENCE, field="residence.unitCode")
-
-
-def _located(group: str) -> CompetentAuthority:
-    """Competent where the land, house or business is: the form group's unit code."""
-    return CompetentAuthority(rule=AuthorityRule.OBJECT_LOCATION, field=f"{group}.unitCode")
+def form_definition(key: str) -> FormDefinition:
+    """The demo form with this key; KeyError when there is none."""
+    return FORMS_BY_KEY[key]
 
 
 PROCEDURE_ROWS: list[dict[str, Any]] = [
@@ -362,6 +324,7 @@ PROCEDURE_ROWS: list[dict[str, Any]] = [
         ],
         "result_place": _LOCAL_RESULT,
     },
+    *MEMBER_PROCEDURE_ROWS,
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
@@ -89,9 +90,11 @@ class _Life:
         clock: Timeline,
         hours: OfficeHours,
         showcase: bool = False,
+        result_data: dict[str, Any] | None = None,
     ) -> None:
         self.code, self.procedure, self.fate, self.clock = code, procedure, fate, clock
         self.hours = hours
+        self.result_data = result_data
         self.desk = Actor(user=clock.rng.choice(OFFICERS[OfficerRole.RECEPTION]))
         # The showcase's open dossier apologises whenever it still can, so even a
         # small demo has a Mẫu 04.
@@ -207,7 +210,13 @@ class _Life:
             )
             return False
         await acting.record_result(
-            self.code, Decision.APPROVE, "Đủ điều kiện", leader, hours=self.hours, at=at
+            self.code,
+            Decision.APPROVE,
+            "Đủ điều kiện",
+            leader,
+            hours=self.hours,
+            at=at,
+            result_data=self.result_data,
         )
         return self.fate is not DossierStatus.RESULT_READY
 
@@ -239,10 +248,12 @@ async def play(
     clock: Timeline,
     hours: OfficeHours,
     showcase: bool = False,
+    result_data: dict[str, Any] | None = None,
 ) -> None:
     """Take the dossier's actions at an office keeping `hours`, until `fate` or `now`;
-    the `showcase`'s open dossier apologises if it still can (the others by chance)."""
-    life = _Life(code, procedure, fate, clock, hours, showcase)
+    the `showcase`'s open dossier apologises if it still can (the others by chance).
+    An approval records `result_data` (a group member's certificate number)."""
+    life = _Life(code, procedure, fate, clock, hours, showcase, result_data)
     for stage in (life.reception, life.processing, life.decision, life.hand_back):
         if not await stage():
             return

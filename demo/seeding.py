@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import time, timedelta
 
-from demo.catalogue import CENTRE, agencies, procedures
-from demo.forms import FORMS
+from demo.catalogue import CENTRE, FORMS, agencies, procedures
+from demo.groups import GROUP_ROWS
 from demo.history import FATES, Timeline, pick_fate, play
 from demo.opinions import give_opinions, is_tet, online_share
 from demo.population import RecordedAsFound
@@ -19,6 +20,7 @@ from documents.catalogue.procedures import Procedure
 from documents.catalogue.tree_rules import check_tree
 from documents.common.clock import local_date, local_moment, to_local, utcnow
 from documents.dossiers.dossier import Channel, load_dossier
+from documents.groups.defining import create_group
 from documents.workflow.submitting import Submission, submit
 
 HISTORY_DAYS = 365
@@ -34,7 +36,8 @@ async def is_empty() -> bool:
 
 
 async def seed_catalogue() -> None:
-    """Agencies, one published version of each form, and the procedures."""
+    """Agencies, one published version of each form, the procedures, and the two
+    interconnected groups, each checked as an administrator's would be (docs/groups.md)."""
     tree = agencies()
     check_tree(tree)
     await Agency.insert_many(tree)
@@ -45,6 +48,8 @@ async def seed_catalogue() -> None:
         assert draft.id is not None
         await lifecycle.publish(draft.id)
     await Procedure.insert_many(procedures())
+    for row in GROUP_ROWS:
+        await create_group(deepcopy(row))
 
 
 async def seed_dossiers(

@@ -17,6 +17,7 @@ from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.groups.definition import ProcedureGroup
 from documents.groups.records import DossierGroup
+from documents.groups.statistics import GroupStatsDay
 from documents.merges.scheduling import ScheduledMerge
 from documents.papers.attachments import Attachment
 from documents.papers.consents import ReuseConsent
@@ -53,6 +54,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     DossierFact,
     StatsDay,
     StatsMonth,
+    GroupStatsDay,
     OpenClock,
     ScheduledMerge,
 ]

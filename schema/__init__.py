@@ -25,11 +25,17 @@ from schema.core.unreadable import LeftOutErrors
 from schema.dossiers.mutations import DossierMutations
 from schema.dossiers.queries import DossierQueries, PublicQueries
 from schema.dossiers.subscriptions import Subscription
+from schema.groups.mutations import ProcedureGroupMutations
+from schema.groups.queries import ProcedureGroupQueries
+from schema.groups.reading import DossierGroupQueries
+from schema.groups.sharing import GroupPaperMutations
+from schema.groups.submission import GroupSubmissionMutations
 from schema.merges.mutations import AgencyMutations
 from schema.merges.queries import MergeQueries
 from schema.papers.grants import ReuseGrantMutations
 from schema.papers.mutations import AttachmentMutations
 from schema.papers.queries import RepositoryQueries
+from schema.statistics.groups import GroupStatisticsQueries
 from schema.statistics.mutations import RatingMutations
 from schema.statistics.queries import StatisticsQueries
 from schema.webhooks.mutations import WebhookMutations
@@ -41,8 +47,10 @@ Query = merge_types(
     "Query",
     (
         DossierQueries,
+        DossierGroupQueries,
         PublicQueries,
         ProcedureQueries,
+        ProcedureGroupQueries,
         FormQueries,
         AgencyQueries,
         MergeQueries,
@@ -51,6 +59,7 @@ Query = merge_types(
         RepositoryQueries,
         WebhookQueries,
         StatisticsQueries,
+        GroupStatisticsQueries,
         NodeQueries,
     ),
 )
@@ -58,11 +67,14 @@ Mutation = merge_types(
     "Mutation",
     (
         DossierMutations,
+        GroupSubmissionMutations,
+        GroupPaperMutations,
         WorkflowMutations,
         AttachmentMutations,
         ReuseGrantMutations,
         FormMutations,
         ProcedureMutations,
+        ProcedureGroupMutations,
         CalendarMutations,
         AdministrationMutations,
         AgencyMutations,

@@ -66,6 +66,10 @@ requestPayment           -  -  -  A  -  -  -  -  -  -  -
 recordPayment            -  -  -  A  -  -  -  -  -  A  -
 createFormDraft          -  -  -  -  -  -  -  -  A  -  -
 createProcedure          -  -  -  -  -  -  -  A  A  -  -
+procedureGroups          A  A  A  A  A  A  A  A  A  A  A
+procedureGroup           A  A  A  A  A  A  A  A  A  A  A
+createProcedureGroup     -  -  -  -  -  -  -  A  A  -  -
+updateProcedureGroup     -  -  -  -  -  -  -  A  A  -  -
 setCalendarDay           -  -  -  -  -  -  -  -  A  -  -
 createApiKey             -  -  -  -  -  -  -  A  A  -  -
 mergeAgencies            -  -  -  -  -  -  -  -  A  -  -
@@ -251,6 +255,9 @@ RULES: dict[str, Rule] = {
     "recordPayment": _acts(Action.RECORD_PAYMENT),
     "createFormDraft": _admin(AdminArea.FORMS),
     "createProcedure": _admin(AdminArea.PROCEDURES, [WARD]),
+    # The agencies of the member procedures: the tiny catalogue's one, at the ward.
+    "createProcedureGroup": _admin(AdminArea.PROCEDURES, [WARD]),
+    "updateProcedureGroup": _admin(AdminArea.PROCEDURES, [WARD]),
     "setCalendarDay": _admin(AdminArea.CALENDAR),
     "createApiKey": _admin(AdminArea.API_KEYS, [WARD]),
     "mergeAgencies": _admin(AdminArea.AGENCIES),
@@ -263,7 +270,15 @@ RULES: dict[str, Rule] = {
 # Public operations, and rules the resolver keeps (statistics by principal kind, rating
 # by the applicant only): every cell of these rows goes through GraphQL.
 GRAPHQL_ROWS = frozenset(
-    {"publicDossierStatus", "procedures", "publicStatistics", "statistics", "rateDossier"}
+    {
+        "publicDossierStatus",
+        "procedures",
+        "procedureGroups",
+        "procedureGroup",
+        "publicStatistics",
+        "statistics",
+        "rateDossier",
+    }
 )
 
 

@@ -33,6 +33,7 @@ from api.observability.logs import logging_config
 from api.observability.tracing import TracingUnavailableError
 from api.settings import Settings
 from demo.catalogue import CITY
+from demo.group_history import seed_groups
 from demo.seeding import is_empty, seed_catalogue, seed_dossiers
 from schema import build_schema
 
@@ -55,6 +56,8 @@ async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool
         if await is_empty():
             console.print("Loading the Hà Nội demo catalogue…")
             await seed_catalogue()
+            groups = await seed_groups(settings.office_hours)
+            console.print(f"Submitted {len(groups)} interconnected groups (liên thông).")
         if dossiers:
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Generating dossiers", total=dossiers)

@@ -13,6 +13,7 @@ from api.cli.plain import fail, load_settings
 from api.database import DatabaseStartError, UnsafeDeploymentError, connect
 from api.embedded import EmbeddedDatabaseError, NotADataDirectoryError, database_uri
 from documents.calendar.working_calendar import OfficeHours
+from documents.groups.rebuild import rebuild_groups, verify_groups
 from documents.statistics.rebuild import rebuild, verify
 
 stats = typer.Typer(help="Statistics roll-ups (docs/scoreboard.md).")
@@ -38,18 +39,27 @@ def _run(work: Callable[[OfficeHours], Awaitable[T]]) -> T:
         raise fail(error) from None
 
 
+async def _rebuild_all(hours: OfficeHours) -> int:
+    """The dossiers' roll-ups, then the groups' (docs/scoreboard.md, "Groups")."""
+    return await rebuild(hours) + await rebuild_groups(hours)
+
+
+async def _verify_all(hours: OfficeHours) -> list[str]:
+    return await verify(hours) + await verify_groups(hours)
+
+
 @stats.command("rebuild")
 def rebuild_command() -> None:
     """Recompute every roll-up from the dossiers, ratings and feedback."""
     started = time.perf_counter()
-    rows = _run(rebuild)
+    rows = _run(_rebuild_all)
     typer.echo(f"Rebuilt {rows} daily roll-ups in {time.perf_counter() - started:.1f} s.")
 
 
 @stats.command("verify")
 def verify_command() -> None:
     """Compare the roll-ups with a recomputation; exit 1 listing any difference."""
-    lines = _run(verify)
+    lines = _run(_verify_all)
     for line in lines:
         typer.echo(line)
     if lines:

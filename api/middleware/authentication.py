@@ -10,9 +10,9 @@ from api.authentication import AuthenticationError, Authenticator
 from api.middleware.deadline import database_time
 from api.settings import Settings
 
-# The API surface (and the agencies' tracking books); other paths and WebSockets are
-# not authenticated here.
-PROTECTED_PREFIXES = ("/graphql", "/dossiers/", "/agencies/")
+# The API surface (and the agencies' tracking books, the group receipts); other paths
+# and WebSockets are not authenticated here.
+PROTECTED_PREFIXES = ("/graphql", "/dossiers/", "/agencies/", "/groups/")
 
 
 class AuthMiddleware:

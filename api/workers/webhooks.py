@@ -19,7 +19,7 @@ from api.workers.periodic import Periodic
 from api.workers.pinning import PinnedTransport
 from documents.common.clock import utcnow
 from documents.common.tolerant import Unreadable, read_one
-from documents.dossiers.events import DossierEvent
+from documents.dossiers.events import DossierEvent, EventType
 from documents.webhooks.addresses import is_public
 from documents.webhooks.delivery import (
     DeliveryAttempt,
@@ -57,7 +57,12 @@ def event_body(event: DossierEvent) -> bytes:
         "toStatus": event.to_status.value if event.to_status else None,
         "at": event.at.isoformat(),
         "actor": event.actor,
+        # The group submission (docs/groups.md); a group event's own code.
+        "groupCode": event.group_code,
     }
+    member = event.payload.get("member") if event.type is EventType.GROUP_MEMBER_DONE else None
+    if isinstance(member, str):  # a member's code, no personal data
+        document["memberDossierCode"] = member
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 

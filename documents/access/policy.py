@@ -41,6 +41,9 @@ ROLE_ACTIONS: dict[OfficerRole, frozenset[Action]] = {
     ),
 }
 APPLICANT_ACTIONS = frozenset({A.SUPPLEMENT, A.SUPPLEMENT_AT_RECEPTION, A.WITHDRAW})
+# Taken by the system itself, never by a principal: a waiting group member is received
+# when the result it waits for is recorded (docs/groups.md).
+SYSTEM_ACTIONS = frozenset({A.RECEIVE_INPUT})
 INTEGRATOR_ACTIONS = {A.RECORD_PAYMENT: Operation.RECORD_PAYMENTS}
 
 

@@ -39,6 +39,8 @@ class ErrorCode(StrEnum):
     DOSSIER_FILES_TOO_LARGE = "DOSSIER_FILES_TOO_LARGE"
     ATTACHMENTS_LOCKED = "ATTACHMENTS_LOCKED"
     MERGE_INVALID = "MERGE_INVALID"
+    # A procedure group definition breaks one of its rules (docs/groups.md).
+    GROUP_INVALID = "GROUP_INVALID"
     # Submission: the procedure's rule finds no agency to handle the dossier (docs/routing.md).
     NO_COMPETENT_AGENCY = "NO_COMPETENT_AGENCY"
 

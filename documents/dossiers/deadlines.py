@@ -7,13 +7,14 @@ from datetime import datetime
 from documents.common.clock import local_date
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.parts import Timeliness
-from documents.dossiers.statuses import CLOCK_PAUSED
+from documents.dossiers.statuses import CLOCK_RUNNING
 
 
 def is_overdue(dossier: Dossier, now: datetime) -> bool:
     """Open and past its deadline. While the applicant is asked for supplements the clock
-    is stopped, so a waiting dossier is not overdue; it resumes with its deadline moved."""
-    if dossier.finished_at is not None or dossier.status in CLOCK_PAUSED:
+    is stopped, so a waiting dossier is not overdue; it resumes with its deadline moved.
+    A group member waiting for another's result has no clock yet."""
+    if dossier.finished_at is not None or dossier.status not in CLOCK_RUNNING:
         return False
     return now > dossier.due_at
 

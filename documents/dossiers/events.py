@@ -18,6 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from documents.common.counters import Counter, next_value
 from documents.common.tolerant import readable
 from documents.common.transactions import in_transaction
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.statuses import DossierStatus
 
 
@@ -48,6 +49,20 @@ class EventType(StrEnum):
     # Routed at submission from the receiving desk to the competent agency, when they
     # differ; the payload is {from, to, rule} (docs/routing.md).
     TRANSFERRED = "TRANSFERRED"
+    # A group member created waiting for another member's result (docs/groups.md); the
+    # payload is {group, waitsFor}.
+    WAITING_FOR_INPUT = "WAITING_FOR_INPUT"
+    # The result it waited for filled it and it was received; the payload is
+    # {group, from, fields, reusedSlots}.
+    INPUT_RECEIVED = "INPUT_RECEIVED"
+    # Group events (docs/groups.md, "Integrators and statistics"): `dossier_code` and
+    # `group_code` are both the group's code. A group submission was received;
+    GROUP_CREATED = "GROUP_CREATED"
+    # a member finished (a result, or refused, rejected, withdrawn, stopped): the payload
+    # is {member, status}, and `procedure_code`/`agency_code` are the member's;
+    GROUP_MEMBER_DONE = "GROUP_MEMBER_DONE"
+    # every member finished; the payload is {status} (the final GroupStatus).
+    GROUP_DONE = "GROUP_DONE"
 
 
 class DossierEvent(Document):
@@ -60,6 +75,9 @@ class DossierEvent(Document):
     agency_code: str | None = None
     procedure_code: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict)
+    # The group submission the dossier belongs to (set by `record_events`), or the
+    # group's own code on a group event; the feeds filter on it.
+    group_code: str | None = None
     # The event's place in commit order, 1, 2, 3 … with no gaps (`record_events`); the
     # feeds read "events after position p". None only for an event written by a version
     # before positions, until the next start-up numbers it (`number_old_events`).
@@ -98,6 +116,11 @@ class DossierEvent(Document):
                 [("dossier_code", ASCENDING), ("position", ASCENDING)],
                 name="by_dossier_position",
             ),
+            # A group's events (its members' and its own) after a position.
+            IndexModel(
+                [("group_code", ASCENDING), ("position", ASCENDING)],
+                name="by_group_position",
+            ),
         ]
 
 
@@ -124,10 +147,28 @@ async def record_events(session: AsyncClientSession, events: Sequence[DossierEve
         return
     if not session.in_transaction:
         raise RuntimeError("dossier events are recorded only inside a transaction")
+    await _mark_groups(session, events)
     last = await next_value(POSITIONS, session, by=len(events))
     for offset, event in enumerate(events):
         event.position = last - len(events) + 1 + offset
     await DossierEvent.insert_many(list(events), session=session)
+
+
+async def _mark_groups(session: AsyncClientSession, events: Sequence[DossierEvent]) -> None:
+    """Set `group_code` on the events of group members, from their dossiers as this
+    transaction sees them: one query, before the counter. It names the codes alone: the
+    unique `code` index serves it (SecantusDB scans the collection for a second
+    condition, docs/embedded-database.md)."""
+    codes = list({e.dossier_code for e in events if e.group_code is None})
+    if not codes:
+        return
+    found = Dossier.get_pymongo_collection().find(
+        {"code": {"$in": codes}}, {"code": 1, "group_code": 1}, session=session
+    )
+    groups = {d["code"]: d.get("group_code") async for d in found}
+    for event in events:
+        if event.group_code is None:
+            event.group_code = groups.get(event.dossier_code)
 
 
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (

@@ -28,10 +28,13 @@ class EventFilter(BaseModel):
     types: list[EventType] = Field(default_factory=list)
     # Events that moved the dossier into one of these statuses.
     statuses: list[DossierStatus] = Field(default_factory=list)
+    # Events of these group submissions: their members' and the groups' own.
+    group_codes: list[str] = Field(default_factory=list)
 
     def matches_event(self, event: DossierEvent) -> bool:
         return (
             (self.dossier_code is None or event.dossier_code == self.dossier_code)
+            and (not self.group_codes or event.group_code in self.group_codes)
             and (not self.types or event.type in self.types)
             and (not self.statuses or event.to_status in self.statuses)
         )
@@ -42,15 +45,26 @@ class EventFilter(BaseModel):
         )
 
 
+def _one_of(condition: Any) -> Any:
+    """The value an `{"$in": [value]}` condition names; None for any other condition."""
+    if isinstance(condition, dict) and list(condition) == ["$in"] and len(condition["$in"]) == 1:
+        return condition["$in"][0]
+    return None
+
+
 def replay_stages(after: int, until: int, query: dict[str, Any]) -> list[dict[str, Any]]:
     """The events matching `query` with positions in (`after`, `until`], in position
-    (commit) order, as a pipeline whose first `$match` an index serves (`position`, or
-    `by_dossier_position` for one dossier); the other conditions follow in a second
-    stage (docs/embedded-database.md)."""
+    (commit) order, as a pipeline whose first `$match` an index serves (`position`,
+    `by_dossier_position` for one dossier, `by_group_position` for groups); the other
+    conditions follow in a second stage (docs/embedded-database.md)."""
     rest = dict(query)
     leading: dict[str, Any] = {"position": {"$gt": after, "$lte": until}}
     if "dossier_code" in rest:
         leading = {"dossier_code": rest.pop("dossier_code"), **leading}
+    elif _one_of(rest.get("group_code")) is not None:
+        # An equality: SecantusDB scans the collection for an `$in` on the index's first
+        # key. Several groups are read through `position`, the groups in the second stage.
+        leading = {"group_code": _one_of(rest.pop("group_code")), **leading}
     stages: list[dict[str, Any]] = [{"$match": leading}]
     if rest:
         stages.append({"$match": rest})

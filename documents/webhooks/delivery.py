@@ -27,6 +27,8 @@ from documents.common.tolerant import Unreadable, read, read_all, readable
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import latest_position, position_before
+from documents.groups.events import GROUP_EVENTS
+from documents.groups.records import DossierGroup
 from documents.webhooks.subscriptions import Webhook
 
 _CHECKPOINT = "dispatcher"
@@ -125,20 +127,37 @@ class WebhookCheckpoint(Document):
 
 
 def _wanted(
-    event: DossierEvent, dossier: Dossier | None, hook: Webhook, access: Access | None
+    event: DossierEvent, subjects: list[Dossier], hook: Webhook, access: Access | None
 ) -> bool:
-    """As for subscriptions: the filter, then the owner's access to the dossier, now."""
+    """As for subscriptions: the filter, then the owner's access to the dossier, now. A
+    group event's subjects are the group's members: one that passes is enough."""
     assert event.id is not None
     registered = hook.created_at.replace(microsecond=0)
     return (
         access is not None
-        and dossier is not None
         and event.id.generation_time >= registered
         and hook.filter.matches_event(event)
-        and hook.filter.matches_dossier(dossier)
         and access.can_subscribe()
-        and access.can_view(dossier)
+        and any(hook.filter.matches_dossier(d) and access.can_view(d) for d in subjects)
     )
+
+
+async def _groups_of(events: list[DossierEvent]) -> dict[str, DossierGroup]:
+    codes = list({e.dossier_code for e in events if e.type in GROUP_EVENTS})
+    if not codes:
+        return {}
+    return {g.code: g for g in await readable(DossierGroup.find({"code": {"$in": codes}}))}
+
+
+def _subjects(
+    event: DossierEvent, dossiers: dict[str, Dossier], groups: dict[str, DossierGroup]
+) -> list[Dossier]:
+    if event.type not in GROUP_EVENTS:
+        codes = [event.dossier_code]
+    else:
+        group = groups.get(event.dossier_code)
+        codes = [m.dossier_code for m in group.members] if group is not None else []
+    return [dossiers[code] for code in codes if code in dossiers]
 
 
 async def _insert_missing(pairs: list[tuple[PydanticObjectId, str]]) -> int:
@@ -208,7 +227,9 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
         if not raw:
             break
         events = readable_events(raw)
-        codes = list({e.dossier_code for e in events})
+        groups = await _groups_of(events)
+        codes = list({e.dossier_code for e in events if e.type not in GROUP_EVENTS})
+        codes += list({m.dossier_code for g in groups.values() for m in g.members})
         found = await readable(Dossier.find({"code": {"$in": codes}}))
         dossiers = {d.code: d for d in found}  # an unreadable one's events are skipped
         pairs = [
@@ -216,7 +237,7 @@ async def dispatch_events(lag: timedelta, batch: int = 500) -> int:
             for e in events
             for h in hooks
             if e.id is not None
-            and _wanted(e, dossiers.get(e.dossier_code), h, accesses[h.webhook_id])
+            and _wanted(e, _subjects(e, dossiers, groups), h, accesses[h.webhook_id])
         ]
         created += await _insert_missing(pairs)
         cursor = last = raw[-1]["position"]  # past the unreadable ones too: they stay skipped

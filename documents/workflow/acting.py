@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from documents.calendar.working_calendar import OfficeHours
 from documents.catalogue.agencies import resolve_current
+from documents.catalogue.forms.validation import guard_data
 from documents.common.clock import local_date
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.dossiers.actor import Actor
@@ -145,15 +147,31 @@ async def record_result(
     *,
     hours: OfficeHours,
     at: datetime | None = None,
+    result_data: Any = None,  # anything a client sent: checked to be a JSON object
 ) -> Dossier:
-    """Approve (the result is ready) or reject (resolution denied, with a reason)."""
+    """Approve (the result is ready) or reject (resolution denied, with a reason). An
+    approval may carry the result's data (e.g. the certificate number), which fills the
+    group members waiting for it (docs/groups.md)."""
     if decision is Decision.REJECT:
         text: str | None = _required_text(note or "", "note", "a reason for rejecting")
+        if result_data is not None:
+            raise DomainError(
+                ErrorCode.VALIDATION_FAILED, "only an approval has result data", "resultData"
+            )
     else:
         text = note
+    data: dict[str, Any] | None = None
+    if result_data is not None:
+        try:
+            guard_data(result_data)
+        except DomainError as error:
+            raise DomainError(error.code, error.message, "resultData") from None
+        data = result_data
 
     async def rule(act: Act) -> Change:
         act.dossier.reason = text
+        if data is not None:
+            act.dossier.result_data = data
         kind = EventType.APPROVED if decision is Decision.APPROVE else EventType.REJECTED
         return kind, {"note": text}
 

@@ -27,7 +27,9 @@ from documents.dossiers.dossier import Dossier, load_dossier
 from documents.dossiers.events import DossierEvent, EventType, in_event_transaction, record_events
 from documents.dossiers.parts import Timeliness
 from documents.dossiers.statuses import FINISHED, TIMED, DossierStatus
+from documents.groups.tracking import after_member_action
 from documents.statistics.facts import refresh_fact
+from documents.workflow.releasing import follow_group
 from documents.workflow.transitions import Action, next_status
 
 
@@ -99,8 +101,12 @@ async def perform(
     except NoChange:
         return dossier
     dossier.status = after
-    if after in FINISHED and before not in FINISHED:
+    finishing = after in FINISHED and before not in FINISHED
+    if finishing:
         _finish(act, after)
+    # A group member's finish also moves its group (docs/groups.md): the office calendar.
+    in_group = finishing and dossier.group_code is not None
+    group_calendar = await load_calendar(hours) if in_group else None
     dossier.updated_at = act.now
     event = DossierEvent(
         dossier_code=code,
@@ -128,9 +134,18 @@ async def perform(
         for extra in act.writes:
             await extra(session)
         await refresh_fact(dossier, act.calendar, session)
+        # A group member's result fills the members waiting for it; its end without a
+        # result withdraws them (docs/groups.md). Before the group's own status moves.
+        moved = after is not before and dossier.group_code is not None
+        released = await follow_group(dossier, after, act.now, hours, session) if moved else []
+        group_events = []
+        if group_calendar is not None:
+            group_events = await after_member_action(
+                session, dossier, before, group_calendar, released, at=act.now, actor=actor.user
+            )
         # Last: numbering the event serialises writers (documents/dossiers/events.py).
         # A retry reuses the event's id: the abort undid the first insert.
-        await record_events(session, [event])
+        await record_events(session, [event, *released, *group_events])
 
     await in_event_transaction(Dossier, write)
     return dossier

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
 from documents.calendar.declared_days import load_calendar
-from documents.calendar.working_calendar import OfficeHours
+from documents.calendar.working_calendar import OfficeHours, WorkingCalendar
 from documents.catalogue.agencies import Agency, current_codes, resolve_current
 from documents.catalogue.authority import competent_agency
+from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.forms.lifecycle import current_form
 from documents.catalogue.forms.validation import ensure_valid
 from documents.catalogue.procedures import Procedure
@@ -25,13 +27,14 @@ from documents.dossiers.parts import StepRecord
 from documents.dossiers.statuses import DossierStatus
 from documents.national.population import PopulationRegistry
 from documents.papers.consents import Submitter
-from documents.papers.reuse import ReusedPaper, plan_reuse, reused_attachment
+from documents.papers.reuse import ReusedPaper, ReusePlan, plan_reuse, reused_attachment
 from documents.statistics.facts import refresh_fact
 from documents.workflow.fees import amount_due, payment_status
 from documents.workflow.looking_up import Looked, look_up
 
 # A stored code found once moves the counter past every stored code of that day.
 _CODE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Submission:
     submitter: Submitter = field(default_factory=Submitter)
 
 
-async def _receiving_agency(code: str, received_at: datetime) -> Agency:
+async def receiving_agency(code: str, received_at: datetime) -> Agency:
     """The agency whose desk `code` is on the day of receipt: itself, or, once a merge
     has taken effect, the agency it was merged into, so the code is the new agency's."""
     day = local_date(received_at)
@@ -110,6 +113,143 @@ def _first_events(
     return events
 
 
+@dataclass
+class Prepared:
+    """A submission checked and ready to store: everything but its code and time."""
+
+    submission: Submission
+    procedure: Procedure
+    form: FormSchema
+    receiving: Agency
+    handling_code: str
+    current: dict[str, str]  # named agency codes -> the agencies handling for them now
+    calendar: WorkingCalendar
+    fee_due: int
+    reuse: ReusePlan
+    looked: Looked
+
+    def first_step(self, now: datetime) -> StepRecord | None:
+        first = self.procedure.steps[0] if self.procedure.steps else None
+        if first is None:
+            return None
+        return StepRecord(
+            step_key=first.key,
+            step_name=first.name,
+            role=first.role,
+            agency_code=self.current[first.agency_code or self.receiving.code],
+            received_at=now,
+            due_at=self.calendar.deadline(now, first.working_days, first.working_hours),
+        )
+
+    def dossier(self, code: str, now: datetime) -> Dossier:
+        """The new dossier `code`, received at `now`, its clock running from then."""
+        procedure, submission = self.procedure, self.submission
+        due_at = self.calendar.deadline(now, procedure.processing_days, procedure.processing_hours)
+        step = self.first_step(now)
+        dossier = Dossier(
+            code=code,
+            procedure_code=procedure.code,
+            form_key=self.form.key,
+            form_version=self.form.version or 0,
+            applicant=submission.applicant,
+            data=submission.data,
+            channel=submission.channel,
+            receiving_agency_code=self.receiving.code,
+            handling_agency_code=self.handling_code,
+            received_at=now,
+            updated_at=now,
+            current_step=step.step_key if step else None,
+            steps=[step] if step else [],
+            due_at=due_at,
+            appointment_at=due_at,
+            clock_start=self.calendar.clock_start(now),
+            fee_due=self.fee_due,
+            payment_status=payment_status(self.fee_due, 0),
+            reused_count=len(self.reuse.items),
+            lookups=self.looked.lookups,
+            supplements=[self.looked.supplement] if self.looked.supplement else [],
+        )
+        if self.looked.supplement is not None:
+            dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
+        return dossier
+
+    async def store(
+        self, dossier: Dossier, actor: str | None, now: datetime, session: AsyncClientSession
+    ) -> list[DossierEvent]:
+        """Insert `dossier` with its reused papers and its fact; its first events, for
+        the caller to record last."""
+        code = dossier.code
+        try:
+            await dossier.insert(session=session)
+        except DuplicateKeyError:  # the counter is behind the stored codes (a restore)
+            raise CodeTakenError(self.receiving.code, now) from None
+        await self.reuse.spend_consent(self.submission.applicant.id_number, code, now, session)
+        for planned in self.reuse.items:
+            await reused_attachment(code, planned, actor, now).insert(session=session)
+        slots = [p.slot for p in self.reuse.items]
+        events = _first_events(dossier, self.procedure, actor, slots, self.looked)
+        await refresh_fact(dossier, self.calendar, session)
+        return events
+
+
+async def prepare(
+    submission: Submission,
+    actor: str | None,
+    received_at: datetime | None,
+    *,
+    hours: OfficeHours,
+    population: PopulationRegistry | None,
+    validate: Callable[[dict[str, Any], Any], None] = ensure_valid,
+) -> Prepared:
+    """Every check of a submission, before any write; `validate` checks its data
+    against the procedure's published form (a group member leaves out what a result
+    will fill, docs/groups.md)."""
+    procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
+    if procedure is None or not procedure.active:
+        raise not_found("procedure", submission.procedure_code, "procedureCode")
+    receiving = await receiving_agency(submission.receiving_agency_code, received_at or utcnow())
+    form = await current_form(procedure.form_key)
+    assert form.version is not None  # published forms always have one
+    validate(form.json_schema, submission.data)
+    # Work goes to agencies as they are now: a back-dated receipt at a merged agency
+    # keeps its old code, but no new open dossier is handled by a merged agency.
+    named = [
+        receiving.code,
+        *procedure.agency_codes,
+        *(s.agency_code or "" for s in procedure.steps),
+    ]
+    current = await current_codes([code for code in named if code])
+    # Any desk receives; the procedure's rule names who handles it (docs/routing.md).
+    competent = await competent_agency(
+        procedure, receiving, submission.data, local_date(received_at or utcnow())
+    )
+    calendar = await load_calendar(hours, procedure.time_rules)
+    reuse = await plan_reuse(
+        procedure,
+        submission.applicant.id_number,
+        submission.reused_papers,
+        received_at or utcnow(),
+        submitter=submission.submitter,
+        desk=receiving.code,
+    )
+    looked = await look_up(
+        procedure, submission.applicant, population, actor, received_at or utcnow()
+    )
+    fee_due = amount_due(procedure.fee, submission.data)
+    return Prepared(
+        submission,
+        procedure,
+        form,
+        receiving,
+        competent.code,
+        current,
+        calendar,
+        fee_due,
+        reuse,
+        looked,
+    )
+
+
 async def submit(
     submission: Submission,
     actor: str | None = None,
@@ -124,100 +264,25 @@ async def submit(
     `received_at` back-dates imports and demo data; the API always uses the current time.
     Papers the `population` database stands in for are looked up first, outside the
     transaction; a failed lookup opens a supplement round at reception (docs/population.md)."""
-    procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
-    if procedure is None or not procedure.active:
-        raise not_found("procedure", submission.procedure_code, "procedureCode")
-    receiving = await _receiving_agency(submission.receiving_agency_code, received_at or utcnow())
-    form = await current_form(procedure.form_key)
-    assert form.version is not None  # published forms always have one
-    ensure_valid(form.json_schema, submission.data)
-    # Work goes to agencies as they are now: a back-dated receipt at a merged agency
-    # keeps its old code, but no new open dossier is handled by a merged agency.
-    named = [
-        receiving.code,
-        *procedure.agency_codes,
-        *(s.agency_code or "" for s in procedure.steps),
-    ]
-    current = await current_codes([code for code in named if code])
-    # Any desk receives; the procedure's rule names who handles it (docs/routing.md).
-    competent = await competent_agency(
-        procedure, receiving, submission.data, local_date(received_at or utcnow())
-    )
-    handling_code = competent.code
-    calendar = await load_calendar(hours, procedure.time_rules)
-    fee_due = amount_due(procedure.fee, submission.data)
-    applicant_id = submission.applicant.id_number
-    reuse = await plan_reuse(
-        procedure,
-        applicant_id,
-        submission.reused_papers,
-        received_at or utcnow(),
-        submitter=submission.submitter,
-        desk=receiving.code,
-    )
-    looked = await look_up(
-        procedure, submission.applicant, population, actor, received_at or utcnow()
-    )
+    prepared = await prepare(submission, actor, received_at, hours=hours, population=population)
 
     async def work(session: AsyncClientSession) -> Dossier:
         now = received_at or utcnow()
-        due_at = calendar.deadline(now, procedure.processing_days, procedure.processing_hours)
-        first_step = procedure.steps[0] if procedure.steps else None
-        steps = []
-        if first_step is not None:
-            steps.append(
-                StepRecord(
-                    step_key=first_step.key,
-                    step_name=first_step.name,
-                    role=first_step.role,
-                    agency_code=current[first_step.agency_code or receiving.code],
-                    received_at=now,
-                    due_at=calendar.deadline(
-                        now, first_step.working_days, first_step.working_hours
-                    ),
-                )
-            )
         # The agency's code counter is taken as late as possible: its lock is held until
         # the commit, and every submission at the agency that day waits for it.
-        code = await next_dossier_code(receiving.code, now, session)
-        dossier = Dossier(
-            code=code,
-            procedure_code=procedure.code,
-            form_key=form.key,
-            form_version=form.version or 0,
-            applicant=submission.applicant,
-            data=submission.data,
-            channel=submission.channel,
-            receiving_agency_code=receiving.code,
-            handling_agency_code=handling_code,
-            received_at=now,
-            updated_at=now,
-            current_step=first_step.key if first_step else None,
-            steps=steps,
-            due_at=due_at,
-            appointment_at=due_at,
-            clock_start=calendar.clock_start(now),
-            fee_due=fee_due,
-            payment_status=payment_status(fee_due, 0),
-            reused_count=len(reuse.items),
-            lookups=looked.lookups,
-            supplements=[looked.supplement] if looked.supplement else [],
-        )
-        if looked.supplement is not None:
-            dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
-        try:
-            await dossier.insert(session=session)
-        except DuplicateKeyError:  # the counter is behind the stored codes (a restore)
-            raise CodeTakenError(receiving.code, now) from None
-        await reuse.spend_consent(applicant_id, code, now, session)
-        for planned in reuse.items:
-            await reused_attachment(code, planned, actor, now).insert(session=session)
-        events = _first_events(dossier, procedure, actor, [p.slot for p in reuse.items], looked)
-        await refresh_fact(dossier, calendar, session)
+        code = await next_dossier_code(prepared.receiving.code, now, session)
+        dossier = prepared.dossier(code, now)
+        events = await prepared.store(dossier, actor, now, session)
         # The very last step: numbering events serialises writers (dossiers/events.py).
         await record_events(session, events)
         return dossier
 
+    return await with_fresh_codes(work)
+
+
+async def with_fresh_codes(work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+    """Run `work` in an event transaction; when a code it took was already stored, move
+    the counter past the stored codes and run it again."""
     for _ in range(_CODE_ATTEMPTS):
         try:
             return await in_event_transaction(Dossier, work)

@@ -30,6 +30,8 @@ class Action(StrEnum):
     STOP_PROCESSING = "STOP_PROCESSING"
     REQUEST_PAYMENT = "REQUEST_PAYMENT"
     RECORD_PAYMENT = "RECORD_PAYMENT"
+    # A waiting group member filled from the result it waited for (docs/groups.md).
+    RECEIVE_INPUT = "RECEIVE_INPUT"
 
 
 S = DossierStatus
@@ -69,6 +71,10 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.RETURN_RESULT: S.RETURNED,
         A.REQUEST_PAYMENT: S.RESULT_READY,
         A.RECORD_PAYMENT: S.RESULT_READY,
+    },
+    S.WAITING_FOR_INPUT: {
+        A.RECEIVE_INPUT: S.RECEIVED,
+        A.WITHDRAW: S.WITHDRAWN,
     },
     S.RETURNED: {},
     S.REFUSED: {},
@@ -110,6 +116,8 @@ def answering_supplement(dossier: Dossier) -> Action:
 # The national public service portal's status codes (1-10).
 _PORTAL_CODES = {
     S.RECEIVED: 1,
+    # The portal has no code for a member waiting for another's result: it was received.
+    S.WAITING_FOR_INPUT: 1,
     S.IN_PROGRESS: 4,
     S.SUPPLEMENT_REQUESTED: 5,
     S.REFUSED: 3,

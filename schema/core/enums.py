@@ -25,6 +25,7 @@ from documents.dossiers.events import EventType
 from documents.dossiers.parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossiers.search import DossierOrder
 from documents.dossiers.statuses import DossierStatus
+from documents.groups.records import GroupStatus
 from documents.national.population import LookupResult
 from documents.papers.attachments import AttachmentKind, PaperDigitisation, PaperSource
 from documents.papers.repository import RepositoryItemKind
@@ -63,6 +64,7 @@ strawberry.enum(Operation, name="ApiKeyOperation")
 strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 strawberry.enum(NationalDatabase, description="A national database that replaces a paper.")
 strawberry.enum(LookupResult, description="What a national database answered.")
+strawberry.enum(GroupStatus, description="A group submission's status (docs/groups.md).")
 
 __all__ = [
     "AgencyLevel",
@@ -81,6 +83,7 @@ __all__ = [
     "FeedbackKind",
     "FormStatus",
     "Granularity",
+    "GroupStatus",
     "LookupResult",
     "NationalDatabase",
     "OfficerRole",

@@ -108,6 +108,13 @@ class DossierEventFilter:
     statuses: list[DossierStatus] | None = strawberry.field(
         default=None, description="Events that moved the dossier into one of these statuses."
     )
+    group_codes: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "Events of these group submissions: their members' and the groups' own "
+            "(GROUP_CREATED, GROUP_MEMBER_DONE, GROUP_DONE)."
+        ),
+    )
 
     def event_query(self) -> dict[str, Any]:
         """The part of the filter the events themselves answer, as a MongoDB query."""
@@ -118,11 +125,14 @@ class DossierEventFilter:
             query["type"] = {"$in": [t.value for t in self.types]}
         if self.statuses is not None:
             query["to_status"] = {"$in": [s.value for s in self.statuses]}
+        if self.group_codes is not None:
+            query["group_code"] = {"$in": self.group_codes}
         return query
 
     def matches_event(self, event: DossierEvent) -> bool:
         return (
             (self.dossier_code is None or event.dossier_code == self.dossier_code)
+            and (self.group_codes is None or event.group_code in self.group_codes)
             and (self.types is None or event.type in self.types)
             and (self.statuses is None or event.to_status in self.statuses)
         )
@@ -141,4 +151,5 @@ class DossierEventFilter:
             agency_codes=self.agency_codes or [],
             types=self.types or [],
             statuses=self.statuses or [],
+            group_codes=self.group_codes or [],
         )

@@ -18,12 +18,14 @@ from documents.dossiers.search import (
     position_of,
     search,
 )
+from documents.groups.lookup import find_dossier_group
 from schema.core.context import Info
 from schema.core.enums import DossierOrder
 from schema.core.pagination import decode_cursor, encode_cursor, page_info
 from schema.core.unreadable import leave_out, unreadable_error
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all
+from schema.dossiers.public_groups import public_group_status
 from schema.dossiers.types import DossierConnection, DossierType, PublicDossierStatus
 from schema.dossiers.visibility import unreadable_dossier
 
@@ -99,9 +101,10 @@ def _left_out(item: UnreadableDossier, path: list[str | int]) -> GraphQLError:
 @strawberry.type
 class PublicQueries:  # what anyone may ask without logging in
     @strawberry.field(
-        description="Look a dossier up by its code and the last 4 characters of the "
-        "applicant's identification number. A wrong pair and an unknown code give the "
-        "same answer (null). Rate-limited per client address."
+        description="Look a dossier, or a group submission (then `groupStatus` and "
+        "`members` are set), up by its code and the last 4 characters of the applicant's "
+        "identification number. A wrong pair and an unknown code give the same answer "
+        "(null). Rate-limited per client address."
     )
     async def public_dossier_status(
         self, info: Info, code: str, applicant_id_last4: str
@@ -116,10 +119,20 @@ class PublicQueries:  # what anyone may ask without logging in
             dossier = await loaders.dossier_by_code.load(code)
         except UnreadableDocumentError:  # as unknown: this look-up is anonymous
             dossier = None
-        expected = dossier.applicant.id_number[-4:] if dossier else "????"
+        # Not a dossier: perhaps a group submission (same code format, same counter).
+        group = None if dossier else await find_dossier_group(code)
+        expected = "????"
+        if dossier is not None:
+            expected = dossier.applicant.id_number[-4:]
+        elif group is not None:
+            expected = group.applicant_id[-4:]
         # Constant-time, and run for unknown codes too, so neither reveals more.
         matches = hmac.compare_digest(expected.encode(), applicant_id_last4[-4:].encode())
-        if dossier is None or not matches or len(applicant_id_last4) != 4:
+        if not matches or len(applicant_id_last4) != 4:
+            return None
+        if group is not None:
+            return await public_group_status(info, group)
+        if dossier is None:
             return None
         procedure = await loaders.procedure_by_code.load(dossier.procedure_code)
         agency = await loaders.agency_by_code.load(dossier.handling_agency_code)

@@ -18,8 +18,10 @@ import strawberry
 from graphql import GraphQLError
 
 from documents.common.tolerant import UnreadableDocumentError
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import events_after, latest_position
+from documents.groups.events import GROUP_EVENTS, find_group, members_shown_with
 from loaders import Loaders
 from loaders.shielding import run_to_end
 from schema.core.context import Info, LiveFeed, SubscriberTooSlowError
@@ -38,15 +40,21 @@ async def _update(
         return None
     info.context.loaders = loaders  # fresh per event: no stale dossier or form
     try:
-        dossier = await info.context.loaders.dossier_by_code.load(event.dossier_code)
+        subjects = await _subjects(event, loaders)
     except UnreadableDocumentError:  # skipped and counted; the feed goes on
         return None
-    if dossier is None or not wanted.matches_dossier(dossier):
-        return None
-    shown = await present(info, dossier)
+    shown = None
+    for dossier in subjects:
+        if dossier is not None and wanted.matches_dossier(dossier):
+            shown = await present(info, dossier)
+            if shown is not None:
+                break
     if shown is None:
         return None
+    member = event.payload.get("member") if event.type in GROUP_EVENTS else None
     return DossierEventUpdate(
+        group_code=event.group_code,
+        member_dossier_code=member if isinstance(member, str) else None,
         event_id=strawberry.ID(str(event.id)),
         position=str(event.position) if event.position is not None else None,
         type=event.type,
@@ -57,6 +65,17 @@ async def _update(
         actor=event.actor,
         dossier=shown,
     )
+
+
+async def _subjects(event: DossierEvent, loaders: Loaders) -> list[Dossier | None]:
+    """The dossiers the event may be shown with: its own, or for a group event the
+    group's members (docs/groups.md, "Integrators and statistics")."""
+    if event.type not in GROUP_EVENTS:
+        return [await loaders.dossier_by_code.load(event.dossier_code)]
+    group = await run_to_end(find_group(event.dossier_code))
+    if group is None:
+        return []
+    return await loaders.dossier_by_code.load_many(members_shown_with(event, group))
 
 
 def _interrupted(reason: str, code: str, passed: int) -> GraphQLError:

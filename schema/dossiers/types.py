@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 from graphql import GraphQLError
@@ -16,6 +16,7 @@ from documents.common.clock import utcnow
 from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.deadlines import is_overdue
 from documents.dossiers.dossier import Applicant, Dossier
+from documents.groups.records import GroupStatus
 from documents.workflow.transitions import channel_code, portal_status_code
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
 from schema.catalogue.forms.types import FormType, form_or_none
@@ -41,6 +42,9 @@ from schema.dossiers.parts import (
     SupplementRoundType,
 )
 from schema.dossiers.visibility import all_as_seen, loaded_dossiers, unreadable_dossier
+
+if TYPE_CHECKING:
+    from schema.dossiers.public_groups import PublicGroupMember
 
 
 @strawberry.type(name="Applicant")
@@ -229,15 +233,27 @@ class DossierConnection(relay.Connection[DossierType]):
     """Keyset-paginated dossiers; cursors are opaque and stable under inserts."""
 
 
-@strawberry.type(description="The public view of a dossier: no personal data.")
+@strawberry.type(
+    description="The public view of a dossier, or of a group submission (liên thông: "
+    "`groupStatus` and `members` set, `procedureName` the group's name, `appointmentAt` "
+    "the group deadline, `handlingAgencyName` the receiving desk): no personal data."
+)
 class PublicDossierStatus:
     code: str
     procedure_name: str
-    status: DossierStatus
+    status: DossierStatus | None = strawberry.field(
+        description="The dossier's status; null for a group code (see `groupStatus`)."
+    )
     received_at: datetime
     appointment_at: datetime
     timeliness: Timeliness | None
     handling_agency_name: str
+    group_status: GroupStatus | None = strawberry.field(
+        default=None, description="For a group code: the group's status; else null."
+    )
+    members: (
+        list[Annotated[PublicGroupMember, strawberry.lazy("schema.dossiers.public_groups")]] | None
+    ) = strawberry.field(default=None, description="For a group code: its members; else null.")
 
 
 @strawberry.type
@@ -258,4 +274,16 @@ class DossierEventUpdate:
     to_status: DossierStatus | None
     at: datetime
     actor: str | None
-    dossier: DossierType = strawberry.field(description="Masked as the viewer's access requires.")
+    dossier: DossierType = strawberry.field(
+        description=(
+            "Masked as the viewer's access requires. For a group event (GROUP_*), the "
+            "member it names if you may see it, else the first member of the group you may see."
+        )
+    )
+    group_code: str | None = strawberry.field(
+        default=None,
+        description="The group submission the dossier belongs to; a group event's own code.",
+    )
+    member_dossier_code: str | None = strawberry.field(
+        default=None, description="GROUP_MEMBER_DONE: the member dossier that finished."
+    )

@@ -20,6 +20,9 @@ class WebhookFilterType:
     agency_codes: list[str]
     types: list[EventType]
     statuses: list[DossierStatus]
+    group_codes: list[str] = strawberry.field(
+        default_factory=list, description="Events of these group submissions (any when empty)."
+    )
 
 
 @strawberry.type(name="Webhook")
@@ -43,6 +46,7 @@ class WebhookType:
                 agency_codes=wanted.agency_codes,
                 types=wanted.types,
                 statuses=wanted.statuses,
+                group_codes=wanted.group_codes,
             ),
             owner_kind=hook.owner_kind.value,
             owner=hook.owner,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -106,11 +106,27 @@ class WorkflowMutations:
 
     @dossier_mutation(_decided, "Approve (result ready) or reject (with a reason).")
     async def record_result(
-        self, info: Info, code: str, decision: Decision, note: OptionalFreeText = None
+        self,
+        info: Info,
+        code: str,
+        decision: Decision,
+        note: OptionalFreeText = None,
+        result_data: Annotated[
+            JSON | None,
+            strawberry.argument(
+                description="APPROVE only: the result's data (e.g. the certificate number), "
+                "which fills the group members waiting for it (docs/groups.md)."
+            ),
+        ] = None,
     ) -> Dossier:
         context = info.context
         return await acting.record_result(
-            code, decision, note, context.actor, hours=context.office_hours
+            code,
+            decision,
+            note,
+            context.actor,
+            hours=context.office_hours,
+            result_data=result_data,
         )
 
     @dossier_mutation(Action.RETURN_RESULT, "Hand the result to the applicant.")

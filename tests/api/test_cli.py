@@ -55,8 +55,13 @@ def test_seed_loads_the_catalogue_once_and_valid_dossiers_each_time(seeded_datab
     agencies = db.agencies.count_documents({})
     assert agencies >= 10
     assert db.procedures.count_documents({}) >= 6
-    assert db.dossiers.count_documents({}) == 12
-    assert db.dossier_events.count_documents({"type": "RECEIVED"}) == 12
+    # The generated dossiers, besides the members of the demo's group submissions.
+    single = {d["code"] for d in db.dossiers.find({"group_code": None})}
+    assert len(single) == 12
+    received = db.dossier_events.find({"type": "RECEIVED"})
+    assert len([e for e in received if e["dossier_code"] in single]) == 12
+    groups = db.dossier_groups.count_documents({})
+    assert groups >= 4
     statuses = {d["status"] for d in db.dossiers.find()}
     assert statuses == {s.value for s in DossierStatus}  # the demo shows every status
     finished = db.dossiers.find_one({"status": "RETURNED"})
@@ -72,7 +77,8 @@ def test_seed_loads_the_catalogue_once_and_valid_dossiers_each_time(seeded_datab
     again = runner.invoke(cli, ["seed", "--dossiers", "3"])
     assert again.exit_code == 0, again.output
     assert db.agencies.count_documents({}) == agencies
-    assert db.dossiers.count_documents({}) == 15
+    assert db.dossiers.count_documents({"group_code": None}) == 15
+    assert db.dossier_groups.count_documents({}) == groups  # submitted with the catalogue
 
 
 def test_serve_seeds_an_empty_database_and_answers_a_nested_query(tmp_path: Path) -> None:

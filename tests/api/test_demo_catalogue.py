@@ -311,6 +311,10 @@ def test_agency_codes_are_unique_and_every_parent_exists() -> None:
     for row in AGENCY_ROWS:
         if row["parent_code"] is not None:
             assert row["parent_code"] in by_code, row["code"]
+            if row["level"] is AgencyLevel.SECTOR_AGENCY:  # police units, social insurance
+                parent_level = by_code[row["parent_code"]]["level"]
+                assert parent_level in {AgencyLevel.CITY, AgencyLevel.DEPARTMENT}, row["code"]
+                continue
             expected = expected_parent[row["level"]]
             if row.get("valid_to") is not None and row["level"] is not AgencyLevel.FORMER_DISTRICT:
                 expected = AgencyLevel.FORMER_DISTRICT

@@ -207,6 +207,94 @@ def test_tra_cuu_with_wrong_digits_says_not_found(
     expect(page.locator("#result")).to_contain_text("Không tìm thấy hồ sơ")
 
 
+def stored_group(database: tuple[str, str]) -> dict[str, Any]:
+    """A group submission of two seeded dossiers at two agencies, stored as the group
+    submission stores one (docs/groups.md), with its procedure group."""
+    uri, name = database
+    client: MongoClient[dict[str, Any]] = MongoClient(uri)
+    with client:
+        dossiers = client[name]["dossiers"]
+        first = seeded_dossier(database)
+        second = dossiers.find_one(
+            {"handling_agency_code": {"$ne": first["handling_agency_code"]}}, sort=[("code", 1)]
+        )
+        assert second is not None, "the demo data has dossiers at one agency only"
+        members = [first, second]
+        client[name]["procedure_groups"].insert_one(
+            {
+                "code": "LT.TRA-CUU",
+                "name": "Nhóm thủ tục liên thông thử",
+                "members": [{"procedure_code": d["procedure_code"]} for d in members],
+                "combinations": [],
+                "feeds": [],
+                "processing_days": 3,
+                "verification_days": 5,
+                "combined_form": {"type": "object"},
+                "active": True,
+            }
+        )
+        group = {
+            "code": f"{first['receiving_agency_code']}-991231-0001",
+            "group_code": "LT.TRA-CUU",
+            "receiving_agency_code": first["receiving_agency_code"],
+            "applicant_id": first["applicant"]["id_number"],
+            "members": [
+                {
+                    "procedure_code": d["procedure_code"],
+                    "dossier_code": d["code"],
+                    "agency_code": d["handling_agency_code"],
+                    "waits_for": [],
+                }
+                for d in members
+            ],
+            "data": {},
+            "verification": False,
+            "received_at": first["received_at"],
+            "due_at": first["due_at"],
+            "status": "IN_PROGRESS",
+            "finished_at": None,
+        }
+        client[name]["dossier_groups"].insert_one(dict(group))
+
+        def name_of(collection: str, code: str) -> str:
+            found = client[name][collection].find_one({"code": code})
+            assert found is not None
+            return str(found["name"])
+
+        names = [name_of("agencies", d["handling_agency_code"]) for d in members]
+        titles = [name_of("procedures", d["procedure_code"]) for d in members]
+    return {**group, "agency_names": names, "procedure_names": titles}
+
+
+def test_tra_cuu_shows_a_group_with_each_member(
+    base_url: str, page: Page, phone: Page, database: tuple[str, str]
+) -> None:
+    group = stored_group(database)
+    page.goto(f"{base_url}/tra-cuu")
+    look_up(page, group["code"], group["applicant_id"][-4:])
+
+    card = page.locator("#group")
+    expect(card.get_by_role("heading", name=f"Hồ sơ liên thông {group['code']}")).to_be_visible()
+    expect(card).to_contain_text("Nhóm thủ tục liên thông thử")
+    expect(card.locator("dd .badge").first).to_have_text("Đang giải quyết")
+    rows = card.get_by_role("table", name="Các thủ tục trong nhóm").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    shown = zip(
+        rows.all(), group["members"], group["procedure_names"], group["agency_names"], strict=True
+    )
+    for row, member, procedure, agency in shown:
+        expect(row.locator("td").nth(0)).to_have_text(procedure)
+        expect(row.locator("td").nth(1)).to_have_text(agency)
+        expect(row.locator("td").nth(3)).to_have_text(member["dossier_code"])
+        expect(row.locator(".badge")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "tra-cuu-group.png", full_page=True)
+
+    phone.goto(f"{base_url}/tra-cuu")
+    look_up(phone, group["code"], group["applicant_id"][-4:])
+    expect(phone.locator("#group tbody tr")).to_have_count(2)
+    assert fits_the_width(phone)
+
+
 def test_tra_cuu_shows_keyboard_focus(base_url: str, page: Page) -> None:
     page.goto(f"{base_url}/tra-cuu")
     page.keyboard.press("Tab")

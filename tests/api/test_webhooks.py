@@ -167,7 +167,9 @@ async def test_webhooks_signature_verifies_with_the_secret(
     assert event["dossierCode"] == code
     assert event["type"] == "RECEIVED"
     assert headers["motcua-event-id"] == event["id"]
-    assert set(event) == {"id", "type", "dossierCode", "fromStatus", "toStatus", "at", "actor"}
+    fields = {"id", "type", "dossierCode", "fromStatus", "toStatus", "at", "actor", "groupCode"}
+    assert set(event) == fields
+    assert event["groupCode"] is None  # not a member of a group submission
 
 
 async def test_webhooks_secret_is_never_returned_after_creation(

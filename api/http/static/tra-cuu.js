@@ -36,9 +36,21 @@
       REJECTED: "Từ chối giải quyết",
       WITHDRAWN: "Đã rút hồ sơ",
       STOPPED: "Dừng xử lý",
+      WAITING_FOR_INPUT: "Chờ kết quả thủ tục liên thông",
       EARLY: "Trước hạn",
       ON_TIME: "Đúng hạn",
       LATE: "Quá hạn",
+      groupHeading: "Hồ sơ liên thông",
+      groupName: "Nhóm thủ tục",
+      groupDue: "Hạn giải quyết của cả nhóm",
+      desk: "Nơi tiếp nhận",
+      membersHeading: "Các thủ tục trong nhóm",
+      memberCode: "Mã hồ sơ",
+      GROUP_IN_PROGRESS: "Đang giải quyết",
+      GROUP_PARTLY_DONE: "Có kết quả một phần",
+      GROUP_DONE: "Đã có đủ kết quả",
+      GROUP_REFUSED: "Không có kết quả",
+      GROUP_WITHDRAWN: "Đã rút hồ sơ",
     },
     en: {
       title: "Dossier lookup — Hà Nội Public Administrative Service Centre",
@@ -74,25 +86,40 @@
       REJECTED: "Refused",
       WITHDRAWN: "Withdrawn",
       STOPPED: "Processing stopped",
+      WAITING_FOR_INPUT: "Waiting for a linked procedure's result",
       EARLY: "Early",
       ON_TIME: "On time",
       LATE: "Late",
+      groupHeading: "Linked dossiers",
+      groupName: "Procedure group",
+      groupDue: "Due for the whole group",
+      desk: "Received at",
+      membersHeading: "Procedures in the group",
+      memberCode: "Dossier code",
+      GROUP_IN_PROGRESS: "In progress",
+      GROUP_PARTLY_DONE: "Partly done",
+      GROUP_DONE: "All results ready",
+      GROUP_REFUSED: "No result",
+      GROUP_WITHDRAWN: "Withdrawn",
     },
   };
 
   var QUERY =
     "query PublicDossierStatus($code: String!, $last4: String!) {" +
     " publicDossierStatus(code: $code, applicantIdLast4: $last4) {" +
-    " code procedureName status receivedAt appointmentAt timeliness handlingAgencyName } }";
+    " code procedureName status receivedAt appointmentAt timeliness handlingAgencyName" +
+    " groupStatus members { code procedureName agencyName status } } }";
   // The main stages, in order; the other statuses sit beside them.
   var STAGES = ["RECEIVED", "IN_PROGRESS", "RESULT_READY", "RETURNED"];
-  var STAGE_OF = { SUPPLEMENT_REQUESTED: "IN_PROGRESS" };
+  var STAGE_OF = { SUPPLEMENT_REQUESTED: "IN_PROGRESS", WAITING_FOR_INPUT: "RECEIVED" };
   var ENDED = ["REFUSED", "REJECTED", "WITHDRAWN", "STOPPED"];
   var BADGE = {
     RECEIVED: "neutral", IN_PROGRESS: "neutral", SUPPLEMENT_REQUESTED: "warn",
     RESULT_READY: "ok", RETURNED: "ok", REFUSED: "bad", REJECTED: "bad", WITHDRAWN: "bad",
-    STOPPED: "bad",
+    STOPPED: "bad", WAITING_FOR_INPUT: "neutral",
     EARLY: "ok", ON_TIME: "ok", LATE: "bad",
+    GROUP_IN_PROGRESS: "neutral", GROUP_PARTLY_DONE: "warn", GROUP_DONE: "ok",
+    GROUP_REFUSED: "bad", GROUP_WITHDRAWN: "bad",
   };
 
   var m = window.motcua;
@@ -125,6 +152,40 @@
     return m.el("span", { "class": "badge " + (BADGE[value] || "neutral"), text: m.t(value) });
   }
 
+  // A group submission (liên thông): the group as a whole, then each member.
+  function groupCard(d) {
+    var facts = [].concat(
+      fact("groupName", d.procedureName),
+      fact("status", badge("GROUP_" + d.groupStatus)),
+      fact("receivedAt", m.formatDateTime(d.receivedAt)),
+      fact("groupDue", m.formatDateTime(d.appointmentAt)),
+      fact("timeliness", d.timeliness ? badge(d.timeliness) : m.t("notRated")),
+      fact("desk", d.handlingAgencyName)
+    );
+    var head = m.el("tr", {}, ["procedure", "agency", "status", "memberCode"].map(function (key) {
+      return m.el("th", { scope: "col", text: m.t(key) });
+    }));
+    var rows = d.members.map(function (member) {
+      return m.el("tr", {}, [
+        m.el("td", { text: member.procedureName }),
+        m.el("td", { text: member.agencyName }),
+        m.el("td", {}, [member.status ? badge(member.status) : m.t("notRated")]),
+        m.el("td", { text: member.code }),
+      ]);
+    });
+    return m.el("article", { "class": "card", id: "group", "aria-labelledby": "group-heading" }, [
+      m.el("h2", { id: "group-heading", text: m.t("groupHeading") + " " + d.code }),
+      m.el("dl", { "class": "facts" }, facts),
+      m.el("h3", { id: "members-heading", text: m.t("membersHeading") }),
+      m.el("div", { "class": "table-wrap" }, [
+        m.el("table", { "aria-labelledby": "members-heading" }, [
+          m.el("thead", {}, [head]),
+          m.el("tbody", {}, rows),
+        ]),
+      ]),
+    ]);
+  }
+
   function render() {
     var region = document.getElementById("result");
     region.textContent = "";
@@ -135,6 +196,10 @@
       return;
     }
     var d = last.data;
+    if (d.members) {
+      region.appendChild(groupCard(d));
+      return;
+    }
     var facts = [].concat(
       fact("procedure", d.procedureName),
       fact("status", badge(d.status)),

@@ -46,6 +46,7 @@ WHERE: dict[Action, frozenset[DossierStatus]] = {
     A.WITHDRAW: OPEN,  # the applicant may withdraw until processing ends
     A.REQUEST_PAYMENT: ACTIVE - CLOCK_PAUSED,  # not while waiting for the applicant
     A.RECORD_PAYMENT: ACTIVE,  # a fee is paid whenever it is not too late
+    A.RECEIVE_INPUT: frozenset({S.WAITING_FOR_INPUT}),  # a group member filled (docs/groups.md)
 }
 # Where each action that moves the dossier leads.
 LEADS_TO: dict[Action, DossierStatus] = {
@@ -60,6 +61,7 @@ LEADS_TO: dict[Action, DossierStatus] = {
     A.REJECT: S.REJECTED,
     A.RETURN_RESULT: S.RETURNED,
     A.WITHDRAW: S.WITHDRAWN,
+    A.RECEIVE_INPUT: S.RECEIVED,
 }
 
 
@@ -75,8 +77,9 @@ def test_workflow_closed_statuses_are_exactly_those_without_exits() -> None:
     assert {status for status, exits in TRANSITIONS.items() if not exits} == CLOSED
 
 
-def test_workflow_every_status_is_reachable_from_received() -> None:
-    reached, frontier = {S.RECEIVED}, [S.RECEIVED]
+def test_workflow_every_status_is_reachable_from_where_submission_puts_a_dossier() -> None:
+    # RECEIVED, or WAITING_FOR_INPUT for a group member waiting for a result.
+    reached, frontier = {S.RECEIVED, S.WAITING_FOR_INPUT}, [S.RECEIVED, S.WAITING_FOR_INPUT]
     while frontier:
         for after in TRANSITIONS[frontier.pop()].values():
             if after not in reached:

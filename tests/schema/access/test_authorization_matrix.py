@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from documents.access.places import WHERE
-from documents.access.policy import APPLICANT_ACTIONS
+from documents.access.policy import APPLICANT_ACTIONS, ROLE_ACTIONS, SYSTEM_ACTIONS
 from documents.workflow.transitions import TRANSITIONS, Action
 from tests.authorization import (
     ALLOWING,
@@ -81,8 +81,10 @@ def test_authorization_places_cover_every_officer_transition() -> None:
     """Every transition an officer or integrator may take names where it is taken, and
     the table names no transition the state machine does not have."""
     for status, actions in TRANSITIONS.items():
-        for action in set(actions) - APPLICANT_ACTIONS:
+        for action in set(actions) - APPLICANT_ACTIONS - SYSTEM_ACTIONS:
             assert action in WHERE.get(status, {}), (status, action)
     for status, places in WHERE.items():
         assert set(places) <= set(TRANSITIONS[status]), status
-        assert not set(places) & APPLICANT_ACTIONS
+        assert not set(places) & (APPLICANT_ACTIONS | SYSTEM_ACTIONS)
+    # Nobody takes the system's actions: no role, no applicant.
+    assert not SYSTEM_ACTIONS & (APPLICANT_ACTIONS | frozenset().union(*ROLE_ACTIONS.values()))

@@ -125,6 +125,18 @@ CASES: dict[str, Case] = {
         'mutation($a: [String!]!) { createProcedure(input: {code: "9.9", name: "N", field: "F", processingDays: 0, formKey: "permit", agencyCodes: $a}) { errors { code } } }',
         lambda c: {"a": [WARD]},
     ),
+    "procedureGroups": Case("{ procedureGroups { code } }", lambda c: {}, False, False),
+    "procedureGroup": Case('{ procedureGroup(code: "G") { code } }', lambda c: {}, False, False),
+    # One member: allowed means answered (GROUP_INVALID in the payload), not FORBIDDEN.
+    "createProcedureGroup": Case(
+        'mutation($p: String!) { createProcedureGroup(input: {code: "G", name: "N", members: [{procedureCode: $p}], processingDays: 3, verificationDays: 5, combinedForm: {type: "object"}}) { errors { code } } }',
+        lambda c: {"p": PROCEDURE},
+    ),
+    # An unknown group: allowed means answered (NOT_FOUND in the payload), not FORBIDDEN.
+    "updateProcedureGroup": Case(
+        'mutation($p: String!) { updateProcedureGroup(code: "none", input: {members: [{procedureCode: $p}]}) { errors { code } } }',
+        lambda c: {"p": PROCEDURE}, False, False,
+    ),
     "setCalendarDay": Case('mutation { setCalendarDay(day: "2030-01-02", kind: DAY_OFF) { errors { code } } }', lambda c: {}),
     "createApiKey": Case(
         'mutation($a: [String!]!) { createApiKey(input: {name: "n", operations: [READ_DOSSIERS], agencies: $a}) { errors { code } } }',
@@ -179,6 +191,8 @@ WIRING = [
     ("recordPayment", "owner"),
     ("createFormDraft", "system_admin"), ("createFormDraft", "agency_admin"),
     ("createProcedure", "agency_admin"), ("createProcedure", "owner"),
+    ("createProcedureGroup", "agency_admin"), ("createProcedureGroup", "outsider"),
+    ("updateProcedureGroup", "system_admin"), ("updateProcedureGroup", "integrator"),
     ("setCalendarDay", "system_admin"), ("setCalendarDay", "anonymous"),
     ("createApiKey", "agency_admin"), ("createApiKey", "integrator"),
     ("mergeAgencies", "system_admin"), ("mergeAgencies", "leader"),
