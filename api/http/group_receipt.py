@@ -18,13 +18,13 @@ from starlette.routing import Route
 
 from api.http.dossier_access import lookup_key, principal_of
 from api.http.printing import NO_STORE, not_found_page, rate_limited_page
-from api.http.receipt import FORM_01, lookup_url, qr_svg
+from api.http.receipt import FORM_01, applicant_lines, lookup_url, qr_svg
 from api.http.templating import MISSING, local_time, render
 from documents.access.groups import owns_group, sees_group
 from documents.access.policy import Access, access_for
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure
-from documents.dossiers.dossier import ApplicantKind, Dossier
+from documents.dossiers.dossier import Dossier
 from documents.dossiers.privacy import mask_applicant
 from documents.dossiers.statuses import NOT_STARTED
 from documents.groups.definition import ProcedureGroup
@@ -59,7 +59,6 @@ async def group_receipt_context(
         access.sees_personal_data(d) for d in dossiers.values()
     )
     applicant = first.applicant if whole else mask_applicant(first.applicant)
-    business = applicant.kind is ApplicantKind.BUSINESS
     agencies = await _names(
         Agency, {group.receiving_agency_code, *(m.agency_code for m in group.members)}
     )
@@ -76,12 +75,7 @@ async def group_receipt_context(
         "code": group.code,
         "parent_agency_name": parent.name if parent else "",
         "agency_name": agencies.get(group.receiving_agency_code, group.receiving_agency_code),
-        "applicant_title": "Tổ chức" if business else "Ông/Bà",
-        "applicant_name": applicant.full_name,
-        "id_label": "Mã số thuế" if business else "Số định danh cá nhân",
-        "id_number": applicant.id_number,
-        "phone": applicant.phone or MISSING,
-        "address": applicant.address or MISSING,
+        **applicant_lines(applicant),
         "group_name": definition.name if definition else MISSING,
         "group_code": group.group_code,
         "members": [

@@ -25,7 +25,7 @@ from api.http.printing import NO_STORE, not_found_page, rate_limited_page
 from api.http.templating import MISSING, render
 from documents.catalogue.agencies import Agency
 from documents.catalogue.procedures import Procedure
-from documents.dossiers.dossier import ApplicantKind, Dossier
+from documents.dossiers.dossier import Applicant, ApplicantKind, Dossier
 from documents.workflow.looking_up import papers_handed_in
 from schema.core.context import Limiter
 
@@ -79,23 +79,29 @@ def lookup_url(base_url: str, code: str) -> str:
     return f"{base_url}tra-cuu?{urlencode({'ma': code})}"
 
 
-def receipt_context(data: ReceiptData, base_url: str) -> dict[str, Any]:
-    """The slip's values. Its QR code encodes the public look-up page's address."""
-    dossier, procedure, agency = data.dossier, data.procedure, data.agency
-    applicant = dossier.applicant
+def applicant_lines(applicant: Applicant) -> dict[str, str]:
+    """Who filed, as a receipt names them: a citizen or an organisation."""
     business = applicant.kind is ApplicantKind.BUSINESS
-    result_place = (procedure.result_place if procedure else None) or _agency_line(agency)
     return {
-        "form_number": FORM_01,
-        "code": dossier.code,
-        "parent_agency_name": data.parent_agency.name if data.parent_agency else "",
-        "agency_name": agency.name if agency else dossier.receiving_agency_code,
         "applicant_title": "Tổ chức" if business else "Ông/Bà",
         "applicant_name": applicant.full_name,
         "id_label": "Mã số thuế" if business else "Số định danh cá nhân",
         "id_number": applicant.id_number,
         "phone": applicant.phone or MISSING,
         "address": applicant.address or MISSING,
+    }
+
+
+def receipt_context(data: ReceiptData, base_url: str) -> dict[str, Any]:
+    """The slip's values. Its QR code encodes the public look-up page's address."""
+    dossier, procedure, agency = data.dossier, data.procedure, data.agency
+    result_place = (procedure.result_place if procedure else None) or _agency_line(agency)
+    return {
+        "form_number": FORM_01,
+        "code": dossier.code,
+        "parent_agency_name": data.parent_agency.name if data.parent_agency else "",
+        "agency_name": agency.name if agency else dossier.receiving_agency_code,
+        **applicant_lines(dossier.applicant),
         "procedure_name": procedure.name if procedure else MISSING,
         "procedure_code": dossier.procedure_code,
         "processing_time": processing_time(procedure) if procedure else MISSING,
