@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.procedures import Procedure
 from documents.common.errors import DomainError, ErrorCode, not_found
+from documents.common.inserting import insert_new
 
 
 async def _check_references(procedure: Procedure) -> None:
@@ -34,12 +33,7 @@ async def create_procedure(fields: dict[str, Any]) -> Procedure:
     """Raises pydantic.ValidationError for malformed fields, DomainError otherwise."""
     procedure = Procedure.model_validate(fields)
     await _check_references(procedure)
-    try:
-        await procedure.insert()
-    except DuplicateKeyError:
-        raise DomainError(
-            ErrorCode.ALREADY_EXISTS, f"procedure {procedure.code!r} already exists", "code"
-        ) from None
+    await insert_new(procedure, f"procedure {procedure.code!r} already exists", "code")
     return procedure
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
-from documents.common.errors import DomainError, ErrorCode, not_found
+from documents.common.errors import not_found
+from documents.common.inserting import insert_new
 from documents.groups.checking import check_group
 from documents.groups.definition import ProcedureGroup
 
@@ -16,12 +15,7 @@ async def create_group(fields: dict[str, Any]) -> ProcedureGroup:
     """Raises pydantic.ValidationError for malformed fields, DomainError otherwise."""
     group = ProcedureGroup.model_validate(fields)
     await check_group(group)
-    try:
-        await group.insert()
-    except DuplicateKeyError:
-        raise DomainError(
-            ErrorCode.ALREADY_EXISTS, "a group with this code already exists", "code"
-        ) from None
+    await insert_new(group, "a group with this code already exists", "code")
     return group
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import DuplicateKeyError
 
 from documents.catalogue.agencies import Agency, AgencyState
 from documents.catalogue.tree_rules import check_new_agency
 from documents.common.errors import DomainError, ErrorCode, not_found
+from documents.common.inserting import insert_new
 from documents.merges.checks import NewAgency, ensure_active, ensure_valid_on, not_active
 
 
@@ -68,12 +68,7 @@ async def checked_new_agency(
 async def insert_new_agency(agency: Agency, where: str, session: AsyncClientSession) -> None:
     """Save an agency a merge or split creates; a concurrent creation of the same code
     since the checks is ALREADY_EXISTS on `where`."""
-    try:
-        await agency.insert(session=session)
-    except DuplicateKeyError:
-        raise DomainError(
-            ErrorCode.ALREADY_EXISTS, f"agency {agency.code!r} already exists", where
-        ) from None
+    await insert_new(agency, f"agency {agency.code!r} already exists", where, session)
 
 
 async def checked_existing(
