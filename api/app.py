@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from api.adapters.population import population_service
+from api.adapters.ports import adapters
 from api.database import connect
 from api.embedded import EXIT_STOP_SECONDS, EmbeddedDatabase
 from api.http.downloads import download_route
@@ -33,12 +34,9 @@ from api.middleware.security_headers import SecurityHeadersMiddleware
 from api.observability.kit import OperationsKit
 from api.settings import Settings
 from api.stopping import Stopping
+from api.workers.background import BackgroundServices
 from api.workers.database_supervisor import DatabaseSupervisor
-from api.workers.hub import EventHub
-from api.workers.merge_scheduler import MergeScheduler
 from api.workers.session_reaper import lease_sessions, release_sessions
-from api.workers.sweeper import DeadlineSweeper
-from api.workers.webhooks import WebhookWorker
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -75,17 +73,13 @@ def create_app(
             if owned is not None:
                 await asyncio.to_thread(owned.stop, EXIT_STOP_SECONDS)
             raise
-        hub = EventHub(settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds)
-        webhooks = WebhookWorker(settings)
-        # Statistics' deadline sweep and the scheduled merges (docs/merges.md).
-        sweeper, merges = DeadlineSweeper(settings), MergeScheduler(settings)
-        app.state.client, app.state.hub, app.state.merge_scheduler = client, hub, merges
-        # With the population database's adapter (docs/population.md): an HTTP client.
-        app.state.webhooks, app.state.sweeper, app.state.population = (
-            webhooks,
-            sweeper,
-            population_service(settings),
-        )
+        # The national systems' adapters (the outbox's ports) and the population lookup.
+        app.state.adapters = adapters(settings)
+        app.state.population = population_service(settings)
+        background = BackgroundServices(settings, app.state.adapters)
+        app.state.client, app.state.hub = client, background.hub
+        app.state.webhooks, app.state.sweeper = background.webhooks, background.sweeper
+        app.state.merge_scheduler, app.state.outbox = background.merges, background.outbox
         # Time-limited transactions on leased sessions (api/workers/session_reaper.py).
         app.state.sessions = await lease_sessions(client, settings)
         # Restarts a dead or panicked embedded database (api/workers/database_supervisor.py).
@@ -94,10 +88,7 @@ def create_app(
         app.state.embedded_database = supervisor
         if supervisor is not None:
             supervisor.start()
-        if settings.background_services:
-            await hub.start()
-            await webhooks.start()
-            await asyncio.gather(sweeper.start(), merges.start())
+        await background.start()
         kit.start(lambda: app.state)
         # Long-lived objects (schema, models) leave the collector's view: a full
         # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
@@ -108,16 +99,14 @@ def create_app(
         finally:
             # Side by side and within one time limit, whatever the database is doing:
             # SIGTERM ends the process in time (api/stopping.py).
-            stopping, background = Stopping(), settings.background_services
+            stopping = Stopping()
             await stopping.run(
                 {
                     "operations kit": kit.stop(),
                     "database supervisor": supervisor.stop() if supervisor else None,
-                    "deadline sweeper": sweeper.stop() if background else None,
-                    "merge scheduler": merges.stop() if background else None,
-                    "webhook worker": webhooks.stop() if background else None,
-                    "event hub": hub.stop() if background else None,
+                    **background.stops(),
                     "population adapter": app.state.population.aclose(),
+                    "outbox adapters": app.state.adapters.aclose(),
                 }
             )
             await stopping.run({"session lease": release_sessions(client, app.state.sessions)})

@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     # shipped simulator; otherwise every lookup is UNAVAILABLE (a supplement request).
     population_url: str | None = None
     population_timeout_seconds: float = Field(default=3.0, gt=0)
+    # The outbox (docs/integrations.md): how often each process looks for due messages,
+    # one attempt's time limit, retries with backoff for this long, then a dead letter.
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_attempt_seconds: float = Field(default=15.0, gt=0)
+    outbox_backoff_seconds: float = Field(default=5.0, gt=0)
+    outbox_max_backoff_seconds: float = Field(default=900.0, gt=0)
+    outbox_retry_hours: float = Field(default=72.0, gt=0)
     # Webhooks (docs/webhooks.md): polling, retries with backoff, and HTTP timeouts.
     webhook_poll_seconds: float = Field(default=2.0, gt=0)
     webhook_backoff_seconds: float = Field(default=10.0, gt=0)

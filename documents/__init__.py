@@ -14,14 +14,17 @@ from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.procedures import Procedure
 from documents.common.counters import Counter
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.events import DossierEvent
+from documents.dossiers.events import DossierEvent, follow_events
 from documents.groups.definition import ProcedureGroup
 from documents.groups.records import DossierGroup
 from documents.groups.statistics import GroupStatsDay
 from documents.merges.scheduling import ScheduledMerge
+from documents.outbox.following import write_messages
+from documents.outbox.messages import OutboxMessage
 from documents.papers.attachments import Attachment
 from documents.papers.consents import ReuseConsent
 from documents.papers.repository import RepositoryItem
+from documents.payments.orders import PaymentOrder
 from documents.statistics.facts import DossierFact, OpenClock
 from documents.statistics.ratings import Feedback, Rating
 from documents.statistics.tables import StatsDay, StatsMonth
@@ -57,4 +60,9 @@ DOCUMENT_MODELS: list[type[Document]] = [
     GroupStatsDay,
     OpenClock,
     ScheduledMerge,
+    OutboxMessage,
+    PaymentOrder,
 ]
+
+# Every event-recording transaction also writes the outbox's messages (docs/integrations.md).
+follow_events(write_messages)

@@ -25,9 +25,10 @@ from prometheus_client.registry import Collector
 from api.workers.hub import EventHub
 from api.workers.periodic import Periodic
 from documents.common.clock import utcnow
+from documents.common.deliveries import DeliveryStatus, due
 from documents.common.tolerant import UNREADABLE
 from documents.dossiers.events import DossierEvent
-from documents.webhooks.delivery import DeliveryStatus, WebhookDelivery, due
+from documents.webhooks.delivery import WebhookDelivery
 
 # Up to the operation timeout (15 s by default) and past it.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30)

@@ -18,6 +18,7 @@ from api.settings import Settings
 from api.workers.periodic import Periodic
 from api.workers.pinning import PinnedTransport
 from documents.common.clock import utcnow
+from documents.common.signing import signature
 from documents.common.tolerant import Unreadable, read_one
 from documents.dossiers.events import DossierEvent, EventType
 from documents.webhooks.addresses import is_public
@@ -30,7 +31,7 @@ from documents.webhooks.delivery import (
     lease_due,
     retry_at,
 )
-from documents.webhooks.subscriptions import Webhook, signature
+from documents.webhooks.subscriptions import Webhook
 from documents.webhooks.targets import (
     AddressPolicy,
     Resolver,

@@ -43,6 +43,23 @@ class ErrorCode(StrEnum):
     GROUP_INVALID = "GROUP_INVALID"
     # Submission: the procedure's rule finds no agency to handle the dossier (docs/routing.md).
     NO_COMPETENT_AGENCY = "NO_COMPETENT_AGENCY"
+    # The national systems (docs/integrations.md). A signed call whose signature does
+    # not hold, or an integration with no secret configured;
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    INTEGRATION_NOT_CONFIGURED = "INTEGRATION_NOT_CONFIGURED"
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    # a callback naming a payment order that does not exist, or another amount;
+    UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE"
+    AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
+    # an applicant whose identity assurance is below the procedure's, or who submits
+    # under another person's (or business's) number;
+    IDENTITY_LEVEL_TOO_LOW = "IDENTITY_LEVEL_TOO_LOW"
+    NOT_THE_APPLICANT = "NOT_THE_APPLICANT"
+    # an electronic result whose digital signature is invalid (tampered), expired, or
+    # from a certificate no configured trust root vouches for.
+    RESULT_SIGNATURE_INVALID = "RESULT_SIGNATURE_INVALID"
+    RESULT_SIGNATURE_EXPIRED = "RESULT_SIGNATURE_EXPIRED"
+    RESULT_SIGNATURE_UNTRUSTED = "RESULT_SIGNATURE_UNTRUSTED"
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,10 @@ class DossierEvent(Document):
 
 # The counter in `counters` whose value is the last position handed out.
 POSITIONS = "dossier_events"
+# Writes that follow from events, in the same transaction: the outbox's messages
+# (documents/outbox/following.py, registered by `documents/__init__.py`).
+EventFollower = Callable[[AsyncClientSession, Sequence[DossierEvent]], Awaitable[None]]
+_followers: list[EventFollower] = []
 # How long an event-recording transaction waits for its turn (`in_event_transaction`).
 _PATIENCE = 1.0
 T = TypeVar("T")
@@ -152,6 +156,15 @@ async def record_events(session: AsyncClientSession, events: Sequence[DossierEve
     for offset, event in enumerate(events):
         event.position = last - len(events) + 1 + offset
     await DossierEvent.insert_many(list(events), session=session)
+    for follower in _followers:
+        await follower(session, events)
+
+
+def follow_events(follower: EventFollower) -> None:
+    """Have `record_events` call `follower` with the numbered events, in their
+    transaction: whatever it writes commits, or not, with them."""
+    if follower not in _followers:
+        _followers.append(follower)
 
 
 async def _mark_groups(session: AsyncClientSession, events: Sequence[DossierEvent]) -> None:

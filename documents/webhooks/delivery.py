@@ -10,20 +10,21 @@ at a time, and record the outcome only while they still hold the lease.
 
 from __future__ import annotations
 
-import random
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
 from beanie import Document, PydanticObjectId, SortDirection
 from bson import ObjectId
-from pydantic import AfterValidator, BaseModel, Field
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pydantic import AfterValidator, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import BulkWriteError
 
 from documents.access.policy import Access
+from documents.common import deliveries
 from documents.common.clock import utcnow
-from documents.common.tolerant import Unreadable, read, read_all, readable
+from documents.common.deliveries import DeliveryStatus
+from documents.common.tolerant import read_all, readable
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import latest_position, position_before
@@ -33,13 +34,6 @@ from documents.webhooks.subscriptions import Webhook
 
 _CHECKPOINT = "dispatcher"
 _DUPLICATE_KEY = 11000
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "PENDING"
-    DELIVERED = "DELIVERED"
-    # Dead letter: retried for the whole retry window without success.
-    DEAD = "DEAD"
 
 
 class DeliveryError(StrEnum):
@@ -85,10 +79,7 @@ def _generic(error: str | None) -> str | None:
     return DeliveryError.UNREACHABLE.value
 
 
-class DeliveryAttempt(BaseModel):
-    at: datetime
-    duration_ms: int
-    http_status: int | None = None
+class DeliveryAttempt(deliveries.DeliveryAttempt):
     error: Annotated[str | None, AfterValidator(_generic)] = None
 
 
@@ -252,37 +243,16 @@ async def _advance(position: int) -> None:
     )
 
 
-def due(now: datetime) -> dict[str, Any]:
-    """Deliveries to attempt now: pending, and not held by a lease."""
-    return {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}}
-
-
 async def lease_due(owner: str, lease_for: timedelta) -> WebhookDelivery | None:
-    """Take the most overdue delivery nobody holds (or whose lease has run out)."""
-    while True:
-        now = utcnow()
-        found = await WebhookDelivery.get_pymongo_collection().find_one_and_update(
-            due(now),
-            {"$set": {"lease_owner": owner, "next_attempt_at": now + lease_for}},
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        if found is None:
-            return None
-        delivery = read(WebhookDelivery, found)
-        if not isinstance(delivery, Unreadable):
-            return delivery
-        # Counted; its lease keeps it aside until then, and the next due one is taken.
+    """Take the most overdue delivery nobody holds (documents/common/deliveries.py)."""
+    return await deliveries.lease_due(WebhookDelivery, owner, lease_for)
 
 
 def retry_at(
     delivery: WebhookDelivery, base: float, cap: float, window: timedelta
 ) -> datetime | None:
-    """When to retry after one more failed attempt: exponential backoff with full
-    jitter; None (dead letter) once that would fall outside the retry window."""
-    ceiling = min(cap, base * 2 ** len(delivery.attempts))
-    moment = utcnow() + timedelta(seconds=random.uniform(0, ceiling))
-    return None if moment > delivery.retry_since + window else moment
+    """When to retry after one more failed attempt; None (dead letter) past the window."""
+    return deliveries.retry_at(len(delivery.attempts) + 1, delivery.retry_since, base, cap, window)
 
 
 async def finish_attempt(
@@ -290,18 +260,10 @@ async def finish_attempt(
 ) -> bool:
     """Record an attempt: delivered when it succeeded, else retried at `next_at` or dead.
     False when the lease was lost meanwhile."""
-    if attempt.http_status is not None and 200 <= attempt.http_status < 300:
-        status = DeliveryStatus.DELIVERED
-    else:
-        status = DeliveryStatus.PENDING if next_at is not None else DeliveryStatus.DEAD
-    changes: dict[str, Any] = {"status": status.value, "lease_owner": None}
-    if next_at is not None and status is DeliveryStatus.PENDING:
-        changes["next_attempt_at"] = next_at
-    result = await WebhookDelivery.get_pymongo_collection().update_one(
-        {"_id": delivery.id, "lease_owner": owner, "status": DeliveryStatus.PENDING.value},
-        {"$set": changes, "$push": {"attempts": attempt.model_dump()}},
+    delivered = attempt.http_status is not None and 200 <= attempt.http_status < 300
+    return await deliveries.finish_attempt(
+        WebhookDelivery, delivery.id, owner, attempt, delivered=delivered, next_at=next_at
     )
-    return result.modified_count == 1
 
 
 async def find_delivery(delivery_id: str) -> WebhookDelivery | None:

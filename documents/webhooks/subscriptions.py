@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import datetime
 from typing import Annotated
@@ -80,9 +78,3 @@ async def webhooks_of(principal: Principal | None) -> list[Webhook]:
         return await readable(Webhook.find_all().sort("+created_at"))
     query = {"owner_kind": principal.kind.value, "owner": principal.subject}
     return await readable(Webhook.find(query).sort("+created_at"))
-
-
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The `Motcua-Signature` header: `v1=` and the hex HMAC-SHA256 of `{timestamp}.{body}`."""
-    signed = f"{timestamp}.".encode() + body
-    return "v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()

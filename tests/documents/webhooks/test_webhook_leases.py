@@ -9,11 +9,10 @@ import pytest
 from beanie import PydanticObjectId
 
 from documents.common.clock import fixed_time
+from documents.common.deliveries import DeliveryStatus, due
 from documents.webhooks.delivery import (
     DeliveryAttempt,
-    DeliveryStatus,
     WebhookDelivery,
-    due,
     finish_attempt,
     lease_due,
 )

@@ -1,0 +1,1 @@
+"""The outbox: every message that leaves the system, written with the change that causes it."""

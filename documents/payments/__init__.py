@@ -1,0 +1,1 @@
+"""Fees paid through the national payment platform: payment orders and their lifecycle."""
