@@ -4,7 +4,9 @@ endpoint is configured (in development, `motcua serve` points them at the simula
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from api.settings import Settings
 from documents.outbox.carrying import Ports
@@ -13,10 +15,15 @@ from documents.outbox.carrying import Ports
 class Adapters:
     """The outbox's ports, and what closes their clients with the app."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._closers: list[Callable[[], Awaitable[None]]] = []
+    def __init__(self) -> None:
         self.ports = Ports()
+        self._closers: list[Callable[[], Awaitable[None]]] = []
+
+    def use(self, close: Callable[[], Awaitable[None]] | None = None, **ports: Any) -> None:
+        """Plug adapters into `Ports` fields by name; `close` is called with the app."""
+        self.ports = dataclasses.replace(self.ports, **ports)
+        if close is not None:
+            self._closers.append(close)
 
     async def aclose(self) -> None:
         for close in reversed(self._closers):
@@ -26,4 +33,6 @@ class Adapters:
 
 
 def adapters(settings: Settings) -> Adapters:
-    return Adapters(settings)
+    """One adapter per system whose endpoint `settings` configures."""
+    made = Adapters()
+    return made

@@ -63,6 +63,9 @@ class Attachment(Document):
     # Results only: an electronic original (bản điện tử), not a scan of a paper one.
     electronic: bool = False
     result_type: str | None = None
+    # Results only: `<dossier code>-KQ(n)`, n = 1, 2 … in the order they were attached
+    # (the e-data repository's key, and what the portal receives); None on others.
+    result_code: str | None = None
     valid_until: date | None = None
     file_id: PydanticObjectId
     sha256: str

@@ -1,0 +1,1 @@
+"""The outbox seen by operators: backlog, dead letters, redelivery (docs/integrations.md)."""

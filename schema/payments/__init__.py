@@ -1,0 +1,1 @@
+"""Payment orders, exemptions and bank transfers (docs/payments.md)."""
