@@ -99,6 +99,31 @@ class Settings(BaseSettings):
     # shipped simulator; otherwise every lookup is UNAVAILABLE (a supplement request).
     population_url: str | None = None
     population_timeout_seconds: float = Field(default=3.0, gt=0)
+    # The national systems (docs/integrations.md). Unset: `motcua serve` in development
+    # mode starts the shipped simulators (and makes up the secrets); otherwise their
+    # messages wait in the outbox, and their inbound routes answer 401.
+    portal_url: str | None = None
+    # Signs what motcua sends the portal and checks what the portal sends motcua.
+    portal_secret: str | None = None
+    payment_url: str | None = None
+    payment_secret: str | None = None
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    # E-mail notifications over SMTP; unset host: no e-mail is sent (the messages wait).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "motcua@localhost"
+    # One HTTP call to a national system, connection included.
+    integration_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Where applicants reach this deployment: the `/tra-cuu` links in notifications.
+    public_url: str = "http://127.0.0.1:8000"
+    # The applicant token's claim holding the identity-assurance level (VNeID level 1 or 2).
+    identity_level_claim: str = "identity_level"
+    # A folder of CA certificates (PEM or DER) trusted to sign electronic results.
+    trust_roots_dir: Path | None = None
     # The outbox (docs/integrations.md): how often each process looks for due messages,
     # one attempt's time limit, retries with backoff for this long, then a dead letter.
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
