@@ -24,6 +24,8 @@ from api.http.graphql import graphql_app
 from api.http.group_receipt import group_receipt_route
 from api.http.health import health_routes
 from api.http.pages import page_routes
+from api.http.payment_callback import payment_callback_routes
+from api.http.portal_submissions import portal_submission_routes
 from api.http.receipt import receipt_route
 from api.middleware.authentication import AuthMiddleware
 from api.middleware.deadline import DatabaseDeadlineMiddleware
@@ -125,6 +127,8 @@ def create_app(
         *form_routes(graphql.public_lookups, settings),  # and the tracking book
         *page_routes(),
         download_route(graphql.public_lookups),
+        *portal_submission_routes(settings),  # signed by the national portal
+        *payment_callback_routes(settings),  # signed by the payment platform
     ]
     app = Starlette(
         routes=routes,

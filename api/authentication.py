@@ -42,25 +42,45 @@ ROLES = (
 CLOCK_SKEW = timedelta(seconds=30)
 # A personal identification number (12 digits) or a tax code, as on `Applicant`.
 _ID_NUMBER = re.compile(r"\d{12}|\d{10}(-\d{3})?")
+# What an applicant token's `id_number` is, by its `applicant_kind`: a citizen's
+# identification number, or a business's tax code (10 digits, "-" and 3 for a branch).
+_APPLICANT_NUMBERS = {
+    ApplicantKind.CITIZEN: re.compile(r"\d{12}"),
+    ApplicantKind.BUSINESS: re.compile(r"\d{10}(-\d{3})?"),
+}
+# The identity-assurance levels an identity provider vouches for (VNeID: 1 or 2).
+IDENTITY_LEVELS = {1: 1, 2: 2, "1": 1, "2": 2}
+DEFAULT_LEVEL_CLAIM = "identity_level"
 
 
 class AuthenticationError(Exception):
     """The presented credentials are unusable; the message says why, in one line."""
 
 
-def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    """The principal a verified token's claims describe."""
+def principal_from_claims(
+    claims: Mapping[str, Any], level_claim: str = DEFAULT_LEVEL_CLAIM
+) -> Principal:
+    """The principal a verified token's claims describe; an applicant's identity level
+    is read from the claim `level_claim` (the setting `identity_level_claim`)."""
     subject = _claim(claims, "sub")
     role = _claim(claims, "role")
     if role == "applicant":
         kind = claims.get("applicant_kind", ApplicantKind.CITIZEN.value)
         if kind not in {k.value for k in ApplicantKind}:
             raise AuthenticationError("token claim 'applicant_kind' must be CITIZEN or BUSINESS")
+        id_number = _claim(claims, "id_number")
+        if not _APPLICANT_NUMBERS[ApplicantKind(kind)].fullmatch(id_number):
+            # The value is personal data: it is not repeated back.
+            raise AuthenticationError(
+                "token claim 'id_number' must be a citizen's 12-digit number or, with "
+                "applicant_kind BUSINESS, a tax code"
+            )
         return Principal(
             kind=PrincipalKind.APPLICANT,
             subject=subject,
-            id_number=_claim(claims, "id_number"),
+            id_number=id_number,
             applicant_kind=ApplicantKind(kind),
+            identity_level=_identity_level(claims, level_claim),
         )
     if role in ("officer:reception", "officer:specialist", "officer:leader"):
         return Principal(
@@ -77,6 +97,17 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     if role == "system_admin":
         return Principal(kind=PrincipalKind.SYSTEM_ADMIN, subject=subject)
     raise AuthenticationError(f"token role {role[:40]!r} is not recognised")
+
+
+def _identity_level(claims: Mapping[str, Any], name: str) -> int | None:
+    """The identity-assurance level, 1 or 2 (or "1", "2"); None when absent."""
+    value = claims.get(name)
+    if value is None:
+        return None
+    level = IDENTITY_LEVELS.get(value) if isinstance(value, int | str) else None
+    if level is None or isinstance(value, bool):
+        raise AuthenticationError(f"token claim {name[:40]!r} must be identity level 1 or 2")
+    return level
 
 
 def _reuse_consent(claims: Mapping[str, Any]) -> ConsentClaim | None:
@@ -144,10 +175,18 @@ def issue_token(
     id_number: str | None = None,
     ttl: timedelta = timedelta(hours=8),
     reuse_consent: Mapping[str, str] | None = None,
+    identity_level: int | None = None,
+    applicant_kind: ApplicantKind | None = None,
 ) -> str:
-    """A development token (HS256, the data directory's secret) for `role`."""
+    """A development token (HS256, the data directory's secret) for `role`; an
+    applicant's carries `identity_level` in the claim the settings name, and a
+    business's `applicant_kind` BUSINESS with its tax code as `id_number`."""
     now = datetime.now(UTC)
     claims: dict[str, Any] = {"sub": sub, "role": role, "iat": now, "exp": now + ttl}
+    if identity_level is not None:
+        claims[settings.identity_level_claim] = identity_level
+    if applicant_kind is not None:
+        claims["applicant_kind"] = applicant_kind.value
     if reuse_consent is not None:
         claims["reuse_consent"] = dict(reuse_consent)
     if agency is not None:
@@ -159,7 +198,7 @@ def issue_token(
     if settings.jwt_audience is not None:
         claims["aud"] = settings.jwt_audience
     try:
-        principal_from_claims(claims)
+        principal_from_claims(claims, settings.identity_level_claim)
     except AuthenticationError as error:
         raise ValueError(str(error)) from None
     return jwt.encode(claims, development_secret(settings.jwt_secret_file), algorithm="HS256")
@@ -184,7 +223,8 @@ class Authenticator:
             scheme, _, token = authorization.strip().partition(" ")
             if scheme.lower() != "bearer":
                 raise AuthenticationError("Authorization header must use the Bearer scheme")
-            return principal_from_claims(await self.verify(token.strip()))
+            claims = await self.verify(token.strip())
+            return principal_from_claims(claims, self.settings.identity_level_claim)
         if api_key is not None:
             principal = await principal_for_key(api_key.strip())
             if principal is None:

@@ -35,7 +35,7 @@ from documents.workflow.submitting import Submission, submit
 MODES = {"sync on commit": True, "no sync": False}
 
 
-async def _bind(uri: str) -> AsyncMongoClient[dict[str, object]]:
+async def bind(uri: str) -> AsyncMongoClient[dict[str, object]]:
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
         uri, tz_aware=True, w="majority", journal=True
     )
@@ -43,7 +43,7 @@ async def _bind(uri: str) -> AsyncMongoClient[dict[str, object]]:
     return client
 
 
-async def _round(count: int, writers: int, rng: random.Random) -> float:
+async def submissions_per_second(count: int, writers: int, rng: random.Random) -> float:
     """Submissions per second for `count` submissions by `writers` concurrent writers."""
     catalogue = procedures()
     hours = OfficeHours()
@@ -80,14 +80,14 @@ async def main(rounds: int, per_round: int, writers: int) -> None:
             uris[mode] = database.start()
             stack.callback(database.stop)
         for mode in MODES:
-            client = await _bind(uris[mode])
+            client = await bind(uris[mode])
             await seed_catalogue()
-            await _round(20, writers, rng)  # warm-up
+            await submissions_per_second(20, writers, rng)  # warm-up
             await client.close()
         for _ in range(rounds):
             for mode in MODES:
-                client = await _bind(uris[mode])
-                rates[mode].append(await _round(per_round, writers, rng))
+                client = await bind(uris[mode])
+                rates[mode].append(await submissions_per_second(per_round, writers, rng))
                 await client.close()
     synced, unsynced = (median(rates[mode]) for mode in MODES)
     print(f"{rounds} rounds of {per_round} submissions by {writers} writers (medians)")

@@ -13,6 +13,7 @@ from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.papers.attachments import Attachment
+from documents.payments.orders import PaymentOrder
 from documents.statistics.ratings import Feedback, Rating
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
 from loaders.attachments import attachments_by_dossier_loader
@@ -23,6 +24,7 @@ from loaders.forms import (
     form_by_id_loader,
     form_by_version_loader,
 )
+from loaders.payments import orders_by_dossier_loader
 from loaders.procedures import procedure_by_code_loader
 from loaders.ratings import feedback_by_dossier_loader, rating_by_dossier_loader
 from loaders.shielding import shielded_fields
@@ -56,6 +58,9 @@ class Loaders:
     )
     feedback_by_dossier: DataLoader[str, list[Feedback]] = field(
         default_factory=feedback_by_dossier_loader
+    )
+    payment_orders_by_dossier: DataLoader[str, list[PaymentOrder]] = field(
+        default_factory=orders_by_dossier_loader
     )
 
     @classmethod

@@ -32,9 +32,15 @@ from schema.groups.sharing import GroupPaperMutations
 from schema.groups.submission import GroupSubmissionMutations
 from schema.merges.mutations import AgencyMutations
 from schema.merges.queries import MergeQueries
+from schema.outbox.mutations import OutboxMutations
+from schema.outbox.queries import OutboxQueries
 from schema.papers.grants import ReuseGrantMutations
 from schema.papers.mutations import AttachmentMutations
+from schema.papers.proofs import ProofMutations
 from schema.papers.queries import RepositoryQueries
+from schema.payments.exemptions import ExemptionMutations
+from schema.payments.orders import PaymentOrderMutations
+from schema.payments.transfers import TransferMutations
 from schema.statistics.groups import GroupStatisticsQueries
 from schema.statistics.mutations import RatingMutations
 from schema.statistics.queries import StatisticsQueries
@@ -58,6 +64,7 @@ Query = merge_types(
         AdministrationQueries,
         RepositoryQueries,
         WebhookQueries,
+        OutboxQueries,
         StatisticsQueries,
         GroupStatisticsQueries,
         NodeQueries,
@@ -71,6 +78,10 @@ Mutation = merge_types(
         GroupPaperMutations,
         WorkflowMutations,
         AttachmentMutations,
+        PaymentOrderMutations,
+        ExemptionMutations,
+        TransferMutations,
+        ProofMutations,
         ReuseGrantMutations,
         FormMutations,
         ProcedureMutations,
@@ -79,6 +90,7 @@ Mutation = merge_types(
         AdministrationMutations,
         AgencyMutations,
         WebhookMutations,
+        OutboxMutations,
         RatingMutations,
     ),
 )

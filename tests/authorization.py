@@ -41,6 +41,9 @@ PRINCIPALS = [
     "agency_admin", "system_admin", "integrator", "integrator_none",
 ]  # fmt: skip
 
+# A stranger (another applicant) may call submitDossier: naming the owner as the
+# applicant is refused by the submission itself, NOT_THE_APPLICANT (tests/api/
+# test_business_applicants.py), like any domain refusal an ALLOWED cell allows.
 # operation              an ow st re sp le ou aa sa in i0
 MATRIX = """
 dossier                  -  A  -  A  A  A  -  A  A  A  -
@@ -50,7 +53,7 @@ publicDossierStatus      A  A  A  A  A  A  A  A  A  A  A
 procedures               A  A  A  A  A  A  A  A  A  A  A
 auditLog                 -  -  -  -  -  -  -  A  A  -  -
 apiKeys                  -  -  -  -  -  -  -  -  A  -  -
-submitDossier            -  A  -  A  -  -  -  -  -  -  -
+submitDossier            -  A  A  A  -  -  -  -  -  -  -
 acceptDossier            -  -  -  A  -  -  -  -  -  -  -
 refuseDossier            -  -  -  A  -  -  -  -  -  -  -
 assignDossier            -  -  -  A  A  A  -  -  -  -  -
@@ -135,7 +138,8 @@ def principal(who: str) -> Principal:
         )
         return Principal(kind=PrincipalKind.INTEGRATOR, subject=who, scope=scope)
     role, agency, id_number = TOKEN_PRINCIPALS[who]
-    claims = {"sub": who, "role": role, "agency": agency, "id_number": id_number}
+    claims: dict[str, Any] = {"sub": who, "role": role, "agency": agency, "id_number": id_number}
+    claims["identity_level"] = 2 if role == "applicant" else None  # as tests/conftest.py's
     return principal_from_claims({k: v for k, v in claims.items() if v is not None})
 
 

@@ -35,6 +35,7 @@ from documents.dossiers.dossier import Dossier
 from simulators import population
 from simulators.serving import Running
 from tests.catalogue import APPLICANT_ID, CITY, load_tiny_catalogue
+from tests.signing import TEST_CA, write_roots
 
 BASE_URL = "http://motcua.test"
 
@@ -97,6 +98,8 @@ async def module_settings(
         dev_mode=True,
         data_dir=tmp_path_factory.mktemp("var"),
         population_url=population_url,
+        # Results signed by the test CA (tests/signing.py) are trusted.
+        trust_roots_dir=write_roots(tmp_path_factory.mktemp("trust-roots"), TEST_CA),
     )
     yield settings
     await janitor.drop_database(settings.database)
@@ -136,6 +139,8 @@ class GraphQLClient:
             sub=f"test-{role.replace(':', '-')}",
             agency=agency if needs_agency else None,
             id_number=id_number or (APPLICANT_ID if role == "applicant" else None),
+            # Applicants signed in with a VNeID level-2 account, as most will be.
+            identity_level=2 if role == "applicant" else None,
         )
         return GraphQLClient(self.http, self.settings, token)
 

@@ -9,17 +9,16 @@ from documents.catalogue.procedures import Procedure, RequiredPaper, ResultReuse
 from documents.papers.attachments import Attachment
 from tests.catalogue import PROCEDURE, submission
 from tests.conftest import GraphQLClient
+from tests.signing import AGENCY, signed_pdf, signed_xml
 
 # Small files whose first bytes say what they are.
 PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 500
 TEXT = b"just some words, nothing more\n" * 10
-SIGNED_XML = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<result><number>123/2026</number>'
-    b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
-    b"<ds:SignedInfo/><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></result>"
-)
+# Results signed by the agency's certificate of the CA the test settings trust.
+SIGNED_XML = signed_xml(AGENCY)
+SIGNED_PDF = signed_pdf(AGENCY)
 UNSIGNED_XML = b'<?xml version="1.0"?>\n<result><number>123/2026</number></result>'
 
 PAPERS = [
@@ -33,7 +32,7 @@ PAPERS = [
     ),
 ]
 
-ATTACHMENT_FIELDS = "id slot kind filename mediaType size sha256 electronic uploadedAt reused downloadUrl resultType validUntil"
+ATTACHMENT_FIELDS = "id slot kind filename mediaType size sha256 electronic uploadedAt reused downloadUrl resultType resultCode validUntil"
 UPLOAD = f"""
 mutation($code: String!, $slot: String!, $file: Upload!, $key: String) {{
   uploadAttachment(code: $code, slot: $slot, file: $file, idempotencyKey: $key) {{

@@ -8,6 +8,10 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from api.adapters.mail import smtp_mailer
+from api.adapters.payment import payment_adapter
+from api.adapters.portal import portal_adapter
+from api.adapters.texts import text_gateway
 from api.settings import Settings
 from documents.outbox.carrying import Ports
 
@@ -35,4 +39,13 @@ class Adapters:
 def adapters(settings: Settings) -> Adapters:
     """One adapter per system whose endpoint `settings` configures."""
     made = Adapters()
+    made.use(public_url=settings.public_url)  # the `/tra-cuu` links in notifications
+    if settings.portal_url:
+        made.use(close=(portal := portal_adapter(settings)).aclose, portal=portal)
+    if settings.payment_url:
+        made.use(close=(payment := payment_adapter(settings)).aclose, payment=payment)
+    if (mailer := smtp_mailer(settings)) is not None:
+        made.use(close=mailer.aclose, mail=mailer)
+    if settings.sms_gateway_url:
+        made.use(close=(texts := text_gateway(settings)).aclose, texts=texts)
     return made

@@ -17,7 +17,9 @@ from rich.progress import Progress
 
 from api.app import create_app
 from api.authentication import ROLES, issue_token
+from api.cli.outbox import outbox
 from api.cli.plain import console, fail, load_settings
+from api.cli.portal import portal
 from api.cli.simulated import simulated_systems
 from api.cli.stats import stats
 from api.cli.tokens import TokenRequestError, agency_exists, check_request
@@ -35,6 +37,7 @@ from api.settings import Settings
 from demo.catalogue import CITY
 from demo.group_history import seed_groups
 from demo.seeding import is_empty, seed_catalogue, seed_dossiers
+from documents.dossiers.dossier import ApplicantKind
 from schema import build_schema
 
 # Locals in a traceback can hold tokens and personal data: never print them.
@@ -43,6 +46,8 @@ cli = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 cli.add_typer(stats, name="stats")
+cli.add_typer(portal, name="portal")
+cli.add_typer(outbox, name="outbox")
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
 TTL_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -212,8 +217,14 @@ def token(
     role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
     agency: str | None = typer.Option(None, help="Agency code (officers, agency admins)."),
     sub: str | None = typer.Option(None, help="Subject; derived from the role by default."),
-    id_number: str | None = typer.Option(None, help="Applicants: the 12-digit id number."),
+    id_number: str | None = typer.Option(
+        None, help="Applicants: the 12-digit id number, or with --business the tax code."
+    ),
     ttl: str = typer.Option("8h", help="Lifetime: 30m, 8h, 2d…"),
+    business: bool = typer.Option(False, help="Applicants: sign in as a business."),
+    identity_level: int | None = typer.Option(
+        None, help="Applicants: the identity-assurance level (VNeID), 1 or 2."
+    ),
 ) -> None:
     """Print a development bearer token, signed with the data directory's secret."""
     settings = load_settings()
@@ -225,7 +236,9 @@ def token(
     lifetime = _ttl(ttl)
     subject = sub or "dev-" + re.sub(r"[:_]", "-", role)
     try:
-        check_request(ROLES, role, agency, id_number)
+        check_request(
+            ROLES, role, agency, id_number, business=business, identity_level=identity_level
+        )
         _claim(settings, init=False)
         if agency is not None and not agency_exists(settings, agency):
             raise TokenRequestError(f"unknown agency {agency[:40]!r} in the configured database")
@@ -235,7 +248,14 @@ def token(
         raise fail(error) from None
     try:
         printed = issue_token(
-            settings, role, sub=subject, agency=agency, id_number=id_number, ttl=lifetime
+            settings,
+            role,
+            sub=subject,
+            agency=agency,
+            id_number=id_number,
+            ttl=lifetime,
+            identity_level=identity_level,
+            applicant_kind=ApplicantKind.BUSINESS if business else None,
         )
     except ValueError as error:
         raise fail(error) from None

@@ -17,6 +17,7 @@ AGENCY_ROLES = frozenset(
 )
 APPLICANT = "applicant"
 CITIZEN_ID = re.compile(r"\d{12}")
+TAX_CODE = re.compile(r"\d{10}(-\d{3})?")
 
 
 class TokenRequestError(ValueError):
@@ -24,9 +25,20 @@ class TokenRequestError(ValueError):
 
 
 def check_request(
-    roles: tuple[str, ...], role: str, agency: str | None, id_number: str | None
+    roles: tuple[str, ...],
+    role: str,
+    agency: str | None,
+    id_number: str | None,
+    *,
+    business: bool = False,
+    identity_level: int | None = None,
 ) -> None:
-    """Refuse what no token should carry: a missing or needless option, a malformed id."""
+    """Refuse what no token should carry: a missing or needless option, a malformed id
+    (a business's is its tax code), an identity level other than 1 or 2."""
+    if role != APPLICANT and (business or identity_level is not None):
+        raise TokenRequestError(f"--business and --identity-level are not used by role {role}")
+    if identity_level is not None and identity_level not in (1, 2):
+        raise TokenRequestError("--identity-level must be 1 or 2")
     if role not in roles:
         raise TokenRequestError(f"unknown role {role[:40]!r}; one of: {', '.join(roles)}")
     if role in AGENCY_ROLES:
@@ -37,7 +49,10 @@ def check_request(
     if role == APPLICANT:
         if id_number is None:
             raise TokenRequestError("--id-number is required for role applicant")
-        if not CITIZEN_ID.fullmatch(id_number):
+        if business:
+            if not TAX_CODE.fullmatch(id_number):
+                raise TokenRequestError("--id-number must be the business's tax code")
+        elif not CITIZEN_ID.fullmatch(id_number):
             # The value is personal data: it is not repeated back.
             raise TokenRequestError(
                 "--id-number must be a citizen's 12-digit identification number"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import strawberry
@@ -39,6 +40,7 @@ from api.middleware.deadline import database_time
 from api.middleware.rate_limit import PublicLookups, request_buckets
 from api.middleware.request_guard import BodyTooLargeError
 from api.settings import Settings
+from api.trust_roots import load_trust_roots
 from documents.access.principals import ANONYMOUS
 from schema import build_schema
 from schema.core.context import Context
@@ -119,7 +121,9 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         self.authenticator = Authenticator(settings)
         self.ws_ping_interval = settings.ws_ping_interval_seconds
         self.office_hours = settings.office_hours
-        self.attachment_limits = settings.attachment_limits
+        self.attachment_limits = replace(
+            settings.attachment_limits, trust_roots=load_trust_roots(settings.trust_roots_dir)
+        )
         self.idempotency = settings.idempotency_timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -88,8 +88,13 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         },
         "root": {"handlers": ["default"], "level": settings.log_level.upper()},
         "loggers": {
-            name: {"handlers": [], "propagate": True, "level": "INFO"}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True, "level": "INFO"}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            },
+            # The adapters' HTTP client logs every request's URL at INFO; the adapters log
+            # what failed themselves (api/adapters/posting.py).
+            "httpx": {"handlers": [], "propagate": True, "level": "WARNING"},
         },
     }
 

@@ -28,6 +28,7 @@ from documents.common.clock import utcnow
 from documents.common.deliveries import DeliveryStatus, due
 from documents.common.tolerant import UNREADABLE
 from documents.dossiers.events import DossierEvent
+from documents.outbox.backlog import backlogs
 from documents.webhooks.delivery import WebhookDelivery
 
 # Up to the operation timeout (15 s by default) and past it.
@@ -110,6 +111,26 @@ class Metrics:
             "Webhook deliveries that failed for their whole retry window (outbox dead letters).",
             registry=r,
         )
+        # Per destination, a bounded set (documents/outbox/messages.py, `Destination`).
+        self.outbox_backlog = Gauge(
+            "motcua_outbox_backlog",
+            "Outbox messages not yet delivered, by destination (the whole database).",
+            ["destination"],
+            registry=r,
+        )
+        self.outbox_dead_letters = Gauge(
+            "motcua_outbox_dead_letters",
+            "Outbox messages given up on until an operator redelivers them, by destination.",
+            ["destination"],
+            registry=r,
+        )
+        self.outbox_oldest = Gauge(
+            "motcua_outbox_oldest_pending_seconds",
+            "How long the oldest undelivered outbox message has waited, by destination "
+            "(0 when none waits).",
+            ["destination"],
+            registry=r,
+        )
         self.hub_lag = Gauge(
             "motcua_hub_lag_seconds",
             "Now minus the time of the oldest event this process's hub has not yet "
@@ -118,7 +139,7 @@ class Metrics:
         )
         self.refreshed = Gauge(
             "motcua_metrics_refreshed_timestamp_seconds",
-            "When the database-wide gauges (backlog, dead letters, hub lag) were last read.",
+            "When the database-wide gauges (backlogs, dead letters, hub lag) were last read.",
             registry=r,
         )
 
@@ -134,6 +155,11 @@ class Metrics:
         self.dead_letters.set(
             await deliveries.count_documents({"status": DeliveryStatus.DEAD.value})
         )
+        for backlog in await backlogs(delivered=False):
+            name = backlog.destination.value
+            self.outbox_backlog.labels(name).set(backlog.pending)
+            self.outbox_dead_letters.labels(name).set(backlog.dead)
+            self.outbox_oldest.labels(name).set(backlog.oldest_pending_seconds or 0.0)
         self.hub_lag.set(await hub_lag(hub, now))
         self.refreshed.set(now.timestamp())
 
@@ -173,6 +199,7 @@ WORKERS = {
     "sweeper": "deadline_sweeper",
     "merge_scheduler": "merge_scheduler",
     "sessions": "session_reaper",
+    "outbox": "outbox",
 }
 
 
@@ -223,6 +250,18 @@ class StateCollector(Collector):
             failing.add_metric([label], rounds.failures)
             failures.add_metric([label], rounds.total_failures)
         yield from (running, failing, failures)
+        outbox = getattr(state, "outbox", None)
+        outcomes = getattr(outbox, "outcomes", None)
+        if outcomes is not None:  # api/workers/outbox.py
+            delivered = CounterMetricFamily(
+                "motcua_outbox_deliveries",
+                "Outbox delivery attempts by this process, by destination and outcome: "
+                "delivered, failed (to be retried) or dead (a dead letter).",
+                labels=["destination", "outcome"],
+            )
+            for (destination, outcome), count in sorted(outcomes.items()):
+                delivered.add_metric([destination, outcome], count)
+            yield delivered
         supervisor = getattr(state, "embedded_database", None)
         if supervisor is not None:  # docs/embedded-database.md
             yield CounterMetricFamily(

@@ -9,6 +9,7 @@ import os
 import secrets
 import socket
 import time
+from collections import Counter
 from datetime import timedelta
 
 from api.settings import Settings
@@ -31,6 +32,8 @@ class OutboxWorker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         # Longer than any one attempt can take, so no other worker starts it meanwhile.
         self.lease = timedelta(seconds=2 * settings.outbox_attempt_seconds + 30)
+        # Attempts by (destination, outcome: delivered, failed, dead), for the metrics.
+        self.outcomes: Counter[tuple[str, str]] = Counter()
         self.rounds = Periodic(
             f"outbox worker {self.owner}",
             settings.outbox_poll_seconds,
@@ -81,4 +84,6 @@ class OutboxWorker:
             base, cap = settings.outbox_backoff_seconds, settings.outbox_max_backoff_seconds
             next_at = retry_at(len(message.attempts) + 1, message.retry_since, base, cap, window)
         await finish(message, self.owner, attempt, sent, next_at)
+        outcome = "delivered" if sent.delivered else "failed" if next_at else "dead"
+        self.outcomes[message.destination.value, outcome] += 1
         return sent.delivered

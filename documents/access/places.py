@@ -36,6 +36,8 @@ _DECIDER = frozenset({P.DECIDING})
 # agency holding it.
 _DESK_OR_HOLDER = frozenset({P.RECEIVING, P.HOLDING})
 
+# A fee is waived by the agency that decides on the dossier, never by a desk that only
+# received it (docs/payments.md, "Exemption").
 # status -> action -> the places whose agencies may take it (any one of them). The
 # applicant's own actions (the two SUPPLEMENTs, WITHDRAW) are not here: they need no
 # agency.
@@ -47,6 +49,7 @@ WHERE: dict[DossierStatus, dict[Action, frozenset[Place]]] = {
         A.REQUEST_SUPPLEMENT_AT_RECEPTION: _DESK,
         A.REQUEST_PAYMENT: _DESK,
         A.RECORD_PAYMENT: _DESK,
+        A.EXEMPT_FEE: _DECIDER,
     },
     S.IN_PROGRESS: {
         A.ASSIGN: _HOLDER,
@@ -58,17 +61,20 @@ WHERE: dict[DossierStatus, dict[Action, frozenset[Place]]] = {
         A.STOP_PROCESSING: _DECIDER,
         A.REQUEST_PAYMENT: _HOLDER,
         A.RECORD_PAYMENT: _HOLDER,
+        A.EXEMPT_FEE: _DECIDER,
     },
     S.SUPPLEMENT_REQUESTED: {
         # Whoever holds it: the desk for a round asked at reception, the step's agency
         # for a round asked during processing.
         A.STOP_PROCESSING: _HOLDER,
         A.RECORD_PAYMENT: _DESK_OR_HOLDER,
+        A.EXEMPT_FEE: _DECIDER,
     },
     S.RESULT_READY: {
         A.RETURN_RESULT: _DESK_OR_HOLDER,
         A.REQUEST_PAYMENT: _DESK_OR_HOLDER,
         A.RECORD_PAYMENT: _DESK_OR_HOLDER,
+        A.EXEMPT_FEE: _DECIDER,
     },
 }
 

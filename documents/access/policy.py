@@ -22,6 +22,7 @@ from documents.catalogue.procedures import OfficerRole
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment
 from documents.papers.consents import Submitter
+from documents.workflow.identity import OnlineIdentity
 from documents.workflow.transitions import Action
 
 K = PrincipalKind
@@ -32,12 +33,13 @@ A = Action
 ROLE_ACTIONS: dict[OfficerRole, frozenset[Action]] = {
     R.RECEPTION: frozenset(
         {A.ACCEPT, A.REFUSE, A.ASSIGN, A.HAND_OVER, A.RETURN_RESULT}
-        | {A.REQUEST_SUPPLEMENT_AT_RECEPTION, A.REQUEST_PAYMENT, A.RECORD_PAYMENT}
+        | {A.REQUEST_SUPPLEMENT_AT_RECEPTION, A.REQUEST_PAYMENT, A.RECORD_PAYMENT, A.EXEMPT_FEE}
     ),
     R.SPECIALIST: frozenset({A.ASSIGN, A.HAND_OVER, A.REQUEST_SUPPLEMENT, A.ISSUE_APOLOGY}),
     # Stopping ends a dossier without a decision: the leader signs it, as a rejection.
     R.LEADER: frozenset(
         {A.ASSIGN, A.HAND_OVER, A.APPROVE, A.REJECT, A.ISSUE_APOLOGY, A.STOP_PROCESSING}
+        | {A.EXEMPT_FEE}
     ),
 }
 APPLICANT_ACTIONS = frozenset({A.SUPPLEMENT, A.SUPPLEMENT_AT_RECEPTION, A.WITHDRAW})
@@ -164,11 +166,12 @@ class Access:
         return bool(agencies) and (not scope or bool(scope.intersection(agencies)))
 
     def can_submit(self, applicant_id: str, agency_code: str, procedure_code: str) -> bool:
-        """Applicants file for themselves; reception files at its own desks; integrators
-        (e.g. the national portal) within their scope."""
+        """Applicants file (for themselves: the submission refuses another applicant with
+        NOT_THE_APPLICANT, `online_identity`); reception files at its own desks;
+        integrators (e.g. the national portal) within their scope."""
         kind = self.kind
         if kind is K.APPLICANT:
-            return applicant_id == self.principal.id_number
+            return True
         if kind is K.OFFICER:
             covered = self.agencies is not None and agency_code in self.agencies
             return self.principal.role is R.RECEPTION and covered
@@ -212,6 +215,19 @@ class Access:
         if self.kind is not K.OFFICER or dossier.accepted_at is None:
             return False
         return self._covers(handling_agencies(dossier))
+
+    def online_identity(self) -> OnlineIdentity | None:
+        """What a submission filed by this principal proved online: an applicant's own
+        number, kind and identity level; nothing about the applicant for an integrator's
+        key; None for officers, who check identity in person at the counter."""
+        if self.kind is K.APPLICANT:
+            principal = self.principal
+            return OnlineIdentity(
+                principal.id_number, principal.applicant_kind, principal.identity_level
+            )
+        if self.kind is K.INTEGRATOR:
+            return OnlineIdentity()
+        return None
 
     def submitter(self) -> Submitter:
         """Who files a dossier, as reusing the applicant's papers needs to know."""

@@ -48,6 +48,9 @@ class Principal:
     # Applicants: a 12-digit personal identification number or a tax code.
     id_number: str | None = None
     applicant_kind: ApplicantKind | None = None
+    # Applicants: the identity-assurance level the identity provider vouched for (VNeID
+    # level 1 or 2), None if the token does not say (docs/integrations.md, "Identity").
+    identity_level: int | None = None
     scope: IntegratorScope = field(default_factory=IntegratorScope)
     # A token's `reuse_consent` claim: the applicant agreed that this submitter reuse
     # their e-data repository for one dossier (docs/papers.md).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from beanie import Document, Indexed
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -45,6 +45,15 @@ class FeeRow(BaseModel):
     amount: int = Field(ge=0)
 
 
+class FeeLine(BaseModel):
+    """One line of a fixed fee's breakdown on the payment order (docs/payments.md):
+    a phí (FEE) or a lệ phí (CHARGE)."""
+
+    kind: Literal["FEE", "CHARGE"] = "CHARGE"
+    label: str = Field(min_length=1, max_length=300)
+    amount: int = Field(ge=0)
+
+
 class FeeSchedule(BaseModel):
     """Phí, lệ phí: zero, a fixed amount, or a small table keyed by one form field."""
 
@@ -53,6 +62,16 @@ class FeeSchedule(BaseModel):
     field: str | None = None
     rows: list[FeeRow] = Field(default_factory=list)
     required_before_return: bool = False
+    # The breakdown of `amount` into fee and charge lines; empty: one CHARGE line.
+    lines: list[FeeLine] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lines_add_up(self) -> FeeSchedule:
+        if self.lines and (
+            self.kind is not FeeKind.FIXED or sum(x.amount for x in self.lines) != self.amount
+        ):
+            raise ValueError("fee lines break down a FIXED amount and add up to it")
+        return self
 
 
 class ResultReuse(BaseModel):
@@ -142,6 +161,9 @@ class Procedure(Document):
     processing_hours: int | None = Field(default=None, ge=0, le=10_000)
     # Its own cut-off and office hours; None: the deployment's (docs/workflow.md).
     time_rules: TimeRules | None = None
+    # The identity-assurance level (VNeID level 2, docs/integrations.md "Identity") an
+    # applicant must have proved to submit online; None: any signed-in applicant.
+    requires_identity_level: int | None = Field(default=None, ge=1, le=2)
 
     @field_validator("processing_hours")
     @classmethod

@@ -60,6 +60,13 @@ class ErrorCode(StrEnum):
     RESULT_SIGNATURE_INVALID = "RESULT_SIGNATURE_INVALID"
     RESULT_SIGNATURE_EXPIRED = "RESULT_SIGNATURE_EXPIRED"
     RESULT_SIGNATURE_UNTRUSTED = "RESULT_SIGNATURE_UNTRUSTED"
+    # Payment extras (docs/payments.md): a fee exempted after something was paid; an order
+    # that is no longer pending (paid, cancelled, refunded); a bank transfer confirmed
+    # without its proof; a proof for an order not paid by bank transfer.
+    ALREADY_PAID = "ALREADY_PAID"
+    ORDER_NOT_PENDING = "ORDER_NOT_PENDING"
+    PROOF_MISSING = "PROOF_MISSING"
+    NOT_A_BANK_TRANSFER = "NOT_A_BANK_TRANSFER"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from beanie import Document, Indexed, Insert, Replace, Save, SaveChanges, before_event
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from documents.common.errors import not_found
@@ -35,6 +35,20 @@ class ApplicantKind(StrEnum):
     BUSINESS = "BUSINESS"
 
 
+class NotificationChannel(StrEnum):
+    """How an applicant may be told of their dossier."""
+
+    EMAIL = "EMAIL"
+    SMS = "SMS"
+    ZALO = "ZALO"
+
+
+# The validation context of an applicant being submitted: `Applicant.model_validate(
+# fields, context=ADMITTING)` checks what a stored record is not held to.
+ADMITTING_KEY = "admitting"
+ADMITTING = {ADMITTING_KEY: True}
+
+
 class Applicant(BaseModel):
     """A citizen (12-digit personal identification number) or a business (tax code)."""
 
@@ -44,6 +58,25 @@ class Applicant(BaseModel):
     phone: Annotated[str | None, Field(pattern=r"^\+?\d{9,15}$")] = None
     email: str | None = None
     address: Annotated[str | None, Field(max_length=500)] = None
+    # How the applicant chose to be told of the dossier (docs/integrations.md,
+    # "Notifications"): nothing unless chosen, so a record stored before has none.
+    notify_by: list[NotificationChannel] = Field(default_factory=list)
+
+    @field_validator("notify_by")
+    @classmethod
+    def _reachable(
+        cls, channels: list[NotificationChannel], info: ValidationInfo
+    ) -> list[NotificationChannel]:
+        """Each channel needs its address: e-mail an e-mail, SMS and Zalo a phone. Checked
+        on what an applicant submits (`ADMITTING`), not on a stored record: one whose
+        address went since stays readable, and its notices are dead letters."""
+        if not (info.context or {}).get(ADMITTING_KEY):
+            return channels
+        for channel in channels:
+            needs = "email" if channel is NotificationChannel.EMAIL else "phone"
+            if not info.data.get(needs):
+                raise ValueError(f"notification by {channel.value} needs the {needs}")
+        return list(dict.fromkeys(channels))
 
 
 def _keyset(*fields: str) -> IndexModel:
@@ -102,6 +135,9 @@ class Dossier(Document):
     # Structured data of the result recorded with the decision (e.g. the certificate
     # number), which feeds the members of a group that wait for it.
     result_data: dict[str, Any] = Field(default_factory=dict)
+    # The national portal's reference of a dossier submitted there (docs/integrations.md,
+    # "Online submissions from the portal"): unique, so a retried submission is found.
+    portal_reference: str | None = None
     # Derived and stored so "received, handled or worked on by" is one multikey index
     # lookup: the embedded server answers an `$or` of fields with a collection scan.
     agency_codes: list[str] = Field(default_factory=list)
@@ -123,6 +159,12 @@ class Dossier(Document):
             _keyset("applicant.id_number"),
             # `overdue` and `dueBefore` filters look at open dossiers by deadline.
             IndexModel([("due_at", ASCENDING), ("code", ASCENDING)], name="due"),
+            IndexModel(
+                [("portal_reference", ASCENDING)],
+                name="portal_reference",
+                unique=True,
+                partialFilterExpression={"portal_reference": {"$type": "string"}},
+            ),
         ]
 
 

@@ -23,6 +23,8 @@ class Ports:
     payment: PaymentPlatform | None = None
     mail: Mailer | None = None
     texts: TextGateway | None = None  # SMS and Zalo, through one gateway
+    # Where applicants reach this deployment: the `/tra-cuu` link in notifications.
+    public_url: str = "http://127.0.0.1:8000"
 
     def configured(self) -> list[Destination]:
         present = {
@@ -43,7 +45,7 @@ async def carry(message: OutboxMessage, ports: Ports) -> Sent:
         case Destination.PAYMENT if ports.payment is not None:
             return await send_payment_message(message, ports.payment)
         case Destination.EMAIL if ports.mail is not None:
-            return await send_notification(message, ports.mail, None)
+            return await send_notification(message, ports.mail, None, ports.public_url)
         case Destination.SMS | Destination.ZALO if ports.texts is not None:
-            return await send_notification(message, None, ports.texts)
+            return await send_notification(message, None, ports.texts, ports.public_url)
     return Sent(delivered=False, error="not configured")

@@ -67,6 +67,13 @@ class OutboxMessage(Document):
                 name="by_key",
             ),
             IndexModel([("destination", ASCENDING), ("_id", DESCENDING)], name="by_destination"),
+            # The operators' figures: counts per destination and status, oldest pending
+            # first (documents/outbox/backlog.py); equalities then one range, as
+            # SecantusDB's planner serves them.
+            IndexModel(
+                [("destination", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)],
+                name="by_status",
+            ),
         ]
 
 

@@ -45,10 +45,16 @@ async def lease_next(
         leased = await deliveries.lease_due(OutboxMessage, owner, lease_for, also)
         if leased is None:
             return None
-        ahead = await collection.find_one(_earlier(leased), {"next_attempt_at": 1})
+        ahead = await collection.find_one(
+            _earlier(leased), {"next_attempt_at": 1, "lease_owner": 1}
+        )
         if ahead is None:
             return leased
-        wait = max(ahead["next_attempt_at"], utcnow() + timedelta(seconds=_BEHIND_SECONDS))
+        wait = utcnow() + timedelta(seconds=_BEHIND_SECONDS)
+        # One in flight has its lease's end as its next attempt; its outcome may come (and
+        # release those behind it) before this put-back lands: look again soon instead.
+        if ahead.get("lease_owner") is None:
+            wait = max(ahead["next_attempt_at"], wait)
         await collection.update_one(
             {"_id": leased.id, "lease_owner": owner},
             {"$set": {"lease_owner": None, "next_attempt_at": wait}},

@@ -1,10 +1,12 @@
 """Attaching files to a dossier, removing them, and attaching results.
 
-The file is streamed to GridFS first, outside any transaction; the attachment, its
-event and (for results) the repository item are then written in one transaction.
-A per-dossier counter bumped in that transaction makes concurrent uploads conflict,
-so the dossier's size limit holds when two arrive at once. If the transaction fails,
-the file is deleted again.
+The file is streamed to GridFS first, outside any transaction; an electronic result's
+signature is then verified on the stored bytes; the attachment, its event and (for
+results) the repository item are then written in one transaction. A per-dossier counter
+bumped in that transaction makes concurrent uploads conflict, so the dossier's size
+limit holds when two arrive at once; results take their `KQ(n)` number from another in
+the same transaction, so a number is used only when its result is recorded. If the
+verification or the transaction fails, the file is deleted again.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ from documents.papers.attachments import (
 )
 from documents.papers.file_store import ChunkSource, FileLimits, StoredFile, store
 from documents.papers.grid_files import delete_file
+from documents.papers.media_types import SIGNED_XML
 from documents.papers.repository import file_is_shared, result_item
+from documents.papers.signatures import ResultSignature
+from documents.papers.verifying import verify_stored
 
 _RESULT_TYPE_PATTERN = "^[A-Z][A-Z0-9_]{0,63}$"
 
@@ -95,6 +100,38 @@ def _event(
     )
 
 
+async def new_attachment(
+    session: AsyncClientSession,
+    dossier_code: str,
+    stored: StoredFile,
+    actor: Actor,
+    limits: AttachmentLimits,
+    fields: dict[str, Any],
+) -> Attachment:
+    """The attachment of a stored file, made in the upload's transaction: the dossier's
+    upload counter is bumped first, so two uploads at once conflict and the dossier's
+    size limit holds; DOSSIER_FILES_TOO_LARGE past it. The caller inserts it."""
+    limit = limits.max_dossier_bytes
+    await next_value(f"attachments:{dossier_code}", session)  # serialises uploads
+    if await stored_bytes(dossier_code, session) + stored.size > limit:
+        raise DomainError(
+            ErrorCode.DOSSIER_FILES_TOO_LARGE,
+            f"the dossier's files may add up to at most {limit} bytes",
+            "file",
+        )
+    return Attachment(
+        dossier_code=dossier_code,
+        file_id=stored.file_id,
+        sha256=stored.sha256,
+        size=stored.size,
+        media_type=stored.media_type,
+        filename=stored.filename,
+        uploaded_by=actor.user,
+        uploaded_at=utcnow(),
+        **fields,
+    )
+
+
 async def _record(
     dossier: Dossier,
     stored: StoredFile,
@@ -104,27 +141,12 @@ async def _record(
     repository_name: str | None = None,
 ) -> Attachment:
     """Write the attachment for a stored file, or delete the file if that fails."""
-    limit = limits.max_dossier_bytes
 
     async def work(session: AsyncClientSession) -> Attachment:
-        await next_value(f"attachments:{dossier.code}", session)  # serialises uploads
-        if await stored_bytes(dossier.code, session) + stored.size > limit:
-            raise DomainError(
-                ErrorCode.DOSSIER_FILES_TOO_LARGE,
-                f"the dossier's files may add up to at most {limit} bytes",
-                "file",
-            )
-        attachment = Attachment(
-            dossier_code=dossier.code,
-            file_id=stored.file_id,
-            sha256=stored.sha256,
-            size=stored.size,
-            media_type=stored.media_type,
-            filename=stored.filename,
-            uploaded_by=actor.user,
-            uploaded_at=utcnow(),
-            **fields,
-        )
+        attachment = await new_attachment(session, dossier.code, stored, actor, limits, fields)
+        if repository_name is not None:
+            number = await next_value(f"results:{dossier.code}", session)
+            attachment.result_code = result_code(dossier.code, number)
         await attachment.insert(session=session)
         if repository_name is not None:
             await result_item(attachment, dossier, repository_name).insert(session=session)
@@ -135,6 +157,25 @@ async def _record(
 
     try:
         return await in_event_transaction(Attachment, work)
+    except BaseException:
+        await asyncio.shield(delete_file(stored.file_id))
+        raise
+
+
+def result_code(dossier_code: str, number: int) -> str:
+    """The code of a dossier's `number`th result (its e-data repository key)."""
+    return f"{dossier_code}-KQ({number})"
+
+
+async def _verified(
+    stored: StoredFile, electronic: bool, limits: AttachmentLimits
+) -> ResultSignature | None:
+    """The signature of an electronic result (XML is electronic whatever it is called);
+    None for a scan. The stored file is deleted when the signature does not hold."""
+    if not electronic and stored.media_type != SIGNED_XML:
+        return None
+    try:
+        return await verify_stored(stored, limits.trust_roots, utcnow())
     except BaseException:
         await asyncio.shield(delete_file(stored.file_id))
         raise
@@ -196,8 +237,9 @@ async def attach_result(
     declared_type: str | None,
     limits: AttachmentLimits,
 ) -> Attachment:
-    """Attach the result issued for the dossier, within `limits`; it goes to the
-    applicant's repository."""
+    """Attach the result issued for the dossier, within `limits`, as the dossier's next
+    `KQ(n)`; it goes to the applicant's repository. An electronic result's signature
+    must hold and chain to `limits.trust_roots`."""
     if not re.fullmatch(_RESULT_TYPE_PATTERN, result_type):
         raise DomainError(
             ErrorCode.VALIDATION_FAILED,
@@ -210,11 +252,13 @@ async def attach_result(
     stored = await _store_for(
         dossier, AttachmentKind.RESULT, source, filename, declared_type, limits
     )
+    signature = await _verified(stored, electronic, limits)
     fields = {
         "kind": AttachmentKind.RESULT,
         "electronic": electronic,
         "result_type": result_type,
         "valid_until": valid_until,
+        "signature": signature,
     }
     return await _record(dossier, stored, actor, fields, limits, repository_name=procedure.name)
 

@@ -6,7 +6,7 @@ file is, which paper slot it fills, and where it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -16,6 +16,7 @@ from pymongo import ASCENDING, IndexModel
 
 from documents.catalogue.procedures import RequiredPaper
 from documents.papers.media_types import JPEG, PDF, PNG, SIGNED_XML
+from documents.papers.signatures import ResultSignature, TrustRoots
 
 MIB = 1024 * 1024
 
@@ -23,6 +24,10 @@ MIB = 1024 * 1024
 class AttachmentKind(StrEnum):
     APPLICATION = "APPLICATION"
     RESULT = "RESULT"
+    # A bank transfer's proof the applicant uploads, and the e-receipt motcua issues for a
+    # paid order (docs/payments.md); neither fills a paper slot.
+    PAYMENT_PROOF = "PAYMENT_PROOF"
+    RECEIPT = "RECEIPT"
 
 
 class PaperSource(StrEnum):
@@ -67,6 +72,8 @@ class Attachment(Document):
     # (the e-data repository's key, and what the portal receives); None on others.
     result_code: str | None = None
     valid_until: date | None = None
+    # Electronic results only: the verified digital signature (docs/integrations.md).
+    signature: ResultSignature | None = None
     file_id: PydanticObjectId
     sha256: str
     size: int
@@ -111,6 +118,8 @@ class AttachmentLimits:
     result_media_types: frozenset[str] = frozenset({PDF, JPEG, PNG, SIGNED_XML})
     max_file_bytes: int = 10 * MIB
     max_dossier_bytes: int = 50 * MIB
+    # The CAs an electronic result's signature must chain to (loaded at start-up).
+    trust_roots: TrustRoots = field(default_factory=TrustRoots)
 
     def media_types(self, kind: AttachmentKind) -> frozenset[str]:
         if kind is AttachmentKind.RESULT:

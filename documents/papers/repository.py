@@ -41,6 +41,8 @@ class RepositoryItem(Document):
     name: str
     slot: str | None = None
     result_type: str | None = None
+    # Results: `<dossier code>-KQ(n)`, the attachment's code.
+    result_code: str | None = None
     electronic: bool = False
     valid_from: datetime
     valid_until: date | None = None
@@ -85,6 +87,7 @@ def _item(attachment: Attachment, dossier: Dossier, name: str, now: datetime) ->
         "name": name,
         "slot": attachment.slot,
         "result_type": attachment.result_type,
+        "result_code": attachment.result_code,
         "electronic": attachment.electronic,
         "valid_from": attachment.uploaded_at if result else now,
         "valid_until": attachment.valid_until,

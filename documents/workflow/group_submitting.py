@@ -33,6 +33,7 @@ from documents.groups.records import DossierGroup, GroupMemberDossier
 from documents.groups.tracking import record_group_created
 from documents.national.population import PopulationRegistry
 from documents.papers.consents import Submitter
+from documents.workflow.identity import OnlineIdentity, check_applicant
 from documents.workflow.submitting import Prepared, Submission, prepare, with_fresh_codes
 
 
@@ -46,6 +47,7 @@ class GroupSubmission:
     data: Any  # the combined form's data; anything a client sent
     verification: bool = False  # the longer group deadline applies
     submitter: Submitter = field(default_factory=Submitter)
+    identity: OnlineIdentity | None = None  # as on Submission
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ async def submit_group(
     """Every member is checked as `submit` checks a dossier before any code is taken;
     then the group record, its members, their facts and events are written in one
     transaction, so any error leaves nothing behind."""
+    check_applicant(submission.identity, submission.applicant)
     group = await ProcedureGroup.find_one(ProcedureGroup.code == submission.group_code)
     if group is None or not group.active:
         raise not_found("procedure group", submission.group_code, "groupCode")
@@ -151,6 +154,7 @@ async def submit_group(
             applicant=submission.applicant,
             data=derive_member_data(mappings[code], submission.data),
             submitter=submission.submitter,
+            identity=submission.identity,
         )
         check = leaving_out(fed_pointers(group, code)) if waits else ensure_valid
         try:

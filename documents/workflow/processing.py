@@ -44,6 +44,8 @@ class Act:
     actor: Actor
     # More writes for the action's transaction, e.g. filing accepted papers.
     writes: list[Callable[[AsyncClientSession], Awaitable[None]]] = field(default_factory=list)
+    # More events, recorded after the action's own (e.g. the orders an exemption cancels).
+    events: list[DossierEvent] = field(default_factory=list)
 
 
 class NoChange(Exception):  # noqa: N818 - a signal, not an error
@@ -145,7 +147,7 @@ async def perform(
             )
         # Last: numbering the event serialises writers (documents/dossiers/events.py).
         # A retry reuses the event's id: the abort undid the first insert.
-        await record_events(session, [event, *released, *group_events])
+        await record_events(session, [event, *act.events, *released, *group_events])
 
     await in_event_transaction(Dossier, write)
     return dossier

@@ -30,6 +30,7 @@ from documents.papers.consents import Submitter
 from documents.papers.reuse import ReusedPaper, ReusePlan, plan_reuse, reused_attachment
 from documents.statistics.facts import refresh_fact
 from documents.workflow.fees import amount_due, payment_status
+from documents.workflow.identity import OnlineIdentity, check_applicant, check_level
 from documents.workflow.looking_up import Looked, look_up
 
 # A stored code found once moves the counter past every stored code of that day.
@@ -48,6 +49,15 @@ class Submission:
     reused_papers: tuple[ReusedPaper, ...] = field(default=())
     # Who files it: only the applicant, or someone they consented to, reuses papers.
     submitter: Submitter = field(default_factory=Submitter)
+    # Filed online: the identity the submitter proved (documents/workflow/identity.py);
+    # None: an officer receives it and checks identity in person.
+    identity: OnlineIdentity | None = None
+    # Submitted on the national portal: its reference, unique among dossiers.
+    portal_reference: str | None = None
+
+
+class PortalReferenceTaken(Exception):  # noqa: N818 - an outcome the caller answers
+    """A dossier with this portal reference is already stored (a retried submission)."""
 
 
 async def receiving_agency(code: str, received_at: datetime) -> Agency:
@@ -168,6 +178,7 @@ class Prepared:
             reused_count=len(self.reuse.items),
             lookups=self.looked.lookups,
             supplements=[self.looked.supplement] if self.looked.supplement else [],
+            portal_reference=submission.portal_reference,
         )
         if self.looked.supplement is not None:
             dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
@@ -181,7 +192,10 @@ class Prepared:
         code = dossier.code
         try:
             await dossier.insert(session=session)
-        except DuplicateKeyError:  # the counter is behind the stored codes (a restore)
+        except DuplicateKeyError as taken:
+            if "portal_reference" in (taken.details or {}).get("keyPattern", {}):
+                raise PortalReferenceTaken(dossier.portal_reference) from None
+            # The counter is behind the stored codes (a restore).
             raise CodeTakenError(self.receiving.code, now) from None
         await self.reuse.spend_consent(self.submission.applicant.id_number, code, now, session)
         for planned in self.reuse.items:
@@ -204,9 +218,11 @@ async def prepare(
     """Every check of a submission, before any write; `validate` checks its data
     against the procedure's published form (a group member leaves out what a result
     will fill, docs/groups.md)."""
+    check_applicant(submission.identity, submission.applicant)
     procedure = await Procedure.find_one(Procedure.code == submission.procedure_code)
     if procedure is None or not procedure.active:
         raise not_found("procedure", submission.procedure_code, "procedureCode")
+    check_level(submission.identity, procedure)
     receiving = await receiving_agency(submission.receiving_agency_code, received_at or utcnow())
     form = await current_form(procedure.form_key)
     assert form.version is not None  # published forms always have one

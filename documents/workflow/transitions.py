@@ -6,9 +6,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from documents.common.errors import DomainError, ErrorCode
-from documents.dossiers.dossier import Channel, Dossier
-from documents.dossiers.parts import PaymentStatus
-from documents.dossiers.statuses import ACTIVE, DossierStatus
+from documents.dossiers.dossier import Dossier
+from documents.dossiers.statuses import DossierStatus
 
 
 class Action(StrEnum):
@@ -30,6 +29,8 @@ class Action(StrEnum):
     STOP_PROCESSING = "STOP_PROCESSING"
     REQUEST_PAYMENT = "REQUEST_PAYMENT"
     RECORD_PAYMENT = "RECORD_PAYMENT"
+    # The fee waived, with a reason (docs/payments.md): the status does not move.
+    EXEMPT_FEE = "EXEMPT_FEE"
     # A waiting group member filled from the result it waited for (docs/groups.md).
     RECEIVE_INPUT = "RECEIVE_INPUT"
 
@@ -47,6 +48,7 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.WITHDRAW: S.WITHDRAWN,
         A.REQUEST_PAYMENT: S.RECEIVED,
         A.RECORD_PAYMENT: S.RECEIVED,
+        A.EXEMPT_FEE: S.RECEIVED,
     },
     S.IN_PROGRESS: {
         A.ASSIGN: S.IN_PROGRESS,
@@ -59,6 +61,7 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.STOP_PROCESSING: S.STOPPED,
         A.REQUEST_PAYMENT: S.IN_PROGRESS,
         A.RECORD_PAYMENT: S.IN_PROGRESS,
+        A.EXEMPT_FEE: S.IN_PROGRESS,
     },
     S.SUPPLEMENT_REQUESTED: {
         A.SUPPLEMENT: S.IN_PROGRESS,
@@ -66,11 +69,13 @@ TRANSITIONS: dict[DossierStatus, dict[Action, DossierStatus]] = {
         A.WITHDRAW: S.WITHDRAWN,
         A.STOP_PROCESSING: S.STOPPED,
         A.RECORD_PAYMENT: S.SUPPLEMENT_REQUESTED,
+        A.EXEMPT_FEE: S.SUPPLEMENT_REQUESTED,
     },
     S.RESULT_READY: {
         A.RETURN_RESULT: S.RETURNED,
         A.REQUEST_PAYMENT: S.RESULT_READY,
         A.RECORD_PAYMENT: S.RESULT_READY,
+        A.EXEMPT_FEE: S.RESULT_READY,
     },
     S.WAITING_FOR_INPUT: {
         A.RECEIVE_INPUT: S.RECEIVED,
@@ -111,39 +116,3 @@ def answering_supplement(dossier: Dossier) -> Action:
     if latest is not None and latest.at_reception:
         return A.SUPPLEMENT_AT_RECEPTION
     return A.SUPPLEMENT
-
-
-# The national public service portal's status codes (1-10).
-_PORTAL_CODES = {
-    S.RECEIVED: 1,
-    # The portal has no code for a member waiting for another's result: it was received.
-    S.WAITING_FOR_INPUT: 1,
-    S.IN_PROGRESS: 4,
-    S.SUPPLEMENT_REQUESTED: 5,
-    S.REFUSED: 3,
-    S.WITHDRAWN: 7,
-    S.STOPPED: 8,
-    # A denied resolution has been processed; its result is the written refusal.
-    S.REJECTED: 9,
-    S.RESULT_READY: 9,
-    S.RETURNED: 10,
-}
-
-_CHANNEL_CODES = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}
-
-
-def portal_status_code(
-    status: DossierStatus,
-    payment_status: PaymentStatus,
-    payment_requested: bool,
-    at_first_step: bool,
-) -> int:
-    if payment_requested and payment_status is PaymentStatus.UNPAID and status in ACTIVE:
-        return 6  # waiting for the applicant to pay
-    if status is S.IN_PROGRESS and at_first_step:
-        return 2  # accepted, not yet handed to the specialist
-    return _PORTAL_CODES[status]
-
-
-def channel_code(channel: Channel) -> int:
-    return _CHANNEL_CODES[channel]

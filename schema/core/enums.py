@@ -20,7 +20,7 @@ from documents.catalogue.procedures import (
     OnlineService,
 )
 from documents.common.errors import ErrorCode
-from documents.dossiers.dossier import ApplicantKind, Channel
+from documents.dossiers.dossier import ApplicantKind, Channel, NotificationChannel
 from documents.dossiers.events import EventType
 from documents.dossiers.parts import PaymentMethod, PaymentStatus, Timeliness
 from documents.dossiers.search import DossierOrder
@@ -29,6 +29,7 @@ from documents.groups.records import GroupStatus
 from documents.national.population import LookupResult
 from documents.papers.attachments import AttachmentKind, PaperDigitisation, PaperSource
 from documents.papers.repository import RepositoryItemKind
+from documents.payments.orders import LineKind, OrderStatus
 from documents.statistics.indicators import Granularity
 from documents.statistics.ratings import FeedbackKind, RatingLevel
 from documents.webhooks.delivery import DeliveryStatus
@@ -65,6 +66,9 @@ strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 strawberry.enum(NationalDatabase, description="A national database that replaces a paper.")
 strawberry.enum(LookupResult, description="What a national database answered.")
 strawberry.enum(GroupStatus, description="A group submission's status (docs/groups.md).")
+strawberry.enum(NotificationChannel, description="How an applicant is told of a dossier.")
+strawberry.enum(LineKind, name="PaymentLineKind", description="FEE (phí) or CHARGE (lệ phí).")
+strawberry.enum(OrderStatus, name="PaymentOrderStatus", description="A payment order's state.")
 
 __all__ = [
     "AgencyLevel",
@@ -84,10 +88,13 @@ __all__ = [
     "FormStatus",
     "Granularity",
     "GroupStatus",
+    "LineKind",
     "LookupResult",
     "NationalDatabase",
+    "NotificationChannel",
     "OfficerRole",
     "Operation",
+    "OrderStatus",
     "PaperSource",
     "PaymentMethod",
     "PaymentStatus",

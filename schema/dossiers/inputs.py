@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from documents.dossiers.dossier import Applicant, Dossier
+from documents.dossiers.dossier import ADMITTING, Applicant, Dossier, NotificationChannel
 from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import EventFilter
 from documents.dossiers.search import DossierFilter
@@ -29,17 +29,24 @@ class ApplicantInput:
     phone: str | None = None
     email: str | None = text(EMAIL_MAX_LENGTH, default=None)
     address: str | None = text(NAME_MAX_LENGTH, default=None)
+    notify_by: list[NotificationChannel] = strawberry.field(
+        default_factory=list,
+        description="How to tell the applicant of the dossier: EMAIL needs the e-mail, "
+        "SMS and ZALO the phone. None chosen: no notification.",
+    )
 
     def to_domain(self) -> Applicant:
         """Raises pydantic.ValidationError on malformed values."""
-        return Applicant(
-            kind=self.kind,
-            id_number=self.id_number,
-            full_name=self.full_name,
-            phone=self.phone,
-            email=self.email,
-            address=self.address,
-        )
+        fields = {
+            "kind": self.kind,
+            "id_number": self.id_number,
+            "full_name": self.full_name,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+            "notify_by": self.notify_by,
+        }
+        return Applicant.model_validate(fields, context=ADMITTING)
 
 
 @strawberry.input

@@ -54,6 +54,7 @@ class SubmitMutation(ReturnsDossier):
 class DossierMutations:
     @payload_mutation(SubmitMutation(), "Submit a dossier; it is validated against its form.")
     async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> Dossier:
+        access = await info.context.access()
         submission = Submission(
             procedure_code=input.procedure_code,
             receiving_agency_code=input.receiving_agency_code,
@@ -61,7 +62,8 @@ class DossierMutations:
             applicant=input.applicant.to_domain(),  # well formed: SubmitMutation.admit
             data=input.data,
             reused_papers=input.reused(),
-            submitter=(await info.context.access()).submitter(),
+            submitter=access.submitter(),
+            identity=access.online_identity(),
         )
         context = info.context
         return await submit(

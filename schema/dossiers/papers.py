@@ -13,6 +13,7 @@ from documents.national.population import LookupResult
 from documents.papers.attachments import Attachment, paper_states
 from schema.core.context import Info
 from schema.core.enums import AttachmentKind, PaperDigitisation, PaperSource, RepositoryItemKind
+from schema.dossiers.result_signatures import ResultSignatureType
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier
@@ -36,6 +37,12 @@ class AttachmentType:
     sha256: str = strawberry.field(description="Hex SHA-256 of the content; the download's ETag.")
     electronic: bool = strawberry.field(description="An electronic original (results).")
     result_type: str | None
+    result_code: str | None = strawberry.field(
+        description="Results: `<dossier code>-KQ(n)`, n = 1, 2 … in the order attached."
+    )
+    signature: ResultSignatureType | None = strawberry.field(
+        description="Electronic results: the verified digital signature."
+    )
     valid_until: date | None
     uploaded_at: datetime
     uploaded_by: str | None
@@ -61,6 +68,12 @@ class AttachmentType:
             sha256=attachment.sha256,
             electronic=attachment.electronic,
             result_type=attachment.result_type,
+            result_code=attachment.result_code,
+            signature=(
+                ResultSignatureType.from_document(attachment.signature)
+                if attachment.signature
+                else None
+            ),
             valid_until=attachment.valid_until,
             uploaded_at=attachment.uploaded_at,
             uploaded_by=attachment.uploaded_by,

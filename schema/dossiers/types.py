@@ -15,9 +15,9 @@ from strawberry.scalars import JSON
 from documents.common.clock import utcnow
 from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.deadlines import is_overdue
-from documents.dossiers.dossier import Applicant, Dossier
+from documents.dossiers.dossier import Applicant, Dossier, NotificationChannel
+from documents.dossiers.portal_codes import channel_code, portal_status_code
 from documents.groups.records import GroupStatus
-from documents.workflow.transitions import channel_code, portal_status_code
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
 from schema.catalogue.forms.types import FormType, form_or_none
 from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
@@ -41,6 +41,7 @@ from schema.dossiers.parts import (
     PaymentType,
     SupplementRoundType,
 )
+from schema.dossiers.payments import DossierPayments
 from schema.dossiers.visibility import all_as_seen, loaded_dossiers, unreadable_dossier
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ class ApplicantType:
     phone: str | None
     email: str | None
     address: str | None
+    notify_by: list[NotificationChannel] = strawberry.field(
+        description="The channels the applicant chose to be told by."
+    )
 
     @classmethod
     def from_model(cls, applicant: Applicant) -> ApplicantType:
@@ -62,7 +66,7 @@ class ApplicantType:
 
 
 @strawberry.type(name="Dossier")
-class DossierType(DossierPapers, DossierOpinions, relay.Node):
+class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
     code: str
     procedure_code: str
     form_key: str
@@ -102,6 +106,10 @@ class DossierType(DossierPapers, DossierOpinions, relay.Node):
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
         return root.code
+
+    @strawberry.field(description="The national portal's reference, for a dossier submitted there.")
+    def portal_reference(self) -> str | None:
+        return self.document.portal_reference
 
     @classmethod
     def from_document(cls, dossier: Dossier) -> DossierType:

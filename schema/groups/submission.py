@@ -115,6 +115,7 @@ class GroupSubmissionMutations:
             data=input.data,
             verification=input.verification,
             submitter=(await context.access()).submitter(),
+            identity=(await context.access()).online_identity(),
         )
         return await submit_group(
             submission,

@@ -23,6 +23,7 @@ class RepositoryItemType:
     name: str
     slot: str | None = strawberry.field(description="The slot it filled (papers).")
     result_type: str | None = strawberry.field(description="E.g. JUDICIAL_RECORD (results).")
+    result_code: str | None = strawberry.field(description="`<dossier code>-KQ(n)` (results).")
     electronic: bool
     valid_from: datetime = strawberry.field(description="Issued (results) or accepted (papers).")
     valid_until: date | None
@@ -46,6 +47,7 @@ class RepositoryItemType:
             name=item.name,
             slot=item.slot,
             result_type=item.result_type,
+            result_code=item.result_code,
             electronic=item.electronic,
             valid_from=item.valid_from,
             valid_until=item.valid_until,

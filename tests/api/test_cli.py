@@ -97,7 +97,7 @@ def test_serve_seeds_an_empty_database_and_answers_a_nested_query(tmp_path: Path
     banner = _read_banner(server)
     try:
         # The banner's own token, pasted as the banner says, shows the sample's dossiers.
-        header = json.loads(next(line for line in banner if "Bearer" in line))
+        header = json.loads(next(b for b in banner if b.lstrip().startswith("{") and "Bearer" in b))
         token = header["Authorization"].removeprefix("Bearer ")
         body = _wait_for(url, SAMPLE_QUERY, server, token)
         assert len(body["data"]["dossiers"]["edges"]) == 5

@@ -120,3 +120,11 @@ def test_json_is_the_default_in_production_and_text_in_development() -> None:
     assert Settings(mongodb_uri="mongodb://db", dev_mode=False).json_logs
     assert not Settings(dev_mode=True).json_logs
     assert Settings(dev_mode=True, log_format="json").json_logs
+
+
+def test_the_adapters_http_client_logs_only_its_warnings() -> None:
+    """httpx logs every request's URL at INFO: an adapter's failures are logged by the
+    adapter itself, so the process log is not one line per outbox delivery."""
+    config = logging_config(Settings(log_level="DEBUG"))
+    assert config["root"]["level"] == "DEBUG"
+    assert config["loggers"]["httpx"]["level"] == "WARNING"

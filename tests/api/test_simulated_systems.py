@@ -31,7 +31,7 @@ def test_development_without_an_endpoint_gets_the_simulator_until_the_end(
 def test_a_configured_endpoint_or_production_starts_nothing(tmp_path: Path) -> None:
     configured = Settings(dev_mode=True, data_dir=tmp_path, population_url="http://pop.test")
     with simulated_systems(configured) as running:
-        assert running is configured
+        assert running.population_url == "http://pop.test"
     production = Settings(dev_mode=False, data_dir=tmp_path, population_url=None)
     with simulated_systems(production) as running:
         assert running.population_url is None

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from schema.catalogue.procedures.time_rules import TimeRulesInput
-from schema.core.enums import AuthorityRule, FeeKind, NationalDatabase, OfficerRole
+from schema.core.enums import AuthorityRule, FeeKind, LineKind, NationalDatabase, OfficerRole
 from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 
@@ -30,6 +30,13 @@ class FeeRowInput:
     amount: int
 
 
+@strawberry.input(description="One line of a fixed fee's breakdown (docs/payments.md).")
+class FeeLineInput:
+    kind: LineKind
+    label: str
+    amount: int
+
+
 @strawberry.input
 class FeeScheduleInput:
     kind: FeeKind
@@ -37,6 +44,11 @@ class FeeScheduleInput:
     field: str | None = strawberry.field(default=None, description="JSON pointer.")
     rows: list[FeeRowInput] = strawberry.field(default_factory=list)
     required_before_return: bool = False
+    lines: list[FeeLineInput] = strawberry.field(
+        default_factory=list,
+        description="The payment order's lines when they add up to the amount due; "
+        "none: one CHARGE line.",
+    )
 
 
 @strawberry.input
@@ -88,6 +100,9 @@ class ProcedureInput:
     late_after_supplement_rounds: int | None = strawberry.field(
         default=None, description="Null: supplement rounds never make a dossier late."
     )
+    requires_identity_level: int | None = strawberry.field(
+        default=None, description="1 or 2: the identity level an online applicant needs."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed.")
@@ -112,6 +127,9 @@ class ProcedureUpdateInput:
     )
     late_after_supplement_rounds: int | None = strawberry.field(
         default=strawberry.UNSET, description="Null switches the rule off."
+    )
+    requires_identity_level: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Null: any identity level submits online."
     )
 
 

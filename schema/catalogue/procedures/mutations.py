@@ -47,6 +47,8 @@ class ProcedureMutations:
                 changes["late_after_supplement_rounds"] = None
             if input.time_rules is None:  # sent as null: the deployment's rules again
                 changes["time_rules"] = None
+            if input.requires_identity_level is None:  # sent as null: no level required
+                changes["requires_identity_level"] = None
             procedure = await consistency.update_procedure(code, changes)
         except ValidationError as error:
             return ProcedurePayload(errors=errors_from_validation(ProcedureError, error))

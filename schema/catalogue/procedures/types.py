@@ -19,7 +19,14 @@ from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.forms.types import FormType, form_or_none
 from schema.catalogue.procedures.time_rules import TimeRulesType
 from schema.core.context import Info
-from schema.core.enums import AuthorityRule, FeeKind, NationalDatabase, OfficerRole, OnlineService
+from schema.core.enums import (
+    AuthorityRule,
+    FeeKind,
+    LineKind,
+    NationalDatabase,
+    OfficerRole,
+    OnlineService,
+)
 from schema.core.errors import UserError
 
 
@@ -45,6 +52,13 @@ class FeeRowType:
     amount: int
 
 
+@strawberry.type(name="FeeLine")
+class FeeLineType:
+    kind: LineKind
+    label: str
+    amount: int
+
+
 @strawberry.type(name="FeeSchedule")
 class FeeScheduleType:
     kind: FeeKind
@@ -52,6 +66,9 @@ class FeeScheduleType:
     field: str | None = strawberry.field(description="JSON pointer of the form field.")
     rows: list[FeeRowType]
     required_before_return: bool
+    lines: list[FeeLineType] = strawberry.field(
+        description="The breakdown a payment order shows (docs/payments.md)."
+    )
 
     @classmethod
     def from_model(cls, fee: FeeSchedule) -> FeeScheduleType:
@@ -61,6 +78,10 @@ class FeeScheduleType:
             field=fee.field,
             rows=[FeeRowType(value=r.value, amount=r.amount) for r in fee.rows],
             required_before_return=fee.required_before_return,
+            lines=[
+                FeeLineType(kind=LineKind(x.kind), label=x.label, amount=x.amount)
+                for x in fee.lines
+            ],
         )
 
 
@@ -139,6 +160,10 @@ class ProcedureType(relay.Node):
         description="More supplement rounds during processing than this make a finished "
         "dossier LATE; null (the default): rounds never do (docs/workflow.md)."
     )
+    requires_identity_level: int | None = strawberry.field(
+        description="The identity-assurance level (VNeID: 1 or 2) an applicant needs to "
+        "submit online; null: any. Counter submissions check identity in person."
+    )
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
@@ -164,6 +189,7 @@ class ProcedureType(relay.Node):
             competent_authority=CompetentAuthorityType.from_model(procedure.competent_authority),
             online_service=procedure.online_service,
             late_after_supplement_rounds=procedure.late_after_supplement_rounds,
+            requires_identity_level=procedure.requires_identity_level,
         )
 
     @classmethod

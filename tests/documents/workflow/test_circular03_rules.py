@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from documents.dossiers.deadlines import classify
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.parts import PaymentStatus, SupplementItem, SupplementRound, Timeliness
+from documents.dossiers.portal_codes import portal_status_code
 from documents.dossiers.statuses import (
     CLOCK_RUNNING,
     CLOSED,
@@ -18,12 +19,7 @@ from documents.dossiers.statuses import (
     TIMED,
     DossierStatus,
 )
-from documents.workflow.transitions import (
-    Action,
-    answering_supplement,
-    portal_status_code,
-    requesting_supplement,
-)
+from documents.workflow.transitions import Action, answering_supplement, requesting_supplement
 from tests.authorization_places import Stage, dossier_at, officer
 from tests.catalogue import OTHER_WARD
 

@@ -23,7 +23,7 @@ from documents.workflow.transitions import TRANSITIONS, Action, next_status
 
 S = DossierStatus
 A = Action
-PAYMENTS = frozenset({A.REQUEST_PAYMENT, A.RECORD_PAYMENT})
+PAYMENTS = frozenset({A.REQUEST_PAYMENT, A.RECORD_PAYMENT, A.EXEMPT_FEE})
 # Housekeeping and payments keep the status; every other action moves the dossier on.
 KEEPING = frozenset({A.ASSIGN, A.HAND_OVER, A.ISSUE_APOLOGY}) | PAYMENTS
 # Where each action applies.
@@ -46,6 +46,7 @@ WHERE: dict[Action, frozenset[DossierStatus]] = {
     A.WITHDRAW: OPEN,  # the applicant may withdraw until processing ends
     A.REQUEST_PAYMENT: ACTIVE - CLOCK_PAUSED,  # not while waiting for the applicant
     A.RECORD_PAYMENT: ACTIVE,  # a fee is paid whenever it is not too late
+    A.EXEMPT_FEE: ACTIVE,  # and waived while it could still be paid
     A.RECEIVE_INPUT: frozenset({S.WAITING_FOR_INPUT}),  # a group member filled (docs/groups.md)
 }
 # Where each action that moves the dossier leads.

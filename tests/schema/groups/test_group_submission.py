@@ -26,7 +26,7 @@ from tests.groups_catalogue import (
     group_submission,
     load_group_catalogue,
 )
-from tests.papers import PDF, attach_result, upload_paper
+from tests.papers import PDF, SIGNED_PDF, attach_result, upload_paper
 from tests.schema.workflow.workflow_helpers import ACCEPT, REFUSE, local
 
 SUBMIT = """
@@ -213,7 +213,7 @@ async def _result(gql: GraphQLClient, code: str, result_data: dict[str, Any] | N
     assert (await gql.data(ACCEPT, {"code": code}))["acceptDossier"]["errors"] == []
     specialist = gql.as_role("officer:specialist", agency=WARD)
     attached = await attach_result(
-        specialist, code, ("khai-sinh.pdf", PDF, "application/pdf"), RESULT_TYPE
+        specialist, code, ("khai-sinh.pdf", SIGNED_PDF, "application/pdf"), RESULT_TYPE
     )
     assert attached["errors"] == []
     leader = gql.as_role("officer:leader", agency=WARD)
