@@ -78,10 +78,11 @@ def create_app(
         # The national systems' adapters (the outbox's ports) and the population lookup.
         app.state.adapters = adapters(settings)
         app.state.population = population_service(settings)
-        background = BackgroundServices(settings, app.state.adapters)
+        background = BackgroundServices(settings, app.state.adapters, graphql.serve)
         app.state.client, app.state.hub = client, background.hub
         app.state.webhooks, app.state.sweeper = background.webhooks, background.sweeper
         app.state.merge_scheduler, app.state.outbox = background.merges, background.outbox
+        app.state.schema_watcher = background.schema
         # Time-limited transactions on leased sessions (api/workers/session_reaper.py).
         app.state.sessions = await lease_sessions(client, settings)
         # Restarts a dead or panicked embedded database (api/workers/database_supervisor.py).

@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     subscriber_queue_size: int = Field(default=1000, ge=1)
     ws_ping_interval_seconds: float = Field(default=15.0, gt=0)
     hub_max_backoff_seconds: float = Field(default=5.0, gt=0)
+    # The live schema (docs/codegen.md): the forms' change stream rebuilds it at once;
+    # this check of the published forms is the safety net behind the stream.
+    schema_check_seconds: float = Field(default=30.0, gt=0)
     # Attachments (docs/papers.md). Types are judged by content; "application/xml" means
     # XML carrying an XML-DSig signature, accepted for results only by default.
     attachment_media_types: list[str] = Field(

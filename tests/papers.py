@@ -32,7 +32,7 @@ PAPERS = [
     ),
 ]
 
-ATTACHMENT_FIELDS = "id slot kind filename mediaType size sha256 electronic uploadedAt reused downloadUrl resultType resultCode validUntil"
+ATTACHMENT_FIELDS = "id attachmentId slot kind filename mediaType size sha256 electronic uploadedAt reused downloadUrl resultType resultCode validUntil"
 UPLOAD = f"""
 mutation($code: String!, $slot: String!, $file: Upload!, $key: String) {{
   uploadAttachment(code: $code, slot: $slot, file: $file, idempotencyKey: $key) {{

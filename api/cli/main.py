@@ -20,6 +20,7 @@ from api.authentication import ROLES, issue_token
 from api.cli.outbox import outbox
 from api.cli.plain import console, fail, load_settings
 from api.cli.portal import portal
+from api.cli.schema_export import schema_cli
 from api.cli.simulated import simulated_systems
 from api.cli.stats import stats
 from api.cli.tokens import TokenRequestError, agency_exists, check_request
@@ -48,6 +49,7 @@ cli = typer.Typer(
 cli.add_typer(stats, name="stats")
 cli.add_typer(portal, name="portal")
 cli.add_typer(outbox, name="outbox")
+cli.add_typer(schema_cli, name="schema")
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
 TTL_UNITS = {"m": "minutes", "h": "hours", "d": "days"}

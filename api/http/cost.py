@@ -33,7 +33,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from documents.common.paging import MAX_PAGE, page_size
+from documents.common.paging import DEFAULT_PAGE, MAX_PAGE, page_size
 
 # Lists without a `first`/`last` argument are assumed to hold this many items.
 DEFAULT_LIST_SIZE = 10
@@ -157,6 +157,8 @@ class QueryCost(SelectionSum):
         size = _integer(arguments.get("first"))
         if size is None:
             size = _integer(arguments.get("last"))
+        if size is None and is_connection and "last" in definition.args:
+            size = DEFAULT_PAGE  # read either way, neither given: the first DEFAULT_PAGE
         if size is None:
             size = MAX_PAGE if is_connection else self.list_size
         return page_size(size)

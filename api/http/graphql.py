@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -109,6 +110,12 @@ class MotcuaGraphQL(StrictBodyGraphQL):
     graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(self, schema: strawberry.Schema, settings: Settings, **options: Any) -> None:
+        # The live schema (api/workers/schema_watcher.py): what new requests get, and
+        # the one each running request (or WebSocket connection) began with.
+        self._pinned: ContextVar[strawberry.Schema | None] = ContextVar("schema", default=None)
+        self._base = build_schema()
+        # How many extensions this app puts after the base's (app_schema).
+        self.app_extensions = len(schema.extensions) - len(self._base.extensions)
         super().__init__(schema, **options)
         self.operation_timeout = settings.operation_timeout_seconds
         self.database_seconds = database_seconds(settings)
@@ -126,7 +133,35 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         )
         self.idempotency = settings.idempotency_timing
 
+    @property  # type: ignore[override]
+    def schema(self) -> strawberry.Schema:
+        pinned = self._pinned.get()
+        return self._serving if pinned is None else pinned
+
+    @schema.setter
+    def schema(self, schema: strawberry.Schema) -> None:
+        self._serving = schema
+
+    def serve(self, base: strawberry.Schema) -> None:
+        """Serves `base` to the requests that begin from now on, wrapped in the same
+        extensions as the schema served until now (this app's, the operations kit's)."""
+        current, old = self._serving, tuple(self._base.extensions)
+        around = tuple(current.extensions)
+        # Ours come after the base's (app_schema); the kit's before (kit.instrument).
+        start = len(around) - len(old) - self.app_extensions
+        assert around[start : start + len(old)] == old, "the served schema's extensions moved"
+        schema = copy.copy(base)
+        schema.extensions = (*around[:start], *base.extensions, *around[start + len(old) :])
+        self._serving, self._base = schema, base  # one assignment each: no await between
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = self._pinned.set(self._serving)
+        try:
+            await self.handle(scope, receive, send)
+        finally:
+            self._pinned.reset(token)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return

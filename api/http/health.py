@@ -68,6 +68,17 @@ async def readiness(request: Request) -> JSONResponse:
             checks[name] = worker_check(worker)
     ready = all(value in (OK, OFF) for value in checks.values())
     body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
+    watcher = getattr(state, "schema_watcher", None)
+    if watcher is not None and settings.background_services:
+        # The live schema (docs/codegen.md): a failed rebuild keeps the previous schema,
+        # so it is reported here without making the process unready.
+        body["schema"] = {
+            "formVersions": watcher.forms,
+            "rebuilds": watcher.rebuilds,
+            "failedRebuilds": watcher.failures,
+            "failingNow": watcher.failing > 0,
+            "changeStream": OK if watcher.stream_open else "closed",
+        }
     if supervisor is not None:
         # Our own sentences, never an error's text: no paths, no addresses.
         body["embeddedDatabase"] = {

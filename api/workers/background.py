@@ -1,16 +1,20 @@
 """The background services every API process runs: the event hub (subscriptions), the
-webhook and outbox workers, the deadline sweeper and the merge scheduler."""
+webhook and outbox workers, the deadline sweeper, the merge scheduler and the live
+schema (the schema watcher)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+
+import strawberry
 
 from api.adapters.ports import Adapters
 from api.settings import Settings
 from api.workers.hub import EventHub
 from api.workers.merge_scheduler import MergeScheduler
 from api.workers.outbox import OutboxWorker
+from api.workers.schema_watcher import SchemaWatcher
 from api.workers.sweeper import DeadlineSweeper
 from api.workers.webhooks import WebhookWorker
 
@@ -19,8 +23,21 @@ class BackgroundServices:
     """Made with the app's state; started only when `background_services` is on (tests
     that count database commands turn them off)."""
 
-    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        adapters: Adapters,
+        serve: Callable[[strawberry.Schema], None] | None = None,
+    ) -> None:
         self.on = settings.background_services
+        # Rebuilds the schema `serve` swaps in when the forms change (none: no watcher).
+        self.schema: SchemaWatcher | None = None
+        if serve is not None:
+            self.schema = SchemaWatcher(
+                serve,
+                check_seconds=settings.schema_check_seconds,
+                max_backoff=settings.hub_max_backoff_seconds,
+            )
         self.hub = EventHub(
             settings.subscriber_queue_size, max_backoff=settings.hub_max_backoff_seconds
         )
@@ -33,6 +50,8 @@ class BackgroundServices:
     async def start(self) -> None:
         if self.on:
             await self.hub.start()
+            if self.schema is not None:
+                await self.schema.start()
             await self.webhooks.start()
             self.outbox.start()
             await asyncio.gather(self.sweeper.start(), self.merges.start())
@@ -46,4 +65,5 @@ class BackgroundServices:
             "webhook worker": self.webhooks.stop() if on else None,
             "outbox worker": self.outbox.stop() if on else None,
             "event hub": self.hub.stop() if on else None,
+            "schema watcher": self.schema.stop() if on and self.schema else None,
         }

@@ -91,7 +91,9 @@ def _stored_error(error: DomainError) -> dict[str, Any]:
         "code": error.code.value,
         "message": error.message,
         "field": error.field,
-        "violations": [[v.path, v.message, v.code] for v in error.violations],
+        "violations": [
+            [v.path, v.message, v.code, v.params, v.message_vi] for v in error.violations
+        ],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -71,11 +72,14 @@ class ErrorCode(StrEnum):
 
 @dataclass(frozen=True)
 class FieldViolation:
-    """One failing field: a JSON pointer into the submitted data, a message, a stable code."""
+    """One failing field: a JSON pointer into the submitted data, a message (English), a
+    stable code; the rule's parameters and the Vietnamese message (never the value)."""
 
     path: str
     message: str
     code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False, compare=False)
+    message_vi: str = ""
 
 
 @dataclass

@@ -40,14 +40,27 @@ def mask_applicant(applicant: Applicant) -> Applicant:
     )
 
 
+def _mask_at(node: Any, parts: list[str]) -> None:
+    if not parts:
+        return
+    first, rest = parts[0], parts[1:]
+    if first == "*" and isinstance(node, list):  # a hint's "every item" (docs/forms.md)
+        places: list[tuple[Any, Any]] = [(node, index) for index in range(len(node))]
+    elif isinstance(node, dict) and first in node:
+        places = [(node, first)]
+    else:
+        return
+    for parent, at in places:
+        if rest:
+            _mask_at(parent[at], rest)
+        else:
+            parent[at] = _mask_any(parent[at])
+
+
 def mask_fields(data: dict[str, Any], pointers: list[str]) -> dict[str, Any]:
-    """A copy of `data` with the value at each JSON pointer masked, wherever present."""
+    """A copy of `data` with the value at each JSON pointer masked, wherever present;
+    `*` in a pointer stands for every item of an array."""
     masked = copy.deepcopy(data)
     for pointer in pointers:
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-        node: Any = masked
-        for part in parts[:-1]:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict) and parts and parts[-1] in node:
-            node[parts[-1]] = _mask_any(node[parts[-1]])
+        _mask_at(masked, [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]])
     return masked

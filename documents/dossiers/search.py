@@ -1,4 +1,4 @@
-"""Listing dossiers: filters and keyset pagination, each served by an index. A dossier
+"""Listing dossiers: filters and keyset pagination both ways, each served by an index. A dossier
 this version cannot read stays in its place on the page as an `Unreadable`, so the
 caller can report it and the next page still starts after it."""
 
@@ -94,6 +94,14 @@ def filter_query(spec: DossierFilter, now: datetime | None = None) -> dict[str, 
     return query | _received_query(spec)
 
 
+_REVERSED = {
+    DossierOrder.RECEIVED_AT_DESC: DossierOrder.RECEIVED_AT_ASC,
+    DossierOrder.RECEIVED_AT_ASC: DossierOrder.RECEIVED_AT_DESC,
+    DossierOrder.CODE_ASC: DossierOrder.CODE_DESC,
+    DossierOrder.CODE_DESC: DossierOrder.CODE_ASC,
+}
+
+
 def _sort(order: DossierOrder) -> list[tuple[str, int]]:
     direction = -1 if order.value.endswith("DESC") else 1
     if order.value.startswith("CODE"):
@@ -138,44 +146,67 @@ def _unreadable(item: Unreadable, raw: dict[str, Any]) -> UnreadableDossier:
 
 @dataclass(frozen=True)
 class Page:
-    """One page, in order: dossiers, and those this version cannot read in their place."""
+    """One page, in order: dossiers, and those this version cannot read in their place.
+    `more` says whether more follow in the direction it was read: after it when read
+    forwards, before it when read backwards (`last`/`before`)."""
 
     items: list[Dossier | UnreadableDossier]
     more: bool
 
-    @property
-    def end(self) -> Position | None:
-        """Where the next page starts: after the last item, readable or not."""
-        for item in reversed(self.items):
+    def _positions(self, items: list[Dossier | UnreadableDossier]) -> Position | None:
+        for item in items:
             position = position_of(item) if isinstance(item, Dossier) else item.position
             if position is not None:
                 return position
         return None
 
+    @property
+    def end(self) -> Position | None:
+        """Where the next page starts: after the last item, readable or not."""
+        return self._positions(list(reversed(self.items)))
+
+    @property
+    def start(self) -> Position | None:
+        """Where the previous page ends: before the first item, readable or not."""
+        return self._positions(self.items)
+
+
+def _and(query: dict[str, Any], more: dict[str, Any] | None) -> dict[str, Any]:
+    if not more:
+        return query
+    return {"$and": [query, more]} if query else more
+
 
 async def search(
     spec: DossierFilter,
     order: DossierOrder,
-    first: int,
+    size: int,
     *,
     after: Position | None = None,
+    before: Position | None = None,
+    backward: bool = False,
     now: datetime | None = None,
     visible: dict[str, Any] | None = None,
 ) -> Page:
-    """One page of at most `first` dossiers (capped at MAX_PAGE), and whether more follow,
-    among those `visible` (a policy filter, ANDed in)."""
-    first = page_size(first)
-    query = filter_query(spec, now)
-    if visible:
-        query = {"$and": [query, visible]} if query else visible
+    """One page of at most `size` dossiers (capped at MAX_PAGE) among those `visible` (a
+    policy filter, ANDed in) and between `after` and `before`: the first ones, or with
+    `backward` the last ones, read from the index in reverse and returned in `order`."""
+    size = page_size(size)
+    query = _and(filter_query(spec, now), visible)
     if after is not None:
-        query = {"$and": [query, _after(order, after)]} if query else _after(order, after)
+        query = _and(query, _after(order, after))
+    if before is not None:
+        query = _and(query, _after(_REVERSED[order], before))
+    reading = _REVERSED[order] if backward else order
     cursor = Dossier.get_pymongo_collection().find(
-        query, sort=_sort(order), limit=first + 1, batch_size=first + 1
+        query, sort=_sort(reading), limit=size + 1, batch_size=size + 1
     )
     found = await cursor.to_list()
+    kept = found[:size]
+    if backward:
+        kept.reverse()
     items: list[Dossier | UnreadableDossier] = []
-    for raw in found[:first]:
+    for raw in kept:
         item = read(Dossier, raw)
         items.append(_unreadable(item, raw) if isinstance(item, Unreadable) else item)
-    return Page(items, len(found) > first)
+    return Page(items, len(found) > size)

@@ -7,9 +7,9 @@ import strawberry
 from schema.core.enums import Operation
 
 
-@strawberry.input
+@strawberry.input(description="A new integrator API key.")
 class CreateApiKeyInput:
     name: str
-    operations: list[Operation]
+    operations: list[Operation] = strawberry.field(description="What it may do.")
     agencies: list[str] = strawberry.field(default_factory=list)
     procedures: list[str] = strawberry.field(default_factory=list)

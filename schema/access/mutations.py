@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from pydantic import ValidationError
 
@@ -12,13 +14,21 @@ from schema.access.inputs import CreateApiKeyInput
 from schema.access.types import ApiKeyError, ApiKeyPayload, ApiKeyType
 from schema.core.context import Info
 from schema.core.errors import errors_from_validation
+from schema.core.global_ids import raw_key
 from schema.core.permissions import require_admin
 
 
 @strawberry.type
 class AdministrationMutations:
     @strawberry.mutation(description="Create an integrator's API key; the secret is shown once.")
-    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+    async def create_api_key(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateApiKeyInput,
+            strawberry.argument(description="The key's name, operations and scope."),
+        ],
+    ) -> ApiKeyPayload:
         await require_admin(info, AdminArea.API_KEYS, input.agencies)
         try:
             key, secret = await create_api_key(
@@ -35,7 +45,7 @@ class AdministrationMutations:
 
     @strawberry.mutation(description="Revoke a key: it stops working at once.")
     async def revoke_api_key(self, info: Info, key_id: str) -> ApiKeyPayload:
-        key = await find_api_key(key_id)
+        key = await find_api_key(raw_key(key_id, "ApiKey"))
         await require_admin(info, AdminArea.API_KEYS, key.agencies if key else [])
         if key is None:
             missing = ApiKeyError(field="keyId", message="no such key", code=ErrorCode.NOT_FOUND)

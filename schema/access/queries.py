@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
@@ -18,14 +20,22 @@ from schema.core.permissions import require_admin
 
 @strawberry.type
 class AdministrationQueries:
-    @strawberry.field
+    @strawberry.field(
+        description="Every integrator API key, revoked ones included (administrators)."
+    )
     async def api_keys(self, info: Info) -> list[ApiKeyType]:
         await require_admin(info, AdminArea.API_KEYS, [])
         return [ApiKeyType.from_document(k) for k in await all_api_keys()]
 
     @strawberry.field(description="Every mutation request, newest first.")
     async def audit_log(
-        self, info: Info, first: int = 20, after: str | None = None, operation: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (up to 100).")
+        ] = 20,
+        after: str | None = None,
+        operation: str | None = None,
     ) -> AuditRecordConnection:
         await require_admin(info, AdminArea.AUDIT)
         if after is not None and not PydanticObjectId.is_valid(after):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Self
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from documents.access.api_keys import ApiKey
+from documents.access.api_keys import ApiKey, find_api_key
 from documents.access.audit import AuditRecord, audit_records_by_ids
 from documents.access.policy import AdminArea
 from schema.core.context import Info
@@ -19,16 +20,22 @@ from schema.core.permissions import require_admin
 from schema.core.scalars import as_json
 
 
-@strawberry.type(name="ApiKey")
-class ApiKeyType:
-    key_id: str
-    name: str
+@strawberry.type(name="ApiKey", description="An integrator's API key: what it may do, and where.")
+class ApiKeyType(relay.Node):
+    key_id: str = strawberry.field(
+        description="The key's raw id.", deprecation_reason="Use `id`, the global id."
+    )
+    name: str = strawberry.field(description="A name for people: whose key it is.")
     agencies: list[str] = strawberry.field(description="Empty means every agency.")
     procedures: list[str] = strawberry.field(description="Empty means every procedure.")
-    operations: list[Operation]
-    created_at: datetime
-    created_by: str | None
-    revoked_at: datetime | None
+    operations: list[Operation] = strawberry.field(description="What it may do.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    created_by: str | None = strawberry.field(
+        description="The id of the administrator who created it."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while it works."
+    )
 
     @classmethod
     def from_document(cls, key: ApiKey) -> ApiKeyType:
@@ -43,33 +50,63 @@ class ApiKeyType:
             revoked_at=key.revoked_at,
         )
 
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.key_id
 
-@strawberry.type
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ApiKeyType | None]:
+        wanted = list(node_ids)
+        if not (await info.context.access()).can_admin(AdminArea.API_KEYS, []):
+            return [None] * len(wanted)  # hidden, as an unknown id
+        keys = [await find_api_key(i) for i in wanted]
+        return [cls.from_document(k) if k else None for k in keys]
+
+
+@strawberry.type(description="An API key mutation's error; `field` is the input at fault.")
 class ApiKeyError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class ApiKeyPayload:
-    api_key: ApiKeyType | None = None
+    api_key: ApiKeyType | None = strawberry.field(
+        default=None,
+        description="The API key as it is now; null when there are errors.",
+    )
     secret: str | None = strawberry.field(
         default=None, description="The full key, shown once: send it as X-Api-Key."
     )
-    errors: list[ApiKeyError] = strawberry.field(default_factory=list)
+    errors: list[ApiKeyError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
-@strawberry.type(name="AuditRecord")
+@strawberry.type(
+    name="AuditRecord",
+    description="One mutation request, as the audit log keeps it: no personal data.",
+)
 class AuditRecordType(relay.Node):
     record_id: relay.NodeID[str]
-    at: datetime
-    actor_kind: str
-    actor: str | None
-    actor_agency: str | None
-    request_id: str
-    operations: list[str]
-    targets: list[str]
-    succeeded: bool
-    errors: list[str]
+    at: datetime = strawberry.field(description="When it was made.")
+    actor_kind: str = strawberry.field(
+        description="The kind of caller, e.g. OFFICER, INTEGRATOR or ANONYMOUS."
+    )
+    actor: str | None = strawberry.field(
+        description="The caller's id (user or API key); null when anonymous."
+    )
+    actor_agency: str | None = strawberry.field(description="The caller's agency, if any.")
+    request_id: str = strawberry.field(description="The request's id, as the logs carry it.")
+    operations: list[str] = strawberry.field(description="The mutations the request ran.")
+    targets: list[str] = strawberry.field(
+        description="The dossier codes or object keys they named."
+    )
+    succeeded: bool = strawberry.field(description="Whether every one succeeded.")
+    errors: list[str] = strawberry.field(
+        description="How it failed: error codes with their paths; empty when it succeeded."
+    )
     changes: JSON = strawberry.field(description="Admin objects before and after.")
 
     @classmethod
@@ -102,6 +139,6 @@ class AuditRecordType(relay.Node):
         return [cls.from_document(found[i]) if i in found else None for i in node_ids]
 
 
-@strawberry.type
+@strawberry.type(description="A page of the audit log, newest first.")
 class AuditRecordConnection(relay.Connection[AuditRecordType]):
     """Newest first."""

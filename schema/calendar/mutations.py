@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from pydantic import ValidationError
@@ -21,7 +22,13 @@ from schema.core.permissions import require_admin
 class CalendarMutations:
     @strawberry.mutation(description="Declare an extra day off or a make-up working day.")
     async def set_calendar_day(
-        self, info: Info, day: date, kind: CalendarDayKind, note: Name = ""
+        self,
+        info: Info,
+        day: Annotated[date, strawberry.argument(description="The local day.")],
+        kind: Annotated[
+            CalendarDayKind, strawberry.argument(description="A day off, or a make-up working day.")
+        ],
+        note: Name = "",
     ) -> CalendarDayPayload:
         await require_admin(info, AdminArea.CALENDAR)
         before = await calendar_day(day)
@@ -33,7 +40,11 @@ class CalendarMutations:
         return CalendarDayPayload(calendar_day=CalendarDayType.from_document(saved))
 
     @strawberry.mutation(description="Remove a declared day; true if one was removed.")
-    async def remove_calendar_day(self, info: Info, day: date) -> bool:
+    async def remove_calendar_day(
+        self,
+        info: Info,
+        day: Annotated[date, strawberry.argument(description="The declared local day to remove.")],
+    ) -> bool:
         await require_admin(info, AdminArea.CALENDAR)
         before = await calendar_day(day)
         info.context.audit.change("calendarDay", day.isoformat(), before, None)

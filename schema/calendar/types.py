@@ -11,23 +11,30 @@ from schema.core.enums import CalendarDayKind
 from schema.core.errors import UserError
 
 
-@strawberry.type(name="CalendarDay")
+@strawberry.type(
+    name="CalendarDay", description="A declared exception to the working-day calendar."
+)
 class CalendarDayType:
-    day: date
-    kind: CalendarDayKind
-    note: str
+    day: date = strawberry.field(description="The local day.")
+    kind: CalendarDayKind = strawberry.field(description="A day off, or a make-up working day.")
+    note: str = strawberry.field(description="Why, for people; may be empty.")
 
     @classmethod
     def from_document(cls, day: CalendarDay) -> CalendarDayType:
         return cls(day=day.day, kind=day.kind, note=day.note)
 
 
-@strawberry.type
+@strawberry.type(description="A calendar mutation's error; `field` is the input at fault.")
 class CalendarError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class CalendarDayPayload:
-    calendar_day: CalendarDayType | None = None
-    errors: list[CalendarError] = strawberry.field(default_factory=list)
+    calendar_day: CalendarDayType | None = strawberry.field(
+        default=None,
+        description="The declared day as it is now; null when there are errors.",
+    )
+    errors: list[CalendarError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

@@ -42,14 +42,22 @@ class _Edge(Protocol):
 
 
 def page_info(
-    edges: Sequence[_Edge], more: bool, after: str | None, end: str | None = None
+    edges: Sequence[_Edge],
+    more: bool,
+    after: str | None,
+    end: str | None = None,
+    *,
+    before: str | None = None,
+    backward: bool = False,
+    start: str | None = None,
 ) -> relay.PageInfo:
-    """Forward pagination's page info for a page of `edges` fetched after `after`.
-    `end` is the cursor past the page when its last items were left out (unreadable),
-    so the next page starts after them rather than meeting them again."""
+    """Relay's page info for a page of `edges` between `after` and `before`; `more` says
+    whether items follow in the direction read (before the page when `backward`).
+    `end` (`start`) is the cursor past the page's last (first) items when those were
+    left out (unreadable), so the next (previous) page does not meet them again."""
     return relay.PageInfo(
-        has_next_page=more,
-        has_previous_page=after is not None,
-        start_cursor=edges[0].cursor if edges else None,
+        has_next_page=before is not None if backward else more,
+        has_previous_page=more if backward else after is not None,
+        start_cursor=start or (edges[0].cursor if edges else None),
         end_cursor=end or (edges[-1].cursor if edges else None),
     )

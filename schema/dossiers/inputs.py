@@ -14,14 +14,15 @@ from documents.dossiers.feed import EventFilter
 from documents.dossiers.search import DossierFilter
 from documents.papers.reuse import ReusedPaper
 from schema.core.enums import ApplicantKind, Channel, DossierStatus, EventType
+from schema.core.global_ids import raw_key
 from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321: a path of 256 octets, less its angle brackets
 
 
-@strawberry.input
+@strawberry.input(description="Who applies.")
 class ApplicantInput:
-    kind: ApplicantKind
+    kind: ApplicantKind = strawberry.field(description="A person or a business.")
     id_number: str = strawberry.field(
         description="12-digit personal identification number, or the business's tax code."
     )
@@ -49,21 +50,24 @@ class ApplicantInput:
         return Applicant.model_validate(fields, context=ADMITTING)
 
 
-@strawberry.input
+@strawberry.input(description="A paper slot filled from the applicant's e-data repository.")
 class ReusedPaperInput:
     slot: str
     repository_item_id: strawberry.ID = strawberry.field(
-        description="An item of the applicant's own e-data repository (`myRepository`)."
+        description="An item of the applicant's own e-data repository (`myRepository`): its "
+        "`id` or its `token`."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new dossier.")
 class SubmitDossierInput:
     procedure_code: str
     receiving_agency_code: str
-    channel: Channel
-    applicant: ApplicantInput
-    data: JSON
+    channel: Channel = strawberry.field(description="How it is handed in.")
+    applicant: ApplicantInput = strawberry.field(description="Who applies.")
+    data: JSON = strawberry.field(
+        description="The form data, validated against the procedure's current form version."
+    )
     reused_papers: list[ReusedPaperInput] = strawberry.field(
         default_factory=list,
         description="Papers taken from the repository instead of uploaded; slots a recent "
@@ -71,17 +75,24 @@ class SubmitDossierInput:
     )
 
     def reused(self) -> tuple[ReusedPaper, ...]:
-        return tuple(ReusedPaper(p.slot, str(p.repository_item_id)) for p in self.reused_papers)
+        return tuple(
+            ReusedPaper(p.slot, raw_key(p.repository_item_id, "RepositoryItem"))
+            for p in self.reused_papers
+        )
 
 
-@strawberry.input
+@strawberry.input(description="Which dossiers to list: those matching every criterion given.")
 class DossierFilterInput:
-    status: list[DossierStatus] | None = None
+    status: list[DossierStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
     procedure_code: str | None = None
     agency_code: str | None = strawberry.field(
         default=None, description="Dossiers this agency receives or handles."
     )
-    received_from: date | None = None
+    received_from: date | None = strawberry.field(
+        default=None, description="Received on this local day or later."
+    )
     received_to: date | None = strawberry.field(default=None, description="Inclusive.")
     applicant_id: str | None = None
     overdue: bool | None = strawberry.field(
@@ -104,14 +115,16 @@ class DossierFilterInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Which events to send: those matching every criterion given.")
 class DossierEventFilter:
     dossier_code: str | None = None
     procedure_codes: list[str] | None = None
     agency_codes: list[str] | None = strawberry.field(
         default=None, description="Events of dossiers any of these agencies receives or handles."
     )
-    types: list[EventType] | None = None
+    types: list[EventType] | None = strawberry.field(
+        default=None, description="Events of these types."
+    )
     statuses: list[DossierStatus] | None = strawberry.field(
         default=None, description="Events that moved the dossier into one of these statuses."
     )

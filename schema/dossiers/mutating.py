@@ -25,15 +25,20 @@ from schema.dossiers.visibility import visible_dossier
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="A dossier mutation's error; `field` is the input at fault.")
 class DossierError(UserError):
     pass
 
 
 @strawberry.type(description="The dossier after the action, or as it is now if it failed.")
 class DossierPayload:
-    dossier: DossierType | None = None
-    errors: list[DossierError] = strawberry.field(default_factory=list)
+    dossier: DossierType | None = strawberry.field(
+        default=None,
+        description="The dossier as it is now; null when there are errors.",
+    )
+    errors: list[DossierError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
 @dataclass(frozen=True)

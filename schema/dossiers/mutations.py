@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import ValidationError
@@ -19,10 +19,15 @@ from schema.dossiers.mutating import DossierError, ReturnsDossier
 from schema.dossiers.types import DossierType
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class SubmitDossierPayload:
-    dossier: DossierType | None = None
-    errors: list[DossierError] = strawberry.field(default_factory=list)
+    dossier: DossierType | None = strawberry.field(
+        default=None,
+        description="The dossier as it is now; null when there are errors.",
+    )
+    errors: list[DossierError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
 class SubmitMutation(ReturnsDossier):
@@ -53,7 +58,16 @@ class SubmitMutation(ReturnsDossier):
 @strawberry.type
 class DossierMutations:
     @payload_mutation(SubmitMutation(), "Submit a dossier; it is validated against its form.")
-    async def submit_dossier(self, info: Info, input: SubmitDossierInput) -> Dossier:
+    async def submit_dossier(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitDossierInput,
+            strawberry.argument(
+                description="The dossier: procedure, desk, applicant, form data, papers reused."
+            ),
+        ],
+    ) -> Dossier:
         access = await info.context.access()
         submission = Submission(
             procedure_code=input.procedure_code,

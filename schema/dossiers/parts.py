@@ -11,27 +11,37 @@ from documents.dossiers.parts import Apology, Payment, StepRecord, SupplementIte
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
 from schema.core.context import Info
 from schema.core.enums import OfficerRole, PaymentMethod, Timeliness
+from schema.core.global_ids import derived_id
 
 
 @strawberry.type(description="One row of the process control slip (phiếu kiểm soát).")
 class ControlSlipRow:
-    step_key: str
-    step_name: str
-    role: OfficerRole
-    agency_code: str
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code and the row's number (1, 2 …), for "
+        "caches; not a `Node` (docs/relay.md)."
+    )
+    step_key: str = strawberry.field(description="The key of the procedure step.")
+    step_name: str = strawberry.field(description="The name of the step.")
+    role: OfficerRole = strawberry.field(description="Who acts at this step.")
+    agency_code: str = strawberry.field(description="The agency that received it at this step.")
     from_agency_code: str | None = strawberry.field(description="The giving agency.")
     from_user: str | None = strawberry.field(description="The giving user.")
     to_user: str | None = strawberry.field(description="The receiving user.")
     handed_over_at: datetime = strawberry.field(description="When the step received it.")
     due_at: datetime = strawberry.field(description="The step's own allowance ends here.")
-    finished_at: datetime | None
+    finished_at: datetime | None = strawberry.field(
+        description="When the step was done; null while open."
+    )
     result: Timeliness | None = strawberry.field(
         description="Against the step's allowance; null while open and still in time."
     )
 
     @classmethod
-    def from_model(cls, record: StepRecord, now: datetime) -> ControlSlipRow:
+    def from_model(
+        cls, record: StepRecord, now: datetime, dossier_code: str, number: int
+    ) -> ControlSlipRow:
         return cls(
+            id=derived_id("ControlSlipRow", dossier_code, number),
             step_key=record.step_key,
             step_name=record.step_name,
             role=record.role,
@@ -45,40 +55,66 @@ class ControlSlipRow:
             result=step_result(record.due_at, record.finished_at, now),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The agency that received it at this step.")
     async def agency(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.agency_code)
 
 
-@strawberry.type(name="SupplementItem")
+@strawberry.type(name="SupplementItem", description="One thing missing from a dossier, and why.")
 class SupplementItemType:
-    item: str
-    reason: str
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code, the round's and the item's numbers, "
+        "for caches; not a `Node` (docs/relay.md)."
+    )
+    item: str = strawberry.field(description="What is missing or must be corrected.")
+    reason: str = strawberry.field(description="Why it is needed.")
 
     @classmethod
-    def from_model(cls, item: SupplementItem) -> SupplementItemType:
-        return cls(item=item.item, reason=item.reason)
+    def from_model(cls, item: SupplementItem, round_id: str, number: int) -> SupplementItemType:
+        return cls(
+            id=derived_id("SupplementItem", round_id, number), item=item.item, reason=item.reason
+        )
 
 
-@strawberry.type(name="SupplementRound")
+@strawberry.type(
+    name="SupplementRound",
+    description="One request for supplements (Mẫu 02) and the applicant's answer.",
+)
 class SupplementRoundType:
-    requested_at: datetime
-    requested_by: str | None
-    items: list[SupplementItemType]
-    supplemented_at: datetime | None
-    note: str | None
-    paused_working_days: int
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code and the round's number (1, 2 …), "
+        "for caches; not a `Node` (docs/relay.md)."
+    )
+    requested_at: datetime = strawberry.field(
+        description="When supplements were asked for; the clock stopped."
+    )
+    requested_by: str | None = strawberry.field(description="The id of the officer who asked.")
+    items: list[SupplementItemType] = strawberry.field(description="Everything asked for.")
+    supplemented_at: datetime | None = strawberry.field(
+        description="When the applicant answered; null while waiting."
+    )
+    note: str | None = strawberry.field(description="The applicant's note with the answer.")
+    paused_working_days: int = strawberry.field(
+        description="Working days the clock stood still for this round."
+    )
     at_reception: bool = strawberry.field(
         description="Asked before acceptance (Mẫu 02 at reception): the answer returns the "
         "dossier to RECEIVED; otherwise to IN_PROGRESS."
     )
 
     @classmethod
-    def from_model(cls, round_: SupplementRound) -> SupplementRoundType:
+    def from_model(
+        cls, round_: SupplementRound, dossier_code: str, number: int
+    ) -> SupplementRoundType:
+        key = f"{dossier_code}:{number}"
         return cls(
+            id=derived_id("SupplementRound", key),
             requested_at=round_.requested_at,
             requested_by=round_.requested_by,
-            items=[SupplementItemType.from_model(i) for i in round_.items],
+            items=[
+                SupplementItemType.from_model(i, key, n)
+                for n, i in enumerate(round_.items, start=1)
+            ],
             supplemented_at=round_.supplemented_at,
             note=round_.note,
             paused_working_days=round_.paused_working_days,
@@ -92,10 +128,14 @@ class SupplementRoundType:
     "applicant sees it on their own dossier.",
 )
 class ApologyType:
-    issued_at: datetime
-    issued_by: str | None
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code (one apology per dossier), "
+        "for caches; not a `Node` (docs/relay.md)."
+    )
+    issued_at: datetime = strawberry.field(description="When it was issued.")
+    issued_by: str | None = strawberry.field(description="The id of the officer who issued it.")
     reason: str = strawberry.field(description="Why the dossier will be late.")
-    new_appointment_at: datetime
+    new_appointment_at: datetime = strawberry.field(description="The new appointment promised.")
     previous_appointment_at: datetime | None = strawberry.field(
         description="The appointment it replaces; null on apologies from before it was kept."
     )
@@ -105,18 +145,26 @@ class ApologyType:
     )
 
     @classmethod
-    def from_model(cls, apology: Apology) -> ApologyType:
-        return cls(**apology.model_dump())
+    def from_model(cls, apology: Apology, dossier_code: str) -> ApologyType:
+        return cls(id=derived_id("Apology", dossier_code), **apology.model_dump())
 
 
-@strawberry.type(name="Payment")
+@strawberry.type(name="Payment", description="A payment recorded for a dossier's fee.")
 class PaymentType:
-    amount: int
-    method: PaymentMethod
-    reference: str
-    recorded_at: datetime
-    recorded_by: str | None
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code and the payment's number (1, 2 …), "
+        "for caches; not a `Node` (docs/relay.md)."
+    )
+    amount: int = strawberry.field(description="In VND.")
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
+    reference: str = strawberry.field(
+        description="The receipt or transaction reference; a repeated one is ignored."
+    )
+    recorded_at: datetime = strawberry.field(description="When it was recorded.")
+    recorded_by: str | None = strawberry.field(
+        description="The id of who recorded it; null when no person did."
+    )
 
     @classmethod
-    def from_model(cls, payment: Payment) -> PaymentType:
-        return cls(**payment.model_dump())
+    def from_model(cls, payment: Payment, dossier_code: str, number: int) -> PaymentType:
+        return cls(id=derived_id("Payment", dossier_code, number), **payment.model_dump())

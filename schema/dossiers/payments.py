@@ -11,20 +11,30 @@ import strawberry
 from documents.payments.orders import OrderLine, PaymentOrder
 from schema.core.context import Info
 from schema.core.enums import LineKind, OrderStatus, PaymentMethod
+from schema.core.global_ids import derived_id
 
 if TYPE_CHECKING:
     from documents.dossiers.dossier import Dossier
 
 
-@strawberry.type(name="PaymentLine")
+@strawberry.type(name="PaymentLine", description="A line of a payment order.")
 class PaymentLineType:
-    kind: LineKind
-    label: str
-    amount: int
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the order's reference and the line's number (1, 2 …), for "
+        "caches; not a `Node` (docs/relay.md)."
+    )
+    kind: LineKind = strawberry.field(description="Phí or lệ phí.")
+    label: str = strawberry.field(description="What the line is for.")
+    amount: int = strawberry.field(description="In VND.")
 
     @classmethod
-    def from_model(cls, line: OrderLine) -> PaymentLineType:
-        return cls(kind=line.kind, label=line.label, amount=line.amount)
+    def from_model(cls, line: OrderLine, reference: str, number: int) -> PaymentLineType:
+        return cls(
+            id=derived_id("PaymentLine", reference, number),
+            kind=line.kind,
+            label=line.label,
+            amount=line.amount,
+        )
 
 
 def _id(value: object | None) -> strawberry.ID | None:
@@ -33,20 +43,29 @@ def _id(value: object | None) -> strawberry.ID | None:
 
 @strawberry.type(name="PaymentOrder", description="A payment order of a dossier (VND).")
 class PaymentOrderType:
+    id: strawberry.ID = strawberry.field(
+        description="Derived from its reference, for caches; not a `Node` (docs/relay.md)."
+    )
     reference: str = strawberry.field(description="`<dossier code>-TT(n)`, quoted by the platform.")
-    dossier_code: str
-    lines: list[PaymentLineType]
-    total: int
-    method: PaymentMethod
-    status: OrderStatus
-    created_at: datetime
+    dossier_code: str = strawberry.field(description="The dossier it is for.")
+    lines: list[PaymentLineType] = strawberry.field(description="What is paid for.")
+    total: int = strawberry.field(description="The sum of the lines, in VND.")
+    method: PaymentMethod = strawberry.field(description="How it is to be paid.")
+    status: OrderStatus = strawberry.field(description="Where it stands.")
+    created_at: datetime = strawberry.field(description="When it was created.")
     payment_url: str | None = strawberry.field(
         description="Where the applicant pays; null until the platform has answered."
     )
-    platform_transaction: str | None
-    paid_at: datetime | None
-    cancelled_at: datetime | None
-    refunded_at: datetime | None
+    platform_transaction: str | None = strawberry.field(
+        description="The payment platform's transaction id, once paid through it."
+    )
+    paid_at: datetime | None = strawberry.field(description="When it was paid; null until then.")
+    cancelled_at: datetime | None = strawberry.field(
+        description="When it was cancelled; null if not."
+    )
+    refunded_at: datetime | None = strawberry.field(
+        description="When it was refunded; null if not."
+    )
     reason: str | None = strawberry.field(description="Why it was cancelled or refunded.")
     proof_attachment_id: strawberry.ID | None = strawberry.field(
         description="BANK_TRANSFER: the proof the applicant uploaded (an attachment)."
@@ -61,9 +80,13 @@ class PaymentOrderType:
     @classmethod
     def from_document(cls, order: PaymentOrder) -> PaymentOrderType:
         return cls(
+            id=derived_id("PaymentOrder", order.reference),
             reference=order.reference,
             dossier_code=order.dossier_code,
-            lines=[PaymentLineType.from_model(line) for line in order.lines],
+            lines=[
+                PaymentLineType.from_model(line, order.reference, n)
+                for n, line in enumerate(order.lines, start=1)
+            ],
             total=order.total,
             method=order.method,
             status=order.status,

@@ -17,7 +17,7 @@ from schema.dossiers.types import PublicDossierStatus
 @strawberry.type(description="One member of a group submission, as the public sees it.")
 class PublicGroupMember:
     code: str = strawberry.field(description="The member dossier's code.")
-    procedure_name: str
+    procedure_name: str = strawberry.field(description="The member's procedure.")
     agency_name: str = strawberry.field(description="The competent (handling) agency.")
     status: DossierStatus | None = strawberry.field(
         description="Null only when this version cannot read the member dossier."

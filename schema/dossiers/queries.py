@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
-from documents.common.paging import MAX_PAGE
+from documents.common.paging import MAX_PAGE, direction
 from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.search import (
@@ -38,8 +39,15 @@ class RateLimitedError(GraphQLError):
 
 @strawberry.type
 class DossierQueries:
-    @strawberry.field
-    async def dossier(self, info: Info, code: str) -> DossierType | None:
+    @strawberry.field(
+        description="One dossier by its code, as you may see it (masked where your access "
+        "requires); null when unknown or not yours to see, alike."
+    )
+    async def dossier(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="The dossier's code.")],
+    ) -> DossierType | None:
         try:
             found = await info.context.loaders.dossier_by_code.load(code)
         except UnreadableDocumentError as error:
@@ -50,24 +58,43 @@ class DossierQueries:
         return await present(info, found)
 
     @strawberry.field(
-        description=f"Dossiers, newest first by default; `first` is capped at {MAX_PAGE}."
+        description=f"Dossiers, newest first by default: the first 20, or `first` after "
+        f"`after`, or `last` before `before` (both ways at once is refused); a page holds "
+        f"at most {MAX_PAGE}."
     )
     async def dossiers(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
-        filter: DossierFilterInput | None = None,
-        order_by: DossierOrder = DossierOrder.RECEIVED_AT_DESC,
+        first: Annotated[
+            int | None, strawberry.argument(description="Read forwards: this many, at most.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this edge's cursor.")
+        ] = None,
+        filter: Annotated[
+            DossierFilterInput | None,
+            strawberry.argument(description="Only the dossiers that match every criterion."),
+        ] = None,
+        order_by: Annotated[
+            DossierOrder, strawberry.argument(description="The order of the list.")
+        ] = DossierOrder.RECEIVED_AT_DESC,
+        last: Annotated[
+            int | None, strawberry.argument(description="Read backwards: this many, at most.")
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this edge's cursor.")
+        ] = None,
     ) -> DossierConnection:
-        if first < 0:
-            raise ValueError("first must not be negative")
+        size, backward = direction(first, last)
         spec = filter.to_domain() if filter else DossierFilter()
-        position = decode_cursor(after) if after else None
+        start = decode_cursor(after) if after else None
+        stop = decode_cursor(before) if before else None
         visible = (await info.context.access()).dossier_filter()
         page = Page([], more=False)
         if visible is not None:
-            page = await search(spec, order_by, first, after=position, visible=visible)
+            page = await search(
+                spec, order_by, size, after=start, before=stop, backward=backward, visible=visible
+            )
         found = [item for item in page.items if isinstance(item, Dossier)]
         loader = info.context.loaders.dossier_by_code
         for dossier in found:
@@ -81,8 +108,16 @@ class DossierQueries:
         for item in page.items:
             if isinstance(item, UnreadableDossier):
                 leave_out(info, _left_out(item, [*info.path.as_list(), "edges"]))
-        end = encode_cursor(page.end) if page.end else None
-        return DossierConnection(edges=edges, page_info=page_info(edges, page.more, after, end))
+        paging = page_info(
+            edges,
+            page.more,
+            after,
+            encode_cursor(page.end) if page.end else None,
+            before=before,
+            backward=backward,
+            start=encode_cursor(page.start) if page.start else None,
+        )
+        return DossierConnection(edges=edges, page_info=paging)
 
 
 def _left_out(item: UnreadableDossier, path: list[str | int]) -> GraphQLError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -28,7 +29,14 @@ from schema.core.context import Info, LiveFeed, SubscriberTooSlowError
 from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.inputs import DossierEventFilter
 from schema.dossiers.presenting import present
-from schema.dossiers.resuming import INTERRUPTED, TOO_SLOW, Trail, bad_after, resume_point
+from schema.dossiers.resuming import (
+    INTERRUPTED,
+    TOO_SLOW,
+    Trail,
+    bad_after,
+    event_global_id,
+    resume_point,
+)
 from schema.dossiers.types import DossierEventUpdate
 
 
@@ -55,7 +63,7 @@ async def _update(
     return DossierEventUpdate(
         group_code=event.group_code,
         member_dossier_code=member if isinstance(member, str) else None,
-        event_id=strawberry.ID(str(event.id)),
+        event_id=event_global_id(str(event.id)),
         position=str(event.position) if event.position is not None else None,
         type=event.type,
         dossier_code=event.dossier_code,
@@ -124,19 +132,30 @@ async def _updates(
             yield update
 
 
-@strawberry.type
+@strawberry.type(description="Live feeds, over a WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(
         description=(
             "Dossier events you may see, as they happen, in commit order; `after` (the "
-            "`position` of the last event you received) first replays the ones you missed."
+            "`position` or the `eventId` of the last event you received) first replays the "
+            "ones you missed. A raw event ObjectId is accepted as `after` until the next "
+            "release."
         )
     )
     async def dossier_events(
         self,
         info: Info,
-        filter: DossierEventFilter | None = None,
-        after: strawberry.ID | None = None,
+        filter: Annotated[
+            DossierEventFilter | None,
+            strawberry.argument(description="Only the events that match; all when null."),
+        ] = None,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Resume after this event: its `position` or its `eventId` (a "
+                "raw event ObjectId, for one release). Null: from now on."
+            ),
+        ] = None,
     ) -> AsyncGenerator[DossierEventUpdate, None]:
         access = await run_to_end(info.context.access())
         if not access.can_subscribe():

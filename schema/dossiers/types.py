@@ -19,6 +19,7 @@ from documents.dossiers.dossier import Applicant, Dossier, NotificationChannel
 from documents.dossiers.portal_codes import channel_code, portal_status_code
 from documents.groups.records import GroupStatus
 from schema.catalogue.agencies.types import AgencyType, agency_by_code
+from schema.catalogue.forms.typed import STATIC_FORM_DATA, typed_form_data
 from schema.catalogue.forms.types import FormType, form_or_none
 from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
 from schema.core.context import Info
@@ -30,6 +31,7 @@ from schema.core.enums import (
     PaymentStatus,
     Timeliness,
 )
+from schema.core.global_ids import derived_id
 from schema.core.scalars import as_json
 from schema.dossiers.events import DossierEventConnection, DossierEventType, event_connection
 from schema.dossiers.lookups import DatabaseLookupType
@@ -48,39 +50,61 @@ if TYPE_CHECKING:
     from schema.dossiers.public_groups import PublicGroupMember
 
 
-@strawberry.type(name="Applicant")
+@strawberry.type(
+    name="Applicant",
+    description="Who applied. For a viewer who may not see personal data in full, the "
+    "identification number, phone, e-mail and address are masked (`0010******45`).",
+)
 class ApplicantType:
-    kind: ApplicantKind
+    id: strawberry.ID = strawberry.field(
+        description="Derived from the dossier's code, for caches; not a `Node` (docs/relay.md)."
+    )
+    kind: ApplicantKind = strawberry.field(description="A person or a business.")
     id_number: str = strawberry.field(description="Personal identification number or tax code.")
-    full_name: str
-    phone: str | None
-    email: str | None
-    address: str | None
+    full_name: str = strawberry.field(description="The person's full name, or the business's name.")
+    phone: str | None = strawberry.field(description="A phone number, if given.")
+    email: str | None = strawberry.field(description="An e-mail address, if given.")
+    address: str | None = strawberry.field(description="A postal address, if given.")
     notify_by: list[NotificationChannel] = strawberry.field(
         description="The channels the applicant chose to be told by."
     )
 
     @classmethod
-    def from_model(cls, applicant: Applicant) -> ApplicantType:
-        return cls(**applicant.model_dump())
+    def from_model(cls, applicant: Applicant, dossier_code: str) -> ApplicantType:
+        return cls(id=derived_id("Applicant", dossier_code), **applicant.model_dump())
 
 
-@strawberry.type(name="Dossier")
+@strawberry.type(
+    name="Dossier",
+    description="One application for an administrative procedure (hồ sơ), as you may see it.",
+)
 class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
-    code: str
-    procedure_code: str
-    form_key: str
-    form_version: int
-    applicant: ApplicantType
+    code: str = strawberry.field(
+        description="The dossier code, `<agency code>-<yymmdd>-<4-digit sequence>`."
+    )
+    procedure_code: str = strawberry.field(description="The national code of its procedure.")
+    form_key: str = strawberry.field(description="The key of the form it was submitted with.")
+    form_version: int = strawberry.field(description="The version of that form.")
+    applicant: ApplicantType = strawberry.field(
+        description="Who applied (masked as your access requires)."
+    )
     data: JSON = strawberry.field(description="The form data, valid against `form.schema`.")
-    channel: Channel
-    status: DossierStatus
-    receiving_agency_code: str
-    handling_agency_code: str
-    received_at: datetime
-    updated_at: datetime
-    current_step: str | None
-    assignee: str | None
+    channel: Channel = strawberry.field(description="How it was handed in.")
+    status: DossierStatus = strawberry.field(description="Where it is in its processing.")
+    receiving_agency_code: str = strawberry.field(
+        description="The desk that received it (any branch)."
+    )
+    handling_agency_code: str = strawberry.field(
+        description="The agency competent to handle it now."
+    )
+    received_at: datetime = strawberry.field(description="When it was received.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    current_step: str | None = strawberry.field(
+        description="The key of the procedure step it is at; null before the first."
+    )
+    assignee: str | None = strawberry.field(
+        description="The id of the officer it is assigned to; null when none is."
+    )
     appointment_at: datetime = strawberry.field(
         description="Ngày hẹn trả: the date promised to the applicant."
     )
@@ -88,19 +112,29 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
         description="The legal deadline: receipt plus the legal working days, moved by "
         "the working days spent waiting for supplements."
     )
-    paused_working_days: int
+    paused_working_days: int = strawberry.field(
+        description="Working days spent waiting for supplements (the clock stopped)."
+    )
     timeliness: Timeliness | None = strawberry.field(
         description="Set once processing ends (result ready, refused, rejected, withdrawn)."
     )
-    accepted_at: datetime | None
-    finished_at: datetime | None
-    returned_at: datetime | None
+    accepted_at: datetime | None = strawberry.field(
+        description="When it was accepted for processing; null before."
+    )
+    finished_at: datetime | None = strawberry.field(
+        description="When processing ended; null while open."
+    )
+    returned_at: datetime | None = strawberry.field(
+        description="When the result was handed or sent to the applicant; null before."
+    )
     reason: str | None = strawberry.field(
         description="Why it was refused, rejected, withdrawn or stopped; or the approval note."
     )
     fee_due: int = strawberry.field(description="Phí, lệ phí owed, in VND.")
-    payment_status: PaymentStatus
-    payment_requested_at: datetime | None
+    payment_status: PaymentStatus = strawberry.field(description="Whether the fee is paid.")
+    payment_requested_at: datetime | None = strawberry.field(
+        description="When the applicant was asked to pay; null if never."
+    )
     document: strawberry.Private[Dossier]
 
     @classmethod
@@ -118,7 +152,7 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
             procedure_code=dossier.procedure_code,
             form_key=dossier.form_key,
             form_version=dossier.form_version,
-            applicant=ApplicantType.from_model(dossier.applicant),
+            applicant=ApplicantType.from_model(dossier.applicant, dossier.code),
             data=as_json(dossier.data),
             channel=dossier.channel,
             status=dossier.status,
@@ -158,6 +192,14 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
             for code, item, shown in zip(codes, loaded, seen, strict=True)
         ]
 
+    @strawberry.field(
+        description="The form data as its form key's own type (`<Key>FormData`, docs/forms.md), "
+        "masked as `data` is; `UntypedFormData` for a form that cannot be typed.",
+        graphql_type=STATIC_FORM_DATA,
+    )
+    def form_data(self, info: Info) -> Any:
+        return typed_form_data(info.schema, self.form_key, self.data)
+
     @strawberry.field(description="One value of the form data, by JSON pointer (`/child/name`).")
     def field(self, path: str) -> JSON | None:
         try:
@@ -166,15 +208,15 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
             raise ValueError(f"invalid JSON pointer {path!r}: {error}") from None
         return value
 
-    @strawberry.field
+    @strawberry.field(description="Its procedure; null if no longer in the catalogue.")
     async def procedure(self, info: Info) -> ProcedureType | None:
         return await procedure_by_code(info, self.procedure_code)
 
-    @strawberry.field
+    @strawberry.field(description="The desk that received it.")
     async def receiving_agency(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.receiving_agency_code)
 
-    @strawberry.field
+    @strawberry.field(description="The agency competent to handle it now.")
     async def handling_agency(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.handling_agency_code)
 
@@ -184,7 +226,13 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
         return form_or_none(await info.context.loaders.form_by_version.load(key))
 
     @strawberry.field(description="The most recent events, oldest first.")
-    async def events(self, info: Info, last: int = 10) -> list[DossierEventType]:
+    async def events(
+        self,
+        info: Info,
+        last: Annotated[
+            int, strawberry.argument(description="How many of the most recent (0 for none).")
+        ] = 10,
+    ) -> list[DossierEventType]:
         found = await info.context.loaders.events_by_dossier.load(self.code)
         recent = found[-last:] if last > 0 else []
         return [DossierEventType.from_document(e) for e in recent]
@@ -210,33 +258,64 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
     @strawberry.field(description="The process control slip: one row per step taken.")
     def control_slip(self) -> list[ControlSlipRow]:
         now = utcnow()
-        return [ControlSlipRow.from_model(s, now) for s in self.document.steps]
+        return [
+            ControlSlipRow.from_model(s, now, self.code, n)
+            for n, s in enumerate(self.document.steps, start=1)
+        ]
 
     @strawberry.field(description="Every supplement round, oldest first.")
     def supplements(self) -> list[SupplementRoundType]:
-        return [SupplementRoundType.from_model(r) for r in self.document.supplements]
+        return [
+            SupplementRoundType.from_model(r, self.code, n)
+            for n, r in enumerate(self.document.supplements, start=1)
+        ]
 
     @strawberry.field(description="National databases looked up instead of papers.")
     def lookups(self) -> list[DatabaseLookupType]:
-        return [DatabaseLookupType.from_model(lookup) for lookup in self.document.lookups]
+        return [
+            DatabaseLookupType.from_model(lookup, self.code, n)
+            for n, lookup in enumerate(self.document.lookups, start=1)
+        ]
 
-    @strawberry.field
+    @strawberry.field(description="The apology letter for a delay (Mẫu 04), if one was issued.")
     def apology(self) -> ApologyType | None:
         apology = self.document.apology
-        return ApologyType.from_model(apology) if apology else None
+        return ApologyType.from_model(apology, self.code) if apology else None
 
-    @strawberry.field
+    @strawberry.field(description="The payments recorded, oldest first.")
     def payments(self) -> list[PaymentType]:
-        return [PaymentType.from_model(p) for p in self.document.payments]
+        return [
+            PaymentType.from_model(p, self.code, n)
+            for n, p in enumerate(self.document.payments, start=1)
+        ]
 
-    @strawberry.field(description="All events, oldest first, paginated.")
+    @strawberry.field(
+        description="All events, oldest first: the first 20, or `first` after `after`, or "
+        "`last` before `before` (both ways at once is refused)."
+    )
     async def timeline(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Read forwards: this many, at most.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this edge's cursor.")
+        ] = None,
+        last: Annotated[
+            int | None, strawberry.argument(description="Read backwards: this many, at most.")
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this edge's cursor.")
+        ] = None,
     ) -> DossierEventConnection:
-        return await event_connection(info, self.code, first, after)
+        return await event_connection(info, self.code, first, after, last, before)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of dossiers, read either way (`first`/`after`, `last`/`before`); "
+    "cursors are opaque and stay valid when dossiers are added."
+)
 class DossierConnection(relay.Connection[DossierType]):
     """Keyset-paginated dossiers; cursors are opaque and stable under inserts."""
 
@@ -247,15 +326,19 @@ class DossierConnection(relay.Connection[DossierType]):
     "the group deadline, `handlingAgencyName` the receiving desk): no personal data."
 )
 class PublicDossierStatus:
-    code: str
-    procedure_name: str
+    code: str = strawberry.field(description="The code looked up.")
+    procedure_name: str = strawberry.field(description="The procedure's name, or the group's.")
     status: DossierStatus | None = strawberry.field(
         description="The dossier's status; null for a group code (see `groupStatus`)."
     )
-    received_at: datetime
-    appointment_at: datetime
-    timeliness: Timeliness | None
-    handling_agency_name: str
+    received_at: datetime = strawberry.field(description="When it was received.")
+    appointment_at: datetime = strawberry.field(
+        description="The date promised for the result (ngày hẹn trả)."
+    )
+    timeliness: Timeliness | None = strawberry.field(
+        description="Whether it finished early, on time or late; null while open."
+    )
+    handling_agency_name: str = strawberry.field(description="The name of the agency handling it.")
     group_status: GroupStatus | None = strawberry.field(
         default=None, description="For a group code: the group's status; else null."
     )
@@ -264,10 +347,14 @@ class PublicDossierStatus:
     ) = strawberry.field(default=None, description="For a group code: its members; else null.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A dossier event as the subscription sends it, with the dossier as you may see it."
+)
 class DossierEventUpdate:
     event_id: strawberry.ID = strawberry.field(
-        description="The event's id; `after` takes it too, as it did before positions."
+        description="The event's global id, the same as its `DossierEvent.id`; `after` "
+        "takes it too. It was the raw ObjectId before, which `after` still accepts until "
+        "the next release."
     )
     position: str | None = strawberry.field(
         description=(
@@ -276,12 +363,21 @@ class DossierEventUpdate:
             "for an event a process of an earlier version wrote during an upgrade."
         )
     )
-    type: EventType
-    dossier_code: str
-    from_status: DossierStatus | None
-    to_status: DossierStatus | None
-    at: datetime
-    actor: str | None
+    type: EventType = strawberry.field(description="What happened.")
+    dossier_code: str = strawberry.field(
+        description="The dossier's code; a group event's (GROUP_*) is the group's code."
+    )
+    from_status: DossierStatus | None = strawberry.field(
+        description="The dossier's status before the event; null where the event records none."
+    )
+    to_status: DossierStatus | None = strawberry.field(
+        description="The dossier's status after the event; null where the event records none."
+    )
+    at: datetime = strawberry.field(description="When it happened.")
+    actor: str | None = strawberry.field(
+        description="Who did it (the user's id, as their credentials name them); null "
+        "when no person did (the system)."
+    )
     dossier: DossierType = strawberry.field(
         description=(
             "Masked as the viewer's access requires. For a group event (GROUP_*), the "

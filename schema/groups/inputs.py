@@ -12,23 +12,27 @@ from documents.common.errors import DomainError, ErrorCode
 from schema.core.input_checks import NAME_MAX_LENGTH, text
 
 
-@strawberry.input
+@strawberry.input(description="One value copied from a JSON pointer to another.")
 class PointerMappingInput:
     target: str = strawberry.field(description="JSON pointer into the data filled in.")
     source: str = strawberry.field(description="JSON pointer into the data read from.")
 
 
-@strawberry.input
+@strawberry.input(description="A procedure of the group.")
 class ProcedureGroupMemberInput:
     procedure_code: str
-    required: bool = False
+    required: bool = strawberry.field(
+        default=False, description="Chosen in every submission of the group."
+    )
     mapping: list[PointerMappingInput] = strawberry.field(
         default_factory=list,
         description="Target in the member's form, source in the combined form.",
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="`toProcedure` waits for the result of `fromProcedure`, which fills its fields."
+)
 class ProcedureGroupFeedInput:
     from_procedure: str
     to_procedure: str
@@ -39,29 +43,45 @@ class ProcedureGroupFeedInput:
     result_type: str | None = None
 
 
-@strawberry.input
+@strawberry.input(description="A new procedure group, whole (docs/groups.md).")
 class ProcedureGroupInput:
     code: str
     name: str = text(NAME_MAX_LENGTH)
-    members: list[ProcedureGroupMemberInput]
-    processing_days: int
-    verification_days: int
+    members: list[ProcedureGroupMemberInput] = strawberry.field(description="Its procedures.")
+    processing_days: int = strawberry.field(description="The group's time, working days.")
+    verification_days: int = strawberry.field(
+        description="The group's time when verification is needed, working days."
+    )
     combined_form: JSON = strawberry.field(description="A JSON Schema, draft 2020-12.")
     combinations: list[list[str]] = strawberry.field(default_factory=list)
-    feeds: list[ProcedureGroupFeedInput] = strawberry.field(default_factory=list)
-    active: bool = True
+    feeds: list[ProcedureGroupFeedInput] = strawberry.field(
+        default_factory=list, description="Which member waits for which member's result."
+    )
+    active: bool = strawberry.field(default=True, description="Whether it may be submitted.")
 
 
 @strawberry.input(description="Only the fields given are changed; the group is checked whole.")
 class ProcedureGroupUpdateInput:
     name: str | None = text(NAME_MAX_LENGTH, default=strawberry.UNSET)
-    members: list[ProcedureGroupMemberInput] | None = strawberry.UNSET
-    processing_days: int | None = strawberry.UNSET
-    verification_days: int | None = strawberry.UNSET
-    combined_form: JSON | None = strawberry.UNSET
+    members: list[ProcedureGroupMemberInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Its procedures, whole."
+    )
+    processing_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="The group's time, working days."
+    )
+    verification_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="The time when verification is needed, working days."
+    )
+    combined_form: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="The one form, a JSON Schema."
+    )
     combinations: list[list[str]] | None = strawberry.UNSET
-    feeds: list[ProcedureGroupFeedInput] | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    feeds: list[ProcedureGroupFeedInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The feeds, whole."
+    )
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether it may be submitted."
+    )
 
 
 def _mapping(pairs: list[PointerMappingInput], field: str) -> dict[str, str]:

@@ -3,6 +3,8 @@ administrators who manage every member procedure (as `createProcedure` asks)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from pydantic import ValidationError
 
@@ -31,7 +33,9 @@ def _members(value: ProcedureGroupInput | ProcedureGroupUpdateInput) -> list[str
 class ProcedureGroupMutations:
     @strawberry.mutation(description="Define a procedure group (docs/groups.md).")
     async def create_procedure_group(
-        self, info: Info, input: ProcedureGroupInput
+        self,
+        info: Info,
+        input: Annotated[ProcedureGroupInput, strawberry.argument(description="The group, whole.")],
     ) -> ProcedureGroupPayload:
         await _require_admin_of(info, _members(input))
         try:
@@ -45,7 +49,13 @@ class ProcedureGroupMutations:
 
     @strawberry.mutation(description="Change a procedure group; it is checked whole again.")
     async def update_procedure_group(
-        self, info: Info, code: str, input: ProcedureGroupUpdateInput
+        self,
+        info: Info,
+        code: str,
+        input: Annotated[
+            ProcedureGroupUpdateInput,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
     ) -> ProcedureGroupPayload:
         current = await find_group(code)
         before = [m.procedure_code for m in current.members] if current else []

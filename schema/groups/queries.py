@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from documents.groups.defining import all_groups, find_group
@@ -14,7 +16,9 @@ class ProcedureGroupQueries:
     async def procedure_groups(self) -> list[ProcedureGroupType]:
         return [ProcedureGroupType.from_document(g) for g in await all_groups()]
 
-    @strawberry.field
-    async def procedure_group(self, code: str) -> ProcedureGroupType | None:
+    @strawberry.field(description="One procedure group (liên thông); null when unknown.")
+    async def procedure_group(
+        self, code: Annotated[str, strawberry.argument(description="The group's code.")]
+    ) -> ProcedureGroupType | None:
         group = await find_group(code)
         return ProcedureGroupType.from_document(group) if group else None

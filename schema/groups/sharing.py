@@ -10,6 +10,7 @@ from documents.dossiers.dossier import Dossier
 from documents.workflow.group_papers import share_with_group
 from schema.core.context import Info
 from schema.dossiers.mutating import Rule, dossier_mutation
+from schema.dossiers.papers import attachment_key
 
 SHARE = Rule(Access.can_attach, "you may not attach files to this dossier")
 
@@ -27,5 +28,5 @@ class GroupPaperMutations:
     ) -> Dossier:
         access = await info.context.access()
         return await share_with_group(
-            code, str(attachment_id), info.context.actor, access.can_attach
+            code, attachment_key(attachment_id), info.context.actor, access.can_attach
         )

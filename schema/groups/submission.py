@@ -4,7 +4,7 @@ and submit policy as `submitDossier` (docs/groups.md, "Submitting a group")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import ValidationError
@@ -23,30 +23,35 @@ from schema.dossiers.inputs import ApplicantInput
 from schema.groups.reading import DossierGroupType, shown_group
 
 
-@strawberry.input
+@strawberry.input(description="A new group submission (docs/groups.md).")
 class SubmitDossierGroupInput:
     group_code: str
     procedure_codes: list[str] = strawberry.field(
         description="The chosen member procedures: a combination the group allows."
     )
     receiving_agency_code: str
-    channel: Channel
-    applicant: ApplicantInput
+    channel: Channel = strawberry.field(description="How it is handed in.")
+    applicant: ApplicantInput = strawberry.field(description="Who applies.")
     data: JSON = strawberry.field(description="The group's combined form.")
     verification: bool = strawberry.field(
         default=False, description="Verification is needed: the group's longer deadline."
     )
 
 
-@strawberry.type
+@strawberry.type(description="A dossier group mutation's error; `field` is the input at fault.")
 class DossierGroupError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class SubmitDossierGroupPayload:
-    group: DossierGroupType | None = None
-    errors: list[DossierGroupError] = strawberry.field(default_factory=list)
+    group: DossierGroupType | None = strawberry.field(
+        default=None,
+        description="The group submission as it is now; null when there are errors.",
+    )
+    errors: list[DossierGroupError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
 class SubmitGroupMutation(PayloadMutation[DossierGroup]):
@@ -103,7 +108,14 @@ class GroupSubmissionMutations:
         "in one transaction.",
     )
     async def submit_dossier_group(
-        self, info: Info, input: SubmitDossierGroupInput
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitDossierGroupInput,
+            strawberry.argument(
+                description="The group, the procedures chosen, the applicant and the combined form."
+            ),
+        ],
     ) -> DossierGroup:
         context = info.context
         submission = GroupSubmission(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Self
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
+from documents.groups.defining import find_group
 from documents.groups.definition import Feed, GroupMember, ProcedureGroup
 from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
 from schema.core.context import Info
@@ -24,9 +27,9 @@ def _pairs(mapping: Mapping[str, str]) -> list[PointerMapping]:
     return [PointerMapping(target=t, source=s) for t, s in mapping.items()]
 
 
-@strawberry.type(name="ProcedureGroupMember")
+@strawberry.type(name="ProcedureGroupMember", description="A procedure of a group.")
 class GroupMemberType:
-    procedure_code: str
+    procedure_code: str = strawberry.field(description="The procedure's national code.")
     required: bool = strawberry.field(description="Chosen in every submission of the group.")
     mapping: list[PointerMapping] = strawberry.field(
         description="How the member's data is derived: target in the member's form, "
@@ -41,7 +44,7 @@ class GroupMemberType:
             mapping=_pairs(member.mapping),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The procedure; null if no longer in the catalogue.")
     async def procedure(self, info: Info) -> ProcedureType | None:
         return await procedure_by_code(info, self.procedure_code)
 
@@ -51,8 +54,10 @@ class GroupMemberType:
     description="toProcedure waits for the result of fromProcedure, which fills its fields.",
 )
 class FeedType:
-    from_procedure: str
-    to_procedure: str
+    from_procedure: str = strawberry.field(
+        description="The code of the procedure whose result is used."
+    )
+    to_procedure: str = strawberry.field(description="The code of the procedure that waits for it.")
     fields: list[PointerMapping] = strawberry.field(
         description="Target in the waiting member's data, source in the result's data."
     )
@@ -74,21 +79,23 @@ class FeedType:
     name="ProcedureGroup",
     description="Procedures submitted together once (liên thông, docs/groups.md).",
 )
-class ProcedureGroupType:
-    code: str
-    name: str
-    members: list[GroupMemberType]
+class ProcedureGroupType(relay.Node):
+    code: str = strawberry.field(description="The group's code.")
+    name: str = strawberry.field(description="The group's name.")
+    members: list[GroupMemberType] = strawberry.field(description="Its procedures.")
     combinations: list[list[str]] = strawberry.field(
         description="The allowed sets of members; empty: any two or more holding every "
         "required member."
     )
-    feeds: list[FeedType]
+    feeds: list[FeedType] = strawberry.field(
+        description="Which member waits for which member's result."
+    )
     processing_days: int = strawberry.field(description="The group's time, working days.")
     verification_days: int = strawberry.field(
         description="The group's time when verification is needed, working days."
     )
     combined_form: JSON = strawberry.field(description="The one form, a JSON Schema.")
-    active: bool
+    active: bool = strawberry.field(description="Whether it may be submitted.")
 
     @classmethod
     def from_document(cls, group: ProcedureGroup) -> ProcedureGroupType:
@@ -104,13 +111,29 @@ class ProcedureGroupType:
             active=group.active,
         )
 
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.code
 
-@strawberry.type
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ProcedureGroupType | None]:
+        found = [await find_group(code) for code in node_ids]  # public, like procedures
+        return [cls.from_document(g) if g else None for g in found]
+
+
+@strawberry.type(description="A procedure group mutation's error; `field` is the input at fault.")
 class ProcedureGroupError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class ProcedureGroupPayload:
-    procedure_group: ProcedureGroupType | None = None
-    errors: list[ProcedureGroupError] = strawberry.field(default_factory=list)
+    procedure_group: ProcedureGroupType | None = strawberry.field(
+        default=None,
+        description="The procedure group as it is now; null when there are errors.",
+    )
+    errors: list[ProcedureGroupError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

@@ -17,10 +17,10 @@ strawberry.enum(
 )
 
 
-@strawberry.input
+@strawberry.input(description="An agency a merge or split creates.")
 class NewAgencyInput:
     name: str = text(NAME_MAX_LENGTH)
-    level: AgencyLevel
+    level: AgencyLevel = strawberry.field(description="Where it stands in the tree.")
     parent_code: str | None = None
     name_en: str | None = text(NAME_MAX_LENGTH, default=None)
     address: str | None = text(NAME_MAX_LENGTH, default=None)
@@ -43,7 +43,7 @@ class NewAgencyInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Which agencies merge into which, and when.")
 class MergeAgenciesInput:
     sources: list[str] = strawberry.field(
         description="The agencies that stop existing. The target may be named among "
@@ -64,7 +64,7 @@ class MergeAgenciesInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="An agency a split gives dossiers to.")
 class SplitTargetInput:
     code: str = strawberry.field(description="An existing agency, or the code of a new one.")
     new_agency: NewAgencyInput | None = strawberry.field(
@@ -72,17 +72,17 @@ class SplitTargetInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which target one dossier goes to (BY_LIST).")
 class DossierAssignmentInput:
     dossier_code: str
     target: str = strawberry.field(description="One of the split's targets.")
 
 
-@strawberry.input
+@strawberry.input(description="Which agency splits among which, by which rule, and when.")
 class SplitAgencyInput:
     source: str = strawberry.field(description="The agency that is split and ends.")
     targets: list[SplitTargetInput] = strawberry.field(description="At least two.")
-    rule: SplitRule
+    rule: SplitRule = strawberry.field(description="How its open dossiers are distributed.")
     effective_date: date = strawberry.field(description="Not later than today.")
     assignments: list[DossierAssignmentInput] = strawberry.field(
         default_factory=list, description="BY_LIST: where each open dossier goes."

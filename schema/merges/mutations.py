@@ -3,6 +3,8 @@ documents/merges/)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from documents.access.policy import AdminArea
@@ -36,7 +38,15 @@ class AgencyMutations:
         "whose moment is ahead is checked now and scheduled."
     )
     async def merge_agencies(
-        self, info: Info, input: MergeAgenciesInput, dry_run: bool = False
+        self,
+        info: Info,
+        input: Annotated[
+            MergeAgenciesInput,
+            strawberry.argument(description="The sources, the target and the effective date."),
+        ],
+        dry_run: Annotated[
+            bool, strawberry.argument(description="Only check and preview; change nothing.")
+        ] = False,
     ) -> MergeAgenciesPayload:
         await require_admin(info, AdminArea.AGENCIES)
         new_target = input.new_target.to_domain() if input.new_target else None
@@ -86,7 +96,17 @@ class AgencyMutations:
         "today: its open dossiers are distributed by the rule, and it ends."
     )
     async def split_agency(
-        self, info: Info, input: SplitAgencyInput, dry_run: bool = False
+        self,
+        info: Info,
+        input: Annotated[
+            SplitAgencyInput,
+            strawberry.argument(
+                description="The agency to split, the targets, the rule and the date."
+            ),
+        ],
+        dry_run: Annotated[
+            bool, strawberry.argument(description="Only check and preview; change nothing.")
+        ] = False,
     ) -> SplitAgencyPayload:
         await require_admin(info, AdminArea.AGENCIES)
         try:

@@ -26,7 +26,9 @@ class MergeQueries:
         status: Annotated[
             ScheduleStatus | None, strawberry.argument(description="Only these.")
         ] = None,
-        first: int = 50,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (1 to 100).")
+        ] = 50,
     ) -> list[ScheduledMergeType]:
         await require_admin(info, AdminArea.AGENCIES)
         found = await scheduled_merges(status, max(1, min(first, MAX_PAGE)))

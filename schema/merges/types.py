@@ -14,13 +14,14 @@ from documents.merges.splitting import SplitPlan, TargetPreview
 from schema.catalogue.agencies.types import AgencyType
 from schema.core.enums import ErrorCode
 from schema.core.errors import UserError, errors_from
+from schema.core.reasons import ErrorReason
 
 strawberry.enum(ScheduleStatus, name="ScheduledMergeStatus")
 
 
-@strawberry.type
+@strawberry.type(description="What a merge does to one source agency.")
 class MergeSourcePreview:
-    agency_code: str
+    agency_code: str = strawberry.field(description="The source agency.")
     moving: int = strawberry.field(
         description="Open dossiers whose handling agency or open step is this agency."
     )
@@ -43,7 +44,7 @@ class MergeSourcePreview:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What a merge does (or did): the dossiers that move and stay.")
 class MergePreview:
     sources: list[MergeSourcePreview] = strawberry.field(
         description="Per source; a dossier naming two sources counts for both."
@@ -64,7 +65,7 @@ class MergePreview:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An agency mutation's error; `field` is the input at fault.")
 class AgencyError(UserError):
     dossier_codes: list[str] = strawberry.field(
         default_factory=list,
@@ -82,42 +83,52 @@ def agency_errors(error: DomainError) -> list[AgencyError]:
             field=error.field,
             message=error.message,
             code=ErrorCode(error.code),
-            reason=error.reason.value,
+            reason=ErrorReason(error.reason.value),
             dossier_codes=error.dossier_codes,
         )
     ]
 
 
-@strawberry.type
+@strawberry.type(description="Why a due merge was not applied, as a payload error would say it.")
 class ScheduledMergeFailure:
-    code: ErrorCode
-    reason: str | None
-    message: str
-    field: str | None
-    dossier_codes: list[str]
+    code: ErrorCode = strawberry.field(description="What went wrong, for programs.")
+    reason: ErrorReason | None = strawberry.field(description="The merge rule it broke, if one.")
+    message: str = strawberry.field(description="What went wrong, for people.")
+    field: str | None = strawberry.field(description="The input field at fault, if any.")
+    dossier_codes: list[str] = strawberry.field(
+        description="The dossiers in the way, if any (the first 50)."
+    )
 
     @classmethod
     def from_domain(cls, failure: ScheduleFailure) -> ScheduledMergeFailure:
         return cls(
             code=ErrorCode(failure.code),
-            reason=failure.reason,
+            reason=ErrorReason(failure.reason) if failure.reason else None,
             message=failure.message,
             field=failure.field,
             dossier_codes=failure.dossier_codes,
         )
 
 
-@strawberry.type(name="ScheduledMerge")
+@strawberry.type(
+    name="ScheduledMerge", description="A merge set for a later moment, applied by the scheduler."
+)
 class ScheduledMergeType:
-    id: strawberry.ID
-    sources: list[str]
-    target: str
-    new_target_name: str | None
-    effective_date: date
+    id: strawberry.ID = strawberry.field(
+        description="The scheduled merge's id: what `cancelScheduledMerge` takes."
+    )
+    sources: list[str] = strawberry.field(description="The codes of the agencies merged.")
+    target: str = strawberry.field(description="The code of the agency they merge into.")
+    new_target_name: str | None = strawberry.field(
+        description="The target's new name, if it changes."
+    )
+    effective_date: date = strawberry.field(description="The day the merge takes effect.")
     applies_at: datetime = strawberry.field(description="When the scheduler applies it.")
-    status: ScheduleStatus
-    scheduled_at: datetime
-    scheduled_by: str | None
+    status: ScheduleStatus = strawberry.field(description="Where it stands.")
+    scheduled_at: datetime = strawberry.field(description="When it was scheduled.")
+    scheduled_by: str | None = strawberry.field(
+        description="The id of the administrator who scheduled it."
+    )
     finished_at: datetime | None = strawberry.field(
         description="When it was applied, failed or was cancelled."
     )
@@ -144,7 +155,7 @@ class ScheduledMergeType:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class MergeAgenciesPayload:
     preview: MergePreview | None = strawberry.field(
         default=None, description="What the merge does (dry run, scheduled) or did."
@@ -155,18 +166,25 @@ class MergeAgenciesPayload:
     scheduled: ScheduledMergeType | None = strawberry.field(
         default=None, description="Set when the merge's moment is ahead: stored, not applied."
     )
-    errors: list[AgencyError] = strawberry.field(default_factory=list)
+    errors: list[AgencyError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class CancelScheduledMergePayload:
-    scheduled: ScheduledMergeType | None = None
-    errors: list[AgencyError] = strawberry.field(default_factory=list)
+    scheduled: ScheduledMergeType | None = strawberry.field(
+        default=None,
+        description="The scheduled merge as it is now; null when there are errors.",
+    )
+    errors: list[AgencyError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a split gives one target agency.")
 class SplitTargetPreview:
-    agency_code: str
+    agency_code: str = strawberry.field(description="The target agency.")
     moving: int = strawberry.field(description="Open dossiers that go to this target.")
     moving_codes: list[str] = strawberry.field(description="The first 50 of them.")
 
@@ -179,9 +197,9 @@ class SplitTargetPreview:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What a split does (or did): the dossiers that move and stay.")
 class SplitPreview:
-    targets: list[SplitTargetPreview]
+    targets: list[SplitTargetPreview] = strawberry.field(description="Per target agency.")
     moving: int = strawberry.field(description="Open dossiers that move.")
     finished: int = strawberry.field(description="Finished dossiers naming the source; stay.")
     referenced_only: int = strawberry.field(
@@ -198,13 +216,18 @@ class SplitPreview:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class SplitAgencyPayload:
     preview: SplitPreview | None = strawberry.field(
         default=None, description="What the split does (dry run) or did."
     )
-    source: AgencyType | None = None
+    source: AgencyType | None = strawberry.field(
+        default=None,
+        description="The split agency as it is now; null when there are errors.",
+    )
     targets: list[AgencyType] = strawberry.field(
         default_factory=list, description="On a dry run, new ones as they would be created."
     )
-    errors: list[AgencyError] = strawberry.field(default_factory=list)
+    errors: list[AgencyError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from beanie import PydanticObjectId
 
@@ -45,9 +47,16 @@ class OutboxQueries:
     async def outbox_messages(
         self,
         info: Info,
-        destination: Destination | None = None,
-        status: DeliveryStatus | None = None,
-        first: int = 20,
+        destination: Annotated[
+            Destination | None,
+            strawberry.argument(description="Only this system's; all when null."),
+        ] = None,
+        status: Annotated[
+            DeliveryStatus | None, strawberry.argument(description="Only these; all when null.")
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (up to 100).")
+        ] = 20,
         after: str | None = None,
     ) -> OutboxMessageConnection:
         require_operator(info)

@@ -16,9 +16,11 @@ from schema.core.errors import UserError
 strawberry.enum(Destination, name="OutboxDestination", description="An external system.")
 
 
-@strawberry.type(name="OutboxDestinationStatus")
+@strawberry.type(
+    name="OutboxDestinationStatus", description="The outbox's figures for one external system."
+)
 class DestinationStatusType:
-    destination: Destination
+    destination: Destination = strawberry.field(description="The external system.")
     configured: bool = strawberry.field(
         description="Whether this API process has an adapter for it; if not, its messages "
         "wait in the outbox until one is configured."
@@ -27,11 +29,13 @@ class DestinationStatusType:
     dead_letters: int = strawberry.field(
         description="Messages given up on (redeliverOutboxMessage sends one again)."
     )
-    delivered: int
+    delivered: int = strawberry.field(description="Messages delivered.")
     oldest_pending_seconds: float | None = strawberry.field(
         description="How long the oldest pending message has waited; null when none does."
     )
-    oldest_pending_since: datetime | None
+    oldest_pending_since: datetime | None = strawberry.field(
+        description="When the oldest pending message was written; null when none waits."
+    )
 
     @classmethod
     def from_backlog(cls, backlog: Backlog, configured: bool) -> DestinationStatusType:
@@ -46,27 +50,38 @@ class DestinationStatusType:
         )
 
 
-@strawberry.type(name="OutboxAttempt")
+@strawberry.type(name="OutboxAttempt", description="One try at delivering an outbox message.")
 class OutboxAttemptType:
-    at: datetime
-    duration_ms: int
+    at: datetime = strawberry.field(description="When it was tried.")
+    duration_ms: int = strawberry.field(description="How long it took, in milliseconds.")
     http_status: int | None = strawberry.field(description="Null when no response came.")
     error: str | None = strawberry.field(description="The kind of failure, e.g. timeout.")
 
 
-@strawberry.type(name="OutboxMessage")
+@strawberry.type(
+    name="OutboxMessage",
+    description="A message to an external system, without its payload (docs/integrations.md).",
+)
 class OutboxMessageType:
     """Without the payload: what was sent is the dossier's own business."""
 
-    message_id: str
-    destination: Destination
+    message_id: str = strawberry.field(
+        description="The message's id: the idempotency key its adapter sends."
+    )
+    destination: Destination = strawberry.field(description="The system it goes to.")
     key: str = strawberry.field(description="What orders it: a dossier code or an order reference.")
-    sequence: int
-    kind: str
+    sequence: int = strawberry.field(
+        description="Its place among the messages with the same `destination` and `key`."
+    )
+    kind: str = strawberry.field(description="What it says, e.g. status, order, notification.")
     status: DeliveryStatus = strawberry.field(description="DEAD: a dead letter.")
-    attempts: list[OutboxAttemptType]
-    created_at: datetime
-    next_attempt_at: datetime
+    attempts: list[OutboxAttemptType] = strawberry.field(description="Its tries, oldest first.")
+    created_at: datetime = strawberry.field(
+        description="When it was written, with the change it reports."
+    )
+    next_attempt_at: datetime = strawberry.field(
+        description="When it will be tried next (for PENDING)."
+    )
 
     @classmethod
     def from_document(cls, message: OutboxMessage) -> OutboxMessageType:
@@ -83,26 +98,31 @@ class OutboxMessageType:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An outbox message and its cursor.")
 class OutboxMessageEdge:
-    cursor: str
-    node: OutboxMessageType
+    cursor: str = strawberry.field(description="Pass as `after` to read on from here.")
+    node: OutboxMessageType = strawberry.field(description="The message.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of outbox messages, newest first.")
 class OutboxMessageConnection:
     """Newest first."""
 
-    edges: list[OutboxMessageEdge]
-    page_info: relay.PageInfo
+    edges: list[OutboxMessageEdge] = strawberry.field(description="The messages of the page.")
+    page_info: relay.PageInfo = strawberry.field(description="Where the page stands in the list.")
 
 
-@strawberry.type
+@strawberry.type(description="An outbox mutation's error; `field` is the input at fault.")
 class OutboxError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class OutboxMessagePayload:
-    message: OutboxMessageType | None = None
-    errors: list[OutboxError] = strawberry.field(default_factory=list)
+    message: OutboxMessageType | None = strawberry.field(
+        default=None,
+        description="The outbox message as it is now; null when there are errors.",
+    )
+    errors: list[OutboxError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

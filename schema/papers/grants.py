@@ -4,6 +4,7 @@ repository in one dossier they file for them (docs/papers.md)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -13,10 +14,11 @@ from documents.papers.consents import ReuseConsent, revoke
 from documents.papers.granting import grant_reuse
 from schema.core.context import Info
 from schema.core.errors import UserError, errors_from
+from schema.core.global_ids import raw_key
 from schema.core.permissions import PermissionDeniedError
 
 
-@strawberry.type
+@strawberry.type(description="A reuse grant mutation's error; `field` is the input at fault.")
 class ReuseGrantError(UserError):
     pass
 
@@ -28,17 +30,25 @@ class ReuseGrantError(UserError):
 )
 class ReuseGrantType:
     id: strawberry.ID = strawberry.field(description="A random token; revoke it by this id.")
-    procedure_code: str
-    receiving_agency_code: str | None
+    procedure_code: str = strawberry.field(description="The procedure of the dossier it allows.")
+    receiving_agency_code: str | None = strawberry.field(
+        description="The desk where the dossier is filed."
+    )
     repository_item_ids: list[strawberry.ID] | None = strawberry.field(
         description="The items it covers; null for every item."
     )
-    granted_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    used_at: datetime | None
+    granted_at: datetime = strawberry.field(description="When it was given.")
+    expires_at: datetime = strawberry.field(description="It cannot be used after this.")
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was withdrawn; null if not."
+    )
+    used_at: datetime | None = strawberry.field(
+        description="When a dossier used it; null if none has."
+    )
     used_for: str | None = strawberry.field(description="The code of the dossier that used it.")
-    usable: bool
+    usable: bool = strawberry.field(
+        description="Not used, revoked or expired: a dossier may still use it."
+    )
 
     @classmethod
     def from_document(cls, consent: ReuseConsent, now: datetime) -> ReuseGrantType:
@@ -57,13 +67,18 @@ class ReuseGrantType:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class ReuseGrantPayload:
-    grant: ReuseGrantType | None = None
-    errors: list[ReuseGrantError] = strawberry.field(default_factory=list)
+    grant: ReuseGrantType | None = strawberry.field(
+        default=None,
+        description="The reuse grant as it is now; null when there are errors.",
+    )
+    errors: list[ReuseGrantError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A consent to reuse your e-data repository in one dossier.")
 class GrantReuseInput:
     procedure_code: str
     receiving_agency_code: str = strawberry.field(
@@ -91,12 +106,19 @@ class ReuseGrantMutations:
         description="Consent that a dossier of this procedure, filed for you at this desk "
         "by someone else, reuse your e-data repository; one dossier uses it up."
     )
-    async def grant_reuse(self, info: Info, input: GrantReuseInput) -> ReuseGrantPayload:
+    async def grant_reuse(
+        self,
+        info: Info,
+        input: Annotated[
+            GrantReuseInput,
+            strawberry.argument(description="Which procedure and desk, which items, for how long."),
+        ],
+    ) -> ReuseGrantPayload:
         owner = await own_id(info)
         now = utcnow()
         items = None
         if input.repository_item_ids is not None:
-            items = [str(i) for i in input.repository_item_ids]
+            items = [raw_key(i, "RepositoryItem") for i in input.repository_item_ids]
         try:
             made = await grant_reuse(
                 owner,

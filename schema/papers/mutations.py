@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import Annotated, Any, Protocol, cast
 
 import strawberry
 from beanie import PydanticObjectId
@@ -19,7 +19,7 @@ from documents.papers.grid_files import CHUNK_BYTES
 from schema.core.context import Info
 from schema.core.mutations import payload_mutation
 from schema.dossiers.mutating import DossierError, OnDossier, Rule, dossier_mutation
-from schema.dossiers.papers import AttachmentType
+from schema.dossiers.papers import AttachmentType, attachment_key
 from schema.dossiers.presenting import present
 from schema.dossiers.types import DossierType
 
@@ -38,9 +38,17 @@ class IncomingFile(Protocol):
 
 @strawberry.type(description="The attachment added, and the dossier as it is now.")
 class AttachmentPayload:
-    attachment: AttachmentType | None = None
-    dossier: DossierType | None = None
-    errors: list[DossierError] = strawberry.field(default_factory=list)
+    attachment: AttachmentType | None = strawberry.field(
+        default=None,
+        description="The attachment as it is now; null when there are errors.",
+    )
+    dossier: DossierType | None = strawberry.field(
+        default=None,
+        description="The dossier as it is now; null when there are errors.",
+    )
+    errors: list[DossierError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
 def incoming(file: Upload) -> IncomingFile:
@@ -97,7 +105,15 @@ class AttachmentMutations:
         "Attach a paper (PDF, JPEG or PNG) to a slot of the dossier, as a GraphQL multipart "
         "request; by the applicant or reception, until accepted.",
     )
-    async def upload_attachment(self, info: Info, code: str, slot: str, file: Upload) -> Attachment:
+    async def upload_attachment(
+        self,
+        info: Info,
+        code: str,
+        slot: str,
+        file: Annotated[
+            Upload, strawberry.argument(description="The file, as a part of the multipart request.")
+        ],
+    ) -> Attachment:
         upload = incoming(file)
         try:
             return await attaching.upload_attachment(
@@ -121,10 +137,20 @@ class AttachmentMutations:
         self,
         info: Info,
         code: str,
-        file: Upload,
+        file: Annotated[
+            Upload, strawberry.argument(description="The file, as a part of the multipart request.")
+        ],
         result_type: str,
-        electronic: bool,
-        valid_until: date | None = None,
+        electronic: Annotated[
+            bool,
+            strawberry.argument(description="A signed electronic result (verified), not a scan."),
+        ],
+        valid_until: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The last day the result is valid; null if it does not expire."
+            ),
+        ] = None,
     ) -> Attachment:
         upload = incoming(file)
         try:
@@ -147,9 +173,10 @@ class AttachmentMutations:
         self, info: Info, code: str, attachment_id: strawberry.ID
     ) -> Dossier:
         access = await info.context.access()
-        found = await find_attachment(code, str(attachment_id))
+        ident = attachment_key(attachment_id)
+        found = await find_attachment(code, ident)
         if found is not None and not access.can_open(await load_dossier(code), found):
             # A reused paper the caller may not open is as unknown as a made-up id: its
             # removal event would show them its name and hash.
             raise DomainError(ErrorCode.NOT_FOUND, "no such attachment", "attachmentId")
-        return await attaching.remove_attachment(code, str(attachment_id), info.context.actor)
+        return await attaching.remove_attachment(code, ident, info.context.actor)

@@ -4,7 +4,7 @@ request; docs/payments.md, "Bank transfer")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -55,7 +55,15 @@ class ProofMutations:
         "BANK_TRANSFER; a new proof replaces the one named before. The file follows the "
         "dossier's visibility.",
     )
-    async def submit_payment_proof(self, info: Info, reference: str, file: Upload) -> Attachment:
+    async def submit_payment_proof(
+        self,
+        info: Info,
+        reference: str,
+        file: Annotated[
+            Upload,
+            strawberry.argument(description="The proof, as a part of the multipart request."),
+        ],
+    ) -> Attachment:
         upload = incoming(file)
         try:
             return await transfers.submit_proof(

@@ -21,15 +21,20 @@ from schema.dossiers.payments import PaymentOrderType
 from schema.dossiers.visibility import visible_dossier
 
 
-@strawberry.type
+@strawberry.type(description="A payment order mutation's error; `field` is the input at fault.")
 class PaymentOrderError(UserError):
     pass
 
 
 @strawberry.type(description="The order after the change, or as it is now if it failed.")
 class PaymentOrderPayload:
-    order: PaymentOrderType | None = None
-    errors: list[PaymentOrderError] = strawberry.field(default_factory=list)
+    order: PaymentOrderType | None = strawberry.field(
+        default=None,
+        description="The payment order as it is now; null when there are errors.",
+    )
+    errors: list[PaymentOrderError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
 async def _visible_order(info: Info, reference: str) -> PaymentOrder:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import strawberry
 
 from documents.groups.statistics import GroupRow, group_statistics
-from schema.statistics.queries import From, _check_range
+from schema.statistics.queries import From, To, _check_range
 
 
-@strawberry.type(name="GroupStatisticsRow")
+@strawberry.type(
+    name="GroupStatisticsRow", description="One procedure group's figures for a range."
+)
 class GroupStatisticsRow:
     group_code: str = strawberry.field(description="The procedure group's code.")
-    name: str
+    name: str = strawberry.field(description="The group's name.")
     received: int = strawberry.field(description="Group submissions received in the range.")
     finished: int = strawberry.field(description="Groups whose last member finished in it.")
     done: int = strawberry.field(
@@ -52,6 +52,6 @@ class GroupStatisticsQueries:
             "time, with the average working days against the group deadline."
         )
     )
-    async def group_statistics(self, from_: From, to: date) -> list[GroupStatisticsRow]:
+    async def group_statistics(self, from_: From, to: To) -> list[GroupStatisticsRow]:
         _check_range(from_, to)
         return [GroupStatisticsRow.from_domain(row) for row in await group_statistics(from_, to)]

@@ -8,17 +8,21 @@ from schema.core.enums import RatingLevel
 from schema.core.input_checks import FREE_TEXT_MAX_LENGTH, text
 
 
-@strawberry.input
+@strawberry.input(description="Whose figures: an agency's, a procedure's, or both at once.")
 class StatisticsScope:
     agency_code: str | None = strawberry.field(
         default=None, description="An agency, with its sub-agencies; all when null."
     )
-    procedure_code: str | None = None
+    procedure_code: str | None = strawberry.field(
+        default=None, description="One procedure's dossiers; all when null."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="An applicant's rating of a finished dossier: overall, and 1 to 5 per aspect."
+)
 class RatingInput:
-    overall: RatingLevel
+    overall: RatingLevel = strawberry.field(description="How satisfied, overall.")
     time: int = strawberry.field(description="1..5")
     attitude: int = strawberry.field(description="1..5")
     guidance: int = strawberry.field(description="1..5")

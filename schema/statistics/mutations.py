@@ -3,6 +3,8 @@ over the domain."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from pydantic import ValidationError
 
@@ -20,6 +22,7 @@ from documents.statistics.ratings import RatingScores
 from schema.core.context import Info
 from schema.core.enums import FeedbackKind
 from schema.core.errors import errors_from, errors_from_validation
+from schema.core.global_ids import raw_key
 from schema.core.input_checks import FreeText
 from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.opinions import FeedbackType, RatingType
@@ -46,7 +49,14 @@ async def _own_dossier_or_error(info: Info, code: str) -> Dossier | DomainError:
 @strawberry.type
 class RatingMutations:
     @strawberry.mutation(description="Rate your own returned or rejected dossier, once.")
-    async def rate_dossier(self, info: Info, code: str, input: RatingInput) -> RatingPayload:
+    async def rate_dossier(
+        self,
+        info: Info,
+        code: str,
+        input: Annotated[
+            RatingInput, strawberry.argument(description="The scores and an optional comment.")
+        ],
+    ) -> RatingPayload:
         dossier = await _own_dossier_or_error(info, code)
         if isinstance(dossier, DomainError):
             return RatingPayload(errors=errors_from(FeedbackError, dossier))
@@ -63,7 +73,14 @@ class RatingMutations:
 
     @strawberry.mutation(description="Give feedback on, or complain about, your own dossier.")
     async def file_feedback(
-        self, info: Info, code: str, kind: FeedbackKind, text: FreeText
+        self,
+        info: Info,
+        code: str,
+        kind: Annotated[
+            FeedbackKind,
+            strawberry.argument(description="A comment, or a complaint (which gets an answer)."),
+        ],
+        text: FreeText,
     ) -> FeedbackPayload:
         dossier = await _own_dossier_or_error(info, code)
         if isinstance(dossier, DomainError):
@@ -88,7 +105,7 @@ class RatingMutations:
         if access.kind is not PrincipalKind.OFFICER:
             raise PermissionDeniedError("feedback is answered by the handling agency's officers")
         try:
-            item = await load_feedback(str(id))
+            item = await load_feedback(raw_key(id, "Feedback"))
             dossier = await load_dossier(item.dossier_code)
             if not access.sees_personal_data(dossier):
                 raise DomainError(ErrorCode.NOT_FOUND, f"feedback {id!r} does not exist", "id")
@@ -102,13 +119,18 @@ class RatingMutations:
         description="Say whether the answer to your own complaint satisfied you, once."
     )
     async def rate_feedback_answer(
-        self, info: Info, feedback_id: strawberry.ID, satisfied: bool
+        self,
+        info: Info,
+        feedback_id: strawberry.ID,
+        satisfied: Annotated[
+            bool, strawberry.argument(description="Whether the answer satisfied you.")
+        ],
     ) -> FeedbackPayload:
         access = await info.context.access()
         if access.kind is not PrincipalKind.APPLICANT:
             raise PermissionDeniedError("only the complainant rates the answer")
         try:
-            item = await load_feedback(str(feedback_id))
+            item = await load_feedback(raw_key(feedback_id, "Feedback"))
             try:
                 await _own_dossier(info, item.dossier_code)
             except DomainError:  # someone else's complaint is as unknown as a made-up id

@@ -27,7 +27,25 @@ from schema.statistics.types import (
 )
 
 MAX_DAYS = 366 * 5
-From = Annotated[date, strawberry.argument(name="from")]
+From = Annotated[
+    date,
+    strawberry.argument(name="from", description="The first local day of the range, inclusive."),
+]
+To = Annotated[
+    date,
+    strawberry.argument(
+        description="The last local day of the range, inclusive; at most five years after `from`."
+    ),
+]
+ScopeArgument = Annotated[
+    StatisticsScope | None,
+    strawberry.argument(
+        description="One agency (with its sub-agencies) or procedure; all when null."
+    ),
+]
+GranularityArgument = Annotated[
+    Granularity, strawberry.argument(description="The length of one point of `series`.")
+]
 
 
 def _check_range(start: date, end: date) -> None:
@@ -82,9 +100,9 @@ class StatisticsQueries:
         self,
         info: Info,
         from_: From,
-        to: date,
-        scope: StatisticsScope | None = None,
-        granularity: Granularity = Granularity.MONTH,
+        to: To,
+        scope: ScopeArgument = None,
+        granularity: GranularityArgument = Granularity.MONTH,
     ) -> Statistics:
         chosen = await _signed_in_scope(info, scope)
         return await _statistics(chosen, from_, to, granularity)
@@ -93,9 +111,9 @@ class StatisticsQueries:
     async def public_statistics(
         self,
         from_: From,
-        to: date,
-        scope: StatisticsScope | None = None,
-        granularity: Granularity = Granularity.MONTH,
+        to: To,
+        scope: ScopeArgument = None,
+        granularity: GranularityArgument = Granularity.MONTH,
     ) -> Statistics:
         return await _statistics(await _public_scope(scope), from_, to, granularity)
 
@@ -104,7 +122,7 @@ class StatisticsQueries:
         self,
         info: Info,
         from_: From,
-        to: date,
+        to: To,
     ) -> list[AgencyRank]:
         _check_range(from_, to)
         by_agency = await domain.by_key(domain.Scope(), from_, to, "agency_code")
@@ -129,8 +147,13 @@ class StatisticsQueries:
         self,
         info: Info,
         from_: From,
-        to: date,
-        agency_code: str | None = None,
+        to: To,
+        agency_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this agency, with its sub-agencies; all when null."
+            ),
+        ] = None,
     ) -> list[ProcedureRow]:
         _check_range(from_, to)
         scope = await _public_scope(StatisticsScope(agency_code=agency_code))

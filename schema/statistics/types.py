@@ -17,14 +17,14 @@ strawberry.enum(ScoreGroup, description="A group of Decision 766's 100 points.")
 strawberry.enum(Measurement, description="Whether a group could be measured.")
 
 
-@strawberry.type
+@strawberry.type(description="How many ratings of each level.")
 class RatingDistribution:
-    satisfied: int
-    normal: int
-    dissatisfied: int
+    satisfied: int = strawberry.field(description="Ratings SATISFIED.")
+    normal: int = strawberry.field(description="Ratings NORMAL.")
+    dissatisfied: int = strawberry.field(description="Ratings DISSATISFIED.")
 
 
-@strawberry.type
+@strawberry.type(description='The "3 reduces, 3 increases" figures of a scope and period.')
 class Indicators:
     received: int = strawberry.field(description="Counted at the receiving agency.")
     resolved: int = strawberry.field(
@@ -65,7 +65,7 @@ class Indicators:
         description="Decision 766: resolved dossiers neither late, nor complained about, nor "
         "rated dissatisfied, 0..100 of resolved."
     )
-    ratings: RatingDistribution
+    ratings: RatingDistribution = strawberry.field(description="The ratings given, by level.")
     complaints_answered_on_time_rate: float | None = strawberry.field(
         description="Complaints answered within 15 working days, 0..100."
     )
@@ -103,17 +103,19 @@ class Indicators:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The figures of one period of a series.")
 class StatisticsPoint:
     period: str = strawberry.field(description="2026-03-03, 2026-03, 2026-Q1 or 2026.")
-    start: date
-    indicators: Indicators
+    start: date = strawberry.field(description="The first day of the period.")
+    indicators: Indicators = strawberry.field(description="The period's figures.")
 
 
-@strawberry.type
+@strawberry.type(description="Figures for a range: the totals, and one point per period.")
 class Statistics:
-    totals: Indicators
-    series: list[StatisticsPoint]
+    totals: Indicators = strawberry.field(description="The whole range's figures.")
+    series: list[StatisticsPoint] = strawberry.field(
+        description="One point per period of the granularity, oldest first."
+    )
 
     @classmethod
     def from_domain(cls, totals: domain.Indicators, series: list[domain.Point]) -> Statistics:
@@ -128,11 +130,11 @@ class Statistics:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One group of Decision 766's scoreboard for an agency.")
 class GroupScoreType:
-    group: ScoreGroup
-    max_points: float
-    measurement: Measurement
+    group: ScoreGroup = strawberry.field(description="Which group.")
+    max_points: float = strawberry.field(description="The points the group is worth out of 100.")
+    measurement: Measurement = strawberry.field(description="Whether it could be measured.")
     rate: float | None = strawberry.field(description="0..100; null unless measured.")
     points: float | None = strawberry.field(description="Null unless measured.")
 
@@ -147,39 +149,51 @@ class GroupScoreType:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An agency's place in the ranking, with its figures.")
 class AgencyRank:
-    rank: int
+    rank: int = strawberry.field(
+        description="1 for the highest score; ties share a rank (1, 2, 2, 4)."
+    )
     score: float = strawberry.field(
         description="Points of the measured Decision 766 groups, out of 100; groups not "
         "measured add nothing and are not rescaled (docs/scoreboard.md)."
     )
-    agency: AgencyType
-    indicators: Indicators
-    groups: list[GroupScoreType]
+    agency: AgencyType = strawberry.field(description="The agency.")
+    indicators: Indicators = strawberry.field(description="Its figures for the range.")
+    groups: list[GroupScoreType] = strawberry.field(description="Its score per group.")
     not_measured: list[ScoreGroup] = strawberry.field(
         description="The groups that scored nothing because they were not measured."
     )
 
 
-@strawberry.type
+@strawberry.type(description="A procedure's figures for a range.")
 class ProcedureRow:
-    procedure: ProcedureType
-    indicators: Indicators
+    procedure: ProcedureType = strawberry.field(description="The procedure.")
+    indicators: Indicators = strawberry.field(description="Its figures.")
 
 
-@strawberry.type
+@strawberry.type(description="A feedback mutation's error; `field` is the input at fault.")
 class FeedbackError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class RatingPayload:
-    rating: RatingType | None = None
-    errors: list[FeedbackError] = strawberry.field(default_factory=list)
+    rating: RatingType | None = strawberry.field(
+        default=None,
+        description="The rating as it is now; null when there are errors.",
+    )
+    errors: list[FeedbackError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class FeedbackPayload:
-    feedback: FeedbackType | None = None
-    errors: list[FeedbackError] = strawberry.field(default_factory=list)
+    feedback: FeedbackType | None = strawberry.field(
+        default=None,
+        description="The feedback as it is now; null when there are errors.",
+    )
+    errors: list[FeedbackError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

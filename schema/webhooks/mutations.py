@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from pydantic import ValidationError
 
@@ -11,6 +13,7 @@ from documents.webhooks.subscriptions import create_webhook
 from documents.webhooks.targets import target_refusal
 from schema.core.context import Info
 from schema.core.errors import errors_from_validation
+from schema.core.global_ids import raw_key
 from schema.webhooks.inputs import RegisterWebhookInput
 from schema.webhooks.ownership import manageable_webhook, require_webhooks
 from schema.webhooks.types import (
@@ -29,7 +32,14 @@ def _not_found(field: str, what: str) -> WebhookError:
 @strawberry.type
 class WebhookMutations:
     @strawberry.mutation(description="POST matching dossier events to a URL, signed.")
-    async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
+    async def register_webhook(
+        self,
+        info: Info,
+        input: Annotated[
+            RegisterWebhookInput,
+            strawberry.argument(description="The URL and which events to send."),
+        ],
+    ) -> WebhookPayload:
         await require_webhooks(info)
         settings = info.context.request.app.state.settings
         refusal = await target_refusal(input.url, settings.allow_private_webhook_targets)
@@ -47,7 +57,7 @@ class WebhookMutations:
 
     @strawberry.mutation(description="Stop deliveries; pending ones are dropped.")
     async def delete_webhook(self, info: Info, webhook_id: str) -> WebhookPayload:
-        hook = await manageable_webhook(info, webhook_id)
+        hook = await manageable_webhook(info, raw_key(webhook_id, "Webhook"))
         if hook is None:
             return WebhookPayload(errors=[_not_found("webhookId", "webhook")])
         await hook.delete()
@@ -57,7 +67,7 @@ class WebhookMutations:
 
     @strawberry.mutation(description="Attempt a delivery again (e.g. a dead letter), now.")
     async def redeliver_webhook_delivery(self, info: Info, id: str) -> WebhookDeliveryPayload:
-        delivery = await find_delivery(id)
+        delivery = await find_delivery(raw_key(id, "WebhookDelivery"))
         hook = await manageable_webhook(info, delivery.webhook_id) if delivery else None
         if delivery is None or hook is None:
             return WebhookDeliveryPayload(errors=[_not_found("id", "delivery")])

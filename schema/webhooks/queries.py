@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from beanie import PydanticObjectId
 
@@ -11,6 +13,7 @@ from documents.webhooks.delivery import WebhookDelivery, deliveries_page
 from documents.webhooks.subscriptions import webhooks_of
 from schema.core.context import Info
 from schema.core.enums import DeliveryStatus
+from schema.core.global_ids import raw_key
 from schema.core.pagination import InvalidCursorError, page_info
 from schema.webhooks.ownership import manageable_webhook, require_webhooks
 from schema.webhooks.types import (
@@ -37,18 +40,22 @@ class WebhookQueries:
         self,
         info: Info,
         webhook_id: str,
-        status: DeliveryStatus | None = None,
-        first: int = 20,
+        status: Annotated[
+            DeliveryStatus | None, strawberry.argument(description="Only these; all when null.")
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (up to 100).")
+        ] = 20,
         after: str | None = None,
     ) -> WebhookDeliveryConnection:
         if after is not None and not PydanticObjectId.is_valid(after):
             raise InvalidCursorError
-        hook = await manageable_webhook(info, webhook_id)
+        hook = await manageable_webhook(info, raw_key(webhook_id, "Webhook"))
         found: list[WebhookDelivery] = []
         more = False
         if hook is not None:
             start = PydanticObjectId(after) if after else None
-            found, more = await deliveries_page(webhook_id, status, page_size(first), start)
+            found, more = await deliveries_page(hook.webhook_id, status, page_size(first), start)
         edges = [
             WebhookDeliveryEdge(cursor=str(d.id), node=WebhookDeliveryType.from_document(d))
             for d in found

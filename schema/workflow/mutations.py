@@ -28,7 +28,7 @@ from schema.dossiers.mutating import Rule, dossier_mutation
 strawberry.enum(Decision)
 
 
-@strawberry.input
+@strawberry.input(description="One thing missing or wrong, and why.")
 class SupplementItemInput:
     item: str = text(NAME_MAX_LENGTH, "The paper or field that is missing or wrong.")
     reason: str = text(FREE_TEXT_MAX_LENGTH)
@@ -49,7 +49,9 @@ class WorkflowMutations:
         context = info.context
         return await acting.refuse(code, reason, context.actor, hours=context.office_hours)
 
-    @dossier_mutation(Action.ASSIGN)
+    @dossier_mutation(
+        Action.ASSIGN, "Assign the dossier to an officer (`user`, their id); its status stays."
+    )
     async def assign_dossier(self, info: Info, code: str, user: str) -> Dossier:
         context = info.context
         return await acting.assign(code, user, context.actor, hours=context.office_hours)
@@ -82,7 +84,13 @@ class WorkflowMutations:
         "(RECEIVED) reception asks, once; during processing (IN_PROGRESS) the specialist.",
     )
     async def request_supplement(
-        self, info: Info, code: str, items: list[SupplementItemInput]
+        self,
+        info: Info,
+        code: str,
+        items: Annotated[
+            list[SupplementItemInput],
+            strawberry.argument(description="Everything missing, each with the reason, at once."),
+        ],
     ) -> Dossier:
         wanted = [{"item": i.item, "reason": i.reason} for i in items]
         context = info.context
@@ -99,7 +107,16 @@ class WorkflowMutations:
         "at reception, to IN_PROGRESS for one asked during processing.",
     )
     async def supplement_dossier(
-        self, info: Info, code: str, data: JSON, note: OptionalFreeText = None
+        self,
+        info: Info,
+        code: str,
+        data: Annotated[
+            JSON,
+            strawberry.argument(
+                description="A JSON object merged into the form data, then validated."
+            ),
+        ],
+        note: OptionalFreeText = None,
     ) -> Dossier:
         context = info.context
         return await acting.supplement(code, data, note, context.actor, hours=context.office_hours)
@@ -109,7 +126,12 @@ class WorkflowMutations:
         self,
         info: Info,
         code: str,
-        decision: Decision,
+        decision: Annotated[
+            Decision,
+            strawberry.argument(
+                description="APPROVE (the result is ready) or REJECT (give the reason in `note`)."
+            ),
+        ],
         note: OptionalFreeText = None,
         result_data: Annotated[
             JSON | None,
@@ -154,7 +176,16 @@ class WorkflowMutations:
         "one working day before the deadline, with the reason and the new appointment.",
     )
     async def issue_apology(
-        self, info: Info, code: str, reason: FreeText, new_appointment: date
+        self,
+        info: Info,
+        code: str,
+        reason: FreeText,
+        new_appointment: Annotated[
+            date,
+            strawberry.argument(
+                description="The new appointment: a working day, later than the current one."
+            ),
+        ],
     ) -> Dossier:
         context = info.context
         return await acting.issue_apology(
@@ -168,7 +199,12 @@ class WorkflowMutations:
 
     @dossier_mutation(Action.RECORD_PAYMENT, "Record a receipt; a repeated reference is ignored.")
     async def record_payment(
-        self, info: Info, code: str, amount: int, method: PaymentMethod, reference: str
+        self,
+        info: Info,
+        code: str,
+        amount: Annotated[int, strawberry.argument(description="The amount received, in VND.")],
+        method: Annotated[PaymentMethod, strawberry.argument(description="How it was paid.")],
+        reference: str,
     ) -> Dossier:
         context = info.context
         return await paying.record_payment(

@@ -52,6 +52,8 @@ TIMELINE = "{ edges { node { timeline(first: %s) { edges { node { type } } } } }
         # The variable's default, not the field's (20).
         ("query($n: Int! = 5) { dossiers(first: $n) %s }" % (TIMELINE % 100), None, 1 + 5 * 203),
         ("query($n: Int = 5000) { dossiers(first: $n) %s }" % (TIMELINE % 1), None, 1 + 100 * 5),
+        # Read backwards: `last` sizes the page as `first` does.
+        ("{ dossiers(last: 5) %s }" % (TIMELINE % 100), None, 1 + 5 * 203),
         # A variable that is not given leaves the argument to the field's default (20).
         ("query($n: Int) { dossiers(first: $n) %s }" % (TIMELINE % 1), None, 1 + 20 * 5),
         # Lists: `last` from a variable's default; 5.0 is an Int to GraphQL.

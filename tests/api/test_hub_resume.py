@@ -8,6 +8,8 @@ import asyncio
 import random
 from typing import Any
 
+from strawberry.relay import GlobalID
+
 from api.authentication import issue_token
 from api.settings import Settings
 from documents.catalogue.agencies import Agency, AgencyLevel
@@ -98,6 +100,7 @@ async def test_a_resuming_subscriber_gets_every_event_once_in_commit_order(
     assert len(stored) == total
     assert positions == list(range(1, total + 1))  # each once, in order, no gap
     assert [e["eventId"] for e in received] == [
-        str(e.id) for e in sorted(stored, key=lambda e: e.position or 0)
+        str(GlobalID("DossierEvent", str(e.id)))
+        for e in sorted(stored, key=lambda e: e.position or 0)
     ]
     assert sessions >= SESSIONS // 2

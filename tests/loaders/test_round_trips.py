@@ -60,7 +60,7 @@ _IGNORED = {"hello", "isMaster", "ismaster", "endSessions", "ping"}
 def _arguments(field: GraphQLField) -> str:
     given = []
     for name, argument in field.args.items():
-        if name in SMALL:
+        if name in SMALL and not (name == "last" and "first" in field.args):  # never both
             given.append(f"{name}: {SMALL[name]}")
         elif argument.default_value is Undefined and is_non_null_type(argument.type):
             given.append(f"{name}: {REQUIRED[get_named_type(argument.type).name]}")

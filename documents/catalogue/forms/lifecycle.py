@@ -7,37 +7,14 @@ from typing import Any
 from beanie import PydanticObjectId, SortDirection
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from documents.catalogue.forms.compatibility import check_publishable, check_type_name_free
 from documents.catalogue.forms.definition import DisplayHints, FormSchema, FormStatus
-from documents.catalogue.forms.validation import check_schema, pointer
+from documents.catalogue.forms.hints import check_hints
+from documents.catalogue.forms.validation import check_schema
 from documents.common.clock import utcnow
 from documents.common.counters import next_value
 from documents.common.errors import DomainError, ErrorCode, not_found
 from documents.common.transactions import in_transaction
-
-
-def _check_hints(schema: dict[str, Any], hints: DisplayHints) -> None:
-    """Hints may only name fields the schema declares (top level or nested objects)."""
-    declared: set[str] = set()
-
-    def walk(node: Any, path: tuple[str, ...]) -> None:
-        if not isinstance(node, dict):
-            return
-        for name, child in node.get("properties", {}).items():
-            declared.add(pointer((*path, name)))
-            walk(child, (*path, name))
-        for branch in ("then", "else"):
-            walk(node.get(branch), path)
-        for sub in node.get("allOf", []):
-            walk(sub, path)
-
-    walk(schema, ())
-    for hint in hints.fields:
-        if hint.pointer not in declared:
-            raise DomainError(
-                ErrorCode.INVALID_SCHEMA,
-                f"hint {hint.pointer!r} names no field of the schema",
-                "hints",
-            )
 
 
 async def create_draft(
@@ -46,8 +23,9 @@ async def create_draft(
     if not key or not key.replace("-", "").replace("_", "").isalnum():
         raise DomainError(ErrorCode.VALIDATION_FAILED, "key must be letters, digits, - or _", "key")
     check_schema(schema)
+    await check_type_name_free(key)
     hints = hints or DisplayHints()
-    _check_hints(schema, hints)
+    check_hints(schema, hints)
     form = FormSchema(key=key, title=title, json_schema=schema, hints=hints, created_at=utcnow())
     await form.insert()
     return form
@@ -64,6 +42,10 @@ async def publish(form_id: PydanticObjectId) -> FormSchema:
             raise DomainError(
                 ErrorCode.ILLEGAL_TRANSITION, f"form is already {form.status.value}", "id"
             )
+        earlier = FormSchema.find(
+            FormSchema.key == form.key, FormSchema.status != FormStatus.DRAFT, session=session
+        )
+        check_publishable(form, await earlier.to_list())
         form.version = await next_value(f"form:{form.key}", session)
         form.status = FormStatus.PUBLISHED
         form.published_at = utcnow()

@@ -8,69 +8,39 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.protocols import Validator
 
+from documents.catalogue.forms import patterns
+from documents.catalogue.forms.formats import FORMAT_CHECKER, KNOWN_FORMATS, formats_in
+from documents.catalogue.forms.messages import REASONS, Reason, messages
 from documents.common.errors import DomainError, ErrorCode, FieldViolation
+
+# Draft 2020-12 with ECMA-262 patterns (as Ajv) and only the formats both sides know.
+FormValidator = validators.extend(
+    Draft202012Validator,
+    validators={
+        "pattern": patterns.pattern,
+        "patternProperties": patterns.pattern_properties,
+        "additionalProperties": patterns.additional_properties,
+    },
+    format_checker=FORMAT_CHECKER,
+)
+
+# The metaschema's own formats (`$id`, `$ref`…), but patterns are checked as ECMA-262
+# below, not by Python's `re`.
+_SCHEMA_FORMATS = FormatChecker(
+    [name for name in Draft202012Validator.FORMAT_CHECKER.checkers if name != "regex"]
+)
 
 MAX_DATA_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 # What MongoDB stores: a 64-bit integer; a double that is a number.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-
-# Stable codes for clients, keyed by the JSON Schema keyword that failed.
-_CODES = {
-    "required": "REQUIRED",
-    "dependentRequired": "REQUIRED",
-    "type": "WRONG_TYPE",
-    "format": "BAD_FORMAT",
-    "enum": "NOT_ALLOWED",
-    "const": "NOT_ALLOWED",
-    "pattern": "BAD_PATTERN",
-    "minLength": "TOO_SHORT",
-    "maxLength": "TOO_LONG",
-    "minimum": "TOO_SMALL",
-    "exclusiveMinimum": "TOO_SMALL",
-    "maximum": "TOO_LARGE",
-    "exclusiveMaximum": "TOO_LARGE",
-    "minItems": "TOO_FEW",
-    "maxItems": "TOO_MANY",
-    "additionalProperties": "UNKNOWN_FIELD",
-    "unevaluatedProperties": "UNKNOWN_FIELD",
-}
-
-
-def _allowed(value: object) -> str:
-    return "the allowed value" if not isinstance(value, list) else "one of the allowed values"
-
-
-# What a failing keyword says, from the schema's side only (its `validator_value`).
-_RULES: dict[str, Callable[[Any], str]] = {
-    "type": lambda t: f"must be of type {t if isinstance(t, str) else ' or '.join(t)}",
-    "format": lambda f: f"must be a valid {f}",
-    "enum": lambda _: "must be one of the allowed values",
-    "const": lambda c: f"must be {_allowed(c)}",
-    "pattern": lambda p: f"must match the pattern {p}",
-    "minLength": lambda n: f"must be at least {n} characters long",
-    "maxLength": lambda n: f"must be at most {n} characters long",
-    "minimum": lambda n: f"must be at least {n}",
-    "exclusiveMinimum": lambda n: f"must be greater than {n}",
-    "maximum": lambda n: f"must be at most {n}",
-    "exclusiveMaximum": lambda n: f"must be less than {n}",
-    "minItems": lambda n: f"must have at least {n} items",
-    "maxItems": lambda n: f"must have at most {n} items",
-    "uniqueItems": lambda _: "must not repeat an item",
-    "multipleOf": lambda n: f"must be a multiple of {n}",
-}
-
-
-def _rule(error: ValidationError) -> str:
-    said = _RULES.get(str(error.validator))
-    if said is not None:
-        return said(error.validator_value)
-    return f"does not satisfy the form's `{error.validator}` rule"
 
 
 def pointer(parts: Any) -> str:
@@ -104,16 +74,26 @@ def where(parts: Any, known: frozenset[str]) -> str:
 
 
 def check_schema(schema: Any) -> None:
-    """Raise INVALID_SCHEMA unless `schema` is a valid draft 2020-12 schema."""
+    """Raise INVALID_SCHEMA unless `schema` is a valid draft 2020-12 schema whose patterns
+    are ECMA-262 and whose formats are ones the server and Ajv both check."""
     if not isinstance(schema, dict):
         raise DomainError(ErrorCode.INVALID_SCHEMA, "the schema must be a JSON object", "schema")
     try:
-        Draft202012Validator.check_schema(schema)
+        Draft202012Validator.check_schema(schema, format_checker=_SCHEMA_FORMATS)
     except SchemaError as error:
         where = pointer(error.path)
         raise DomainError(
             ErrorCode.INVALID_SCHEMA, f"{error.message} at {where or '/'}", "schema"
         ) from None
+    for at, source in patterns.patterns_in(schema):
+        if not patterns.is_ecma_regex(source):
+            message = f"not an ECMA-262 regular expression at {pointer(at)}"
+            raise DomainError(ErrorCode.INVALID_SCHEMA, message, "schema")
+    for at, name in formats_in(schema):
+        if name not in KNOWN_FORMATS:
+            known = ", ".join(sorted(KNOWN_FORMATS))
+            message = f"unknown format {name!r} at {pointer(at)}; known: {known}"
+            raise DomainError(ErrorCode.INVALID_SCHEMA, message, "schema")
 
 
 def guard_data(data: Any, known: frozenset[str] = frozenset()) -> None:
@@ -161,13 +141,60 @@ def _guard_number(value: Any, field: str) -> None:
         raise DomainError(ErrorCode.VALIDATION_FAILED, "a number that is not finite", field)
 
 
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _enum_of_consts(branches: Any) -> list[Any] | None:
+    """The values of a `oneOf`/`anyOf` written as an enum (each branch a `const`)."""
+    if not isinstance(branches, list) or not branches:
+        return None
+    if not all(isinstance(b, dict) and "const" in b for b in branches):
+        return None
+    return [b["const"] for b in branches]
+
+
+# Parameters per keyword, from the schema's side only (the failing keyword's value).
+_PARAMS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "enum": lambda v: {"allowed": [_shown(x) for x in v]},
+    "const": lambda v: {"allowed": [_shown(v)]},
+    "type": lambda v: {"types": [v] if isinstance(v, str) else list(v)},
+    "format": lambda v: {"format": v},
+}
+
+
+def _params(error: ValidationError, field: str) -> tuple[str, dict[str, Any]]:
+    """The keyword that failed, as messages know it, and its parameters (schema side)."""
+    keyword, value = str(error.validator), error.validator_value
+    if keyword in ("oneOf", "anyOf"):
+        allowed = _enum_of_consts(value)
+        if allowed is not None:
+            return "oneOfConst", {"allowed": [_shown(v) for v in allowed]}
+        return keyword, {}
+    if keyword in _PARAMS:
+        return keyword, _PARAMS[keyword](value)
+    if keyword == "pattern":
+        title = error.schema.get("title") if isinstance(error.schema, dict) else None
+        name = title if isinstance(title, str) and title else field or "/"
+        return keyword, {"pattern": value, "pattern_name": name}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return keyword, {"limit": float(value)}
+    return keyword, {}
+
+
+def _violation(path: str, keyword: str, params: dict[str, Any]) -> FieldViolation:
+    reason = REASONS.get(keyword, Reason.INVALID)
+    vi, en = messages(keyword, params)
+    shown = {k: v for k, v in params.items() if k not in ("name", "trigger")}
+    return FieldViolation(path, en, reason.value, shown, vi)
+
+
 def _violations(error: ValidationError, known: frozenset[str]) -> Iterator[FieldViolation]:
-    code = _CODES.get(str(error.validator), "INVALID")
     base = list(error.absolute_path)
     if error.validator == "required" and isinstance(error.instance, dict):
         for name in error.validator_value:
             if name not in error.instance:
-                yield FieldViolation(where([*base, name], known), f"{name!r} is required", code)
+                yield _violation(where([*base, name], known), "required", {"name": name})
         return
     if error.validator == "dependentRequired" and isinstance(error.instance, dict):
         for trigger, needed in error.validator_value.items():
@@ -175,24 +202,35 @@ def _violations(error: ValidationError, known: frozenset[str]) -> Iterator[Field
                 continue
             for name in needed:
                 if name not in error.instance:
-                    message = f"{name!r} is required when {trigger!r} is given"
-                    yield FieldViolation(where([*base, name], known), message, code)
+                    params = {"name": name, "trigger": trigger}
+                    yield _violation(where([*base, name], known), "dependentRequired", params)
         return
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         for name in error.instance:
             if name not in allowed:
-                yield FieldViolation(
-                    where([*base, name], known), "is not a field of this form", code
-                )
+                yield _violation(where([*base, name], known), "additionalProperties", {})
         return
-    yield FieldViolation(where(base, known), _rule(error), code)
+    field = where(base, known)
+    keyword, params = _params(error, field)
+    yield _violation(field, keyword, params)
+
+
+@lru_cache(maxsize=256)
+def _compiled(schema_text: str) -> tuple[Validator, frozenset[str]]:
+    schema = json.loads(schema_text)
+    return FormValidator(schema, format_checker=FORMAT_CHECKER), declared_names(schema)
+
+
+def validator_for(schema: dict[str, Any]) -> tuple[Validator, frozenset[str]]:
+    """The form's validator and declared names, built once per distinct schema (a form
+    version never changes once published, so its text is its identity)."""
+    return _compiled(json.dumps(schema, sort_keys=True, ensure_ascii=False))
 
 
 def validate_data(schema: dict[str, Any], data: dict[str, Any]) -> list[FieldViolation]:
     """Every violation of `schema` by `data`, one per failing field, in document order."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    known = declared_names(schema)
+    validator, known = validator_for(schema)
     found: dict[tuple[str, str], FieldViolation] = {}
     for error in validator.iter_errors(data):
         for violation in _violations(error, known):
@@ -201,7 +239,7 @@ def validate_data(schema: dict[str, Any], data: dict[str, Any]) -> list[FieldVio
 
 
 def ensure_valid(schema: dict[str, Any], data: dict[str, Any]) -> None:
-    guard_data(data, declared_names(schema))
+    guard_data(data, validator_for(schema)[1])
     violations = validate_data(schema, data)
     if violations:
         raise DomainError(

@@ -19,17 +19,27 @@ ON_DESCRIPTION = (
 )
 
 
-@strawberry.type(name="Agency")
+@strawberry.type(
+    name="Agency",
+    description="A unit of the administration: the city, a department, a commune or ward, the "
+    "centre, a branch or a service point.",
+)
 class AgencyType(relay.Node):
-    code: str
-    name: str
-    name_en: str | None
-    level: AgencyLevel
-    state: AgencyState
-    address: str | None
-    parent_code: str | None
-    merged_into_code: str | None
-    merged_at: date | None
+    code: str = strawberry.field(description="The code in the national agency-code format.")
+    name: str = strawberry.field(description="The name, in Vietnamese.")
+    name_en: str | None = strawberry.field(description="The name in English, if given.")
+    level: AgencyLevel = strawberry.field(description="Where it stands in the tree.")
+    state: AgencyState = strawberry.field(description="In service, merged or split.")
+    address: str | None = strawberry.field(description="Its postal address, if given.")
+    parent_code: str | None = strawberry.field(
+        description="The code of the agency above it; null at the top."
+    )
+    merged_into_code: str | None = strawberry.field(
+        description="The code of the agency it was merged into; null if it was not."
+    )
+    merged_at: date | None = strawberry.field(
+        description="The day the merge took effect; null if it was not merged."
+    )
     valid_from: date | None = strawberry.field(
         description="The first day the agency existed; null if it always has."
     )
@@ -78,7 +88,7 @@ class AgencyType(relay.Node):
             for a in await info.context.loaders.agency_by_code.load_many(list(node_ids))
         ]
 
-    @strawberry.field
+    @strawberry.field(description="The agency above it; null at the top.")
     async def parent(self, info: Info) -> AgencyType | None:
         return await agency_by_code(info, self.parent_code)
 

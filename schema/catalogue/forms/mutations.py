@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
 from documents.access.policy import AdminArea
 from documents.catalogue.forms import lifecycle
-from documents.catalogue.forms.definition import FormStatus
+from documents.catalogue.forms.definition import FormStatus, forms_with_key
+from documents.catalogue.forms.type_names import RESERVED
 from documents.common.errors import DomainError, ErrorCode
 from schema.catalogue.forms.inputs import CreateFormDraftInput
+from schema.catalogue.forms.typed import form_data_types
 from schema.catalogue.forms.types import FormError, FormPayload, FormType
 from schema.core.context import Info
 from schema.core.errors import errors_from
@@ -24,7 +28,14 @@ def _failed(error: DomainError) -> FormPayload:
 @strawberry.type
 class FormMutations:
     @strawberry.mutation(description="Create a draft form; its schema is checked first.")
-    async def create_form_draft(self, info: Info, input: CreateFormDraftInput) -> FormPayload:
+    async def create_form_draft(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateFormDraftInput,
+            strawberry.argument(description="The key, title, JSON Schema and hints."),
+        ],
+    ) -> FormPayload:
         await require_admin(info, AdminArea.FORMS)
         try:
             hints = input.hints.to_domain() if input.hints else None
@@ -45,10 +56,19 @@ class FormMutations:
             return _failed(error)
         before = form.model_copy(update={"status": FormStatus.DRAFT, "version": None})
         info.context.audit.change("form", str(form.id), before, form)
-        return FormPayload(form=FormType.from_document(form))
+        numbered = [f for f in await forms_with_key(form.key) if f.version is not None]
+        warning = form_data_types(numbered, set(RESERVED)).warnings.get(form.key)
+        return FormPayload(form=FormType.from_document(form), warnings=[warning] if warning else [])
 
     @strawberry.mutation(description="Stop new submissions on a published version.")
-    async def retire_form(self, info: Info, key: str, version: int) -> FormPayload:
+    async def retire_form(
+        self,
+        info: Info,
+        key: str,
+        version: Annotated[
+            int, strawberry.argument(description="The published version to retire.")
+        ],
+    ) -> FormPayload:
         await require_admin(info, AdminArea.FORMS)
         try:
             form = await lifecycle.retire(key, version)

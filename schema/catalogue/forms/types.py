@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from beanie import PydanticObjectId
@@ -11,52 +12,137 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from documents.access.policy import AdminArea
-from documents.catalogue.forms.definition import DisplayHints, FieldHint, FormSchema
+from documents.catalogue.forms.definition import (
+    DisplayHints,
+    FieldHint,
+    FormSchema,
+    OptionHint,
+    SectionHint,
+)
 from documents.catalogue.forms.definition import FormStatus as FormState
+from documents.catalogue.forms.hints import options_of
+from schema.catalogue.forms.widgets import Widget
 from schema.core.context import Info
 from schema.core.enums import FormStatus
 from schema.core.errors import UserError
 from schema.core.scalars import as_json
 
 
-@strawberry.type(name="FieldHint")
+@strawberry.type(name="FieldOption", description="A labelled value of a field.")
+class FieldOptionType:
+    value: JSON = strawberry.field(description="The value stored in the form data.")
+    label_vi: str = strawberry.field(description="The option's label in Vietnamese.")
+    label_en: str | None = strawberry.field(description="The option's label in English.")
+
+    @classmethod
+    def from_model(cls, option: OptionHint) -> FieldOptionType:
+        return cls(value=as_json(option.value), label_vi=option.label_vi, label_en=option.label_en)
+
+
+@strawberry.type(name="FieldHint", description="How to show one field of a form.")
 class FieldHintType:
-    pointer: str = strawberry.field(description="JSON pointer of the field in the form data.")
-    label_vi: str
-    label_en: str | None
-    sensitive: bool
-    help_vi: str | None
-    profile_attribute: str | None
+    pointer: str = strawberry.field(
+        description="JSON pointer of the field in the form data; `*` is every item of an array."
+    )
+    label_vi: str = strawberry.field(description="The field's label in Vietnamese (`ui:title`).")
+    label_en: str | None = strawberry.field(description="The field's label in English.")
+    sensitive: bool = strawberry.field(
+        description="Masked for viewers who are not the applicant or a handling officer."
+    )
+    help_vi: str | None = strawberry.field(description="Help under the field (`ui:help`).")
+    help_en: str | None = strawberry.field(description="The help in English.")
+    placeholder_vi: str | None = strawberry.field(description="`ui:placeholder` in Vietnamese.")
+    placeholder_en: str | None = strawberry.field(description="`ui:placeholder` in English.")
+    widget: Widget | None = strawberry.field(description="How the field is entered.")
+    paper_slot: str | None = strawberry.field(
+        description="With the FILE widget: the slot of the procedure's required papers."
+    )
+    options: list[FieldOptionType] = strawberry.field(
+        description="The allowed values with their labels: the hint's, else the schema's "
+        "`title` of each `const`."
+    )
+    profile_attribute: str | None = strawberry.field(
+        description="The applicant profile attribute that prefills the field."
+    )
 
     @classmethod
-    def from_model(cls, hint: FieldHint) -> FieldHintType:
-        return cls(**hint.model_dump())
+    def from_model(cls, hint: FieldHint, schema: dict[str, Any]) -> FieldHintType:
+        return cls(
+            pointer=hint.pointer,
+            label_vi=hint.label_vi,
+            label_en=hint.label_en,
+            sensitive=hint.sensitive,
+            help_vi=hint.help_vi,
+            help_en=hint.help_en,
+            placeholder_vi=hint.placeholder_vi,
+            placeholder_en=hint.placeholder_en,
+            widget=hint.widget,
+            paper_slot=hint.paper_slot,
+            options=[FieldOptionType.from_model(o) for o in options_of(schema, hint)],
+            profile_attribute=hint.profile_attribute,
+        )
 
 
-@strawberry.type(name="FormHints")
+@strawberry.type(name="FormSection", description="A titled group of fields.")
+class FormSectionType:
+    key: str = strawberry.field(description="Names the section, unique in its form.")
+    title_vi: str = strawberry.field(description="The section's title in Vietnamese.")
+    title_en: str | None = strawberry.field(description="The section's title in English.")
+    order: int = strawberry.field(description="Sections show in ascending order.")
+    fields: list[str] = strawberry.field(description="Pointers of its fields, in order.")
+
+    @classmethod
+    def from_model(cls, section: SectionHint) -> FormSectionType:
+        return cls(
+            key=section.key,
+            title_vi=section.title_vi,
+            title_en=section.title_en,
+            order=section.order,
+            fields=section.fields,
+        )
+
+
+@strawberry.type(name="FormHints", description="How to show a form (docs/forms.md).")
 class FormHintsType:
-    order: list[str]
-    fields: list[FieldHintType]
+    order: list[str] = strawberry.field(
+        description="Top-level fields in display order (`ui:order`); `*` is the rest."
+    )
+    fields: list[FieldHintType] = strawberry.field(description="One hint per labelled field.")
+    sections: list[FormSectionType] = strawberry.field(description="In ascending `order`.")
 
     @classmethod
-    def from_model(cls, hints: DisplayHints) -> FormHintsType:
-        return cls(order=hints.order, fields=[FieldHintType.from_model(f) for f in hints.fields])
+    def from_model(cls, hints: DisplayHints, schema: dict[str, Any]) -> FormHintsType:
+        sections = sorted(hints.sections, key=lambda section: section.order)
+        return cls(
+            order=hints.order,
+            fields=[FieldHintType.from_model(f, schema) for f in hints.fields],
+            sections=[FormSectionType.from_model(s) for s in sections],
+        )
 
 
-@strawberry.type(name="Form")
+@strawberry.type(
+    name="Form",
+    description="One version of an admin-defined form: a JSON Schema and display hints.",
+)
 class FormType(relay.Node):
     form_id: relay.NodeID[str]
-    key: str
+    key: str = strawberry.field(description="The form's key, shared by all its versions.")
     version: int | None = strawberry.field(description="Null while the form is a draft.")
-    title: str
-    status: FormStatus
+    title: str = strawberry.field(description="The form's title.")
+    status: FormStatus = strawberry.field(description="Draft, published or retired.")
     schema: JSON = strawberry.field(
         description="The JSON Schema (draft 2020-12) the server validates data with."
     )
-    hints: FormHintsType
-    created_at: datetime
-    published_at: datetime | None
-    retired_at: datetime | None
+    hints: FormHintsType = strawberry.field(
+        description="How to show the form: labels, help, widgets, sections."
+    )
+    created_at: datetime = strawberry.field(description="When the draft was created.")
+    published_at: datetime | None = strawberry.field(
+        description="When it was published; null for a draft."
+    )
+    retired_at: datetime | None = strawberry.field(
+        description="When it was retired; null while in use."
+    )
 
     @classmethod
     def from_document(cls, form: FormSchema) -> FormType:
@@ -67,7 +153,7 @@ class FormType(relay.Node):
             title=form.title,
             status=form.status,
             schema=as_json(form.json_schema),
-            hints=FormHintsType.from_model(form.hints),
+            hints=FormHintsType.from_model(form.hints, form.json_schema),
             created_at=form.created_at,
             published_at=form.published_at,
             retired_at=form.retired_at,
@@ -96,12 +182,22 @@ def form_or_none(form: FormSchema | None) -> FormType | None:
     return FormType.from_document(form) if form else None
 
 
-@strawberry.type
+@strawberry.type(description="A form mutation's error; `field` is the input at fault.")
 class FormError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class FormPayload:
-    form: FormType | None = None
-    errors: list[FormError] = strawberry.field(default_factory=list)
+    form: FormType | None = strawberry.field(
+        default=None,
+        description="The form as it is now; null when there are errors.",
+    )
+    errors: list[FormError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )
+    warnings: list[str] = strawberry.field(
+        default_factory=list,
+        description="What the change does that may surprise: e.g. a published form whose "
+        "schema cannot be typed in GraphQL, so its dossiers answer `UntypedFormData`.",
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from pydantic import ValidationError
 
@@ -17,8 +19,12 @@ from schema.core.permissions import require_admin
 
 @strawberry.type
 class ProcedureMutations:
-    @strawberry.mutation
-    async def create_procedure(self, info: Info, input: ProcedureInput) -> ProcedurePayload:
+    @strawberry.mutation(description="Add a procedure to the catalogue.")
+    async def create_procedure(
+        self,
+        info: Info,
+        input: Annotated[ProcedureInput, strawberry.argument(description="The procedure, whole.")],
+    ) -> ProcedurePayload:
         await require_admin(info, AdminArea.PROCEDURES, input.agency_codes)
         try:
             procedure = await consistency.create_procedure(input_fields(input))
@@ -29,12 +35,15 @@ class ProcedureMutations:
         info.context.audit.change("procedure", procedure.code, None, procedure)
         return ProcedurePayload(procedure=ProcedureType.from_document(procedure))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a procedure: only the fields given.")
     async def update_procedure(
         self,
         info: Info,
         code: str,
-        input: ProcedureUpdateInput,
+        input: Annotated[
+            ProcedureUpdateInput,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
     ) -> ProcedurePayload:
         current = await info.context.loaders.procedure_by_code.load(code)
         agencies = list(current.agency_codes) if current else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from documents.catalogue.procedures import all_procedures
@@ -15,6 +17,10 @@ class ProcedureQueries:
     async def procedures(self, field: str | None = None) -> list[ProcedureType]:
         return [ProcedureType.from_document(p) for p in await all_procedures(field)]
 
-    @strawberry.field
-    async def procedure(self, info: Info, code: str) -> ProcedureType | None:
+    @strawberry.field(description="One procedure of the catalogue; null when unknown.")
+    async def procedure(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="The procedure's national code.")],
+    ) -> ProcedureType | None:
         return await procedure_by_code(info, code)

@@ -24,8 +24,10 @@ class TimeRulesType:
         description="End of the office day, the appointment time of day-counted procedures. "
         + _FALLBACK
     )
-    lunch_start: time | None
-    lunch_end: time | None
+    lunch_start: time | None = strawberry.field(
+        description="Start of the lunch break. " + _FALLBACK
+    )
+    lunch_end: time | None = strawberry.field(description="End of the lunch break. " + _FALLBACK)
 
     @classmethod
     def from_model(cls, rules: TimeRules | None) -> TimeRulesType | None:
@@ -37,8 +39,13 @@ class TimeRulesType:
     "lunch break), or both; what is left out is the deployment's."
 )
 class TimeRulesInput:
-    cutoff: time | None = None
-    opens: time | None = None
-    closes: time | None = None
-    lunch_start: time | None = None
-    lunch_end: time | None = None
+    cutoff: time | None = strawberry.field(
+        default=None,
+        description="Dossiers received at or after it count from the next working day.",
+    )
+    opens: time | None = strawberry.field(default=None, description="Start of the office day.")
+    closes: time | None = strawberry.field(default=None, description="End of the office day.")
+    lunch_start: time | None = strawberry.field(
+        default=None, description="Start of the lunch break."
+    )
+    lunch_end: time | None = strawberry.field(default=None, description="End of the lunch break.")

@@ -30,13 +30,17 @@ from schema.core.enums import (
 from schema.core.errors import UserError
 
 
-@strawberry.type(name="ProcedureStep")
+@strawberry.type(
+    name="ProcedureStep", description="One step of a procedure's workflow, with its time allowance."
+)
 class ProcedureStepType:
-    key: str
-    name: str
-    role: OfficerRole
-    agency_code: str | None
-    working_days: int
+    key: str = strawberry.field(description="The step's key, unique in its procedure.")
+    name: str = strawberry.field(description="The step's name.")
+    role: OfficerRole = strawberry.field(description="Who acts at this step.")
+    agency_code: str | None = strawberry.field(
+        description="The agency where the step is done; null: the handling agency."
+    )
+    working_days: int = strawberry.field(description="The step's allowance, in working days.")
     working_hours: int | None = strawberry.field(
         description="The step's allowance when the procedure counts in hours."
     )
@@ -46,26 +50,35 @@ class ProcedureStepType:
         return cls(**step.model_dump())
 
 
-@strawberry.type(name="FeeRow")
+@strawberry.type(
+    name="FeeRow",
+    description="A row of a fee table: when the form field equals `value`, the fee is `amount`.",
+)
 class FeeRowType:
-    value: str
-    amount: int
+    value: str = strawberry.field(description="The form field's value.")
+    amount: int = strawberry.field(description="The fee for it, in VND.")
 
 
-@strawberry.type(name="FeeLine")
+@strawberry.type(name="FeeLine", description="A line of a fee's breakdown.")
 class FeeLineType:
-    kind: LineKind
-    label: str
-    amount: int
+    kind: LineKind = strawberry.field(description="Phí or lệ phí.")
+    label: str = strawberry.field(
+        description="What the line is for, as the payment order shows it."
+    )
+    amount: int = strawberry.field(description="In VND.")
 
 
-@strawberry.type(name="FeeSchedule")
+@strawberry.type(name="FeeSchedule", description="How a procedure's fee is worked out.")
 class FeeScheduleType:
-    kind: FeeKind
-    amount: int
+    kind: FeeKind = strawberry.field(description="None, one amount, or a table.")
+    amount: int = strawberry.field(
+        description="The fee for FIXED, in VND; for TABLE, the fee when no row matches."
+    )
     field: str | None = strawberry.field(description="JSON pointer of the form field.")
-    rows: list[FeeRowType]
-    required_before_return: bool
+    rows: list[FeeRowType] = strawberry.field(description="The table, for TABLE.")
+    required_before_return: bool = strawberry.field(
+        description="Whether the result is handed over only once the fee is paid."
+    )
     lines: list[FeeLineType] = strawberry.field(
         description="The breakdown a payment order shows (docs/payments.md)."
     )
@@ -85,19 +98,23 @@ class FeeScheduleType:
         )
 
 
-@strawberry.type(name="ResultReuse")
+@strawberry.type(
+    name="ResultReuse", description="A result of an earlier dossier that can stand for a paper."
+)
 class ResultReuseType:
     result_type: str = strawberry.field(description="E.g. JUDICIAL_RECORD.")
     max_age_days: int = strawberry.field(description="Issued at most this many days ago.")
 
 
-@strawberry.type(name="RequiredPaper")
+@strawberry.type(name="RequiredPaper", description="A paper a dossier of the procedure must hold.")
 class RequiredPaperType:
-    slot: str
-    name: str
-    originals: int
-    copies: int
-    optional: bool
+    slot: str = strawberry.field(
+        description="The slot's key: what `uploadAttachment(slot:)` takes."
+    )
+    name: str = strawberry.field(description="The paper's name.")
+    originals: int = strawberry.field(description="How many originals (bản chính).")
+    copies: int = strawberry.field(description="How many copies (bản sao).")
+    optional: bool = strawberry.field(description="Whether a dossier may go without it.")
     satisfied_by_result: ResultReuseType | None = strawberry.field(
         description="Filled at submission from the applicant's e-data repository."
     )
@@ -120,7 +137,7 @@ class RequiredPaperType:
     description="How the agency that handles a dossier is found (docs/routing.md).",
 )
 class CompetentAuthorityType:
-    rule: AuthorityRule
+    rule: AuthorityRule = strawberry.field(description="Which rule finds the agency.")
     field: str | None = strawberry.field(
         description="Dotted path of the form field holding an administrative-unit code."
     )
@@ -131,11 +148,14 @@ class CompetentAuthorityType:
         return cls(**authority.model_dump())
 
 
-@strawberry.type(name="Procedure")
+@strawberry.type(
+    name="Procedure",
+    description="An administrative procedure (thủ tục hành chính) of the catalogue.",
+)
 class ProcedureType(relay.Node):
-    code: str
-    name: str
-    name_en: str | None
+    code: str = strawberry.field(description="The national procedure code.")
+    name: str = strawberry.field(description="The name, in Vietnamese.")
+    name_en: str | None = strawberry.field(description="The name in English, if given.")
     field: str = strawberry.field(description="Lĩnh vực: the field of administration.")
     processing_days: int = strawberry.field(description="Legal processing time, working days.")
     processing_hours: int | None = strawberry.field(
@@ -145,14 +165,22 @@ class ProcedureType(relay.Node):
     time_rules: TimeRulesType | None = strawberry.field(
         description="The procedure's own cut-off and office hours; null: the deployment's."
     )
-    form_key: str
-    agency_codes: list[str]
-    steps: list[ProcedureStepType]
-    fee: FeeScheduleType
-    required_papers: list[RequiredPaperType]
-    result_place: str | None
-    active: bool
-    competent_authority: CompetentAuthorityType
+    form_key: str = strawberry.field(description="The key of its form.")
+    agency_codes: list[str] = strawberry.field(
+        description="The codes of the agencies that handle it."
+    )
+    steps: list[ProcedureStepType] = strawberry.field(description="Its workflow, in order.")
+    fee: FeeScheduleType = strawberry.field(description="Its fee.")
+    required_papers: list[RequiredPaperType] = strawberry.field(
+        description="The papers a dossier must hold."
+    )
+    result_place: str | None = strawberry.field(
+        description="Where the result is handed over, if set."
+    )
+    active: bool = strawberry.field(description="Whether new dossiers may be submitted.")
+    competent_authority: CompetentAuthorityType = strawberry.field(
+        description="How the agency that handles a dossier is found."
+    )
     online_service: OnlineService = strawberry.field(
         description="FULL: entirely online; PARTIAL: online in part; NONE (Decision 766)."
     )
@@ -214,12 +242,17 @@ async def procedure_by_code(info: Info, code: str) -> ProcedureType | None:
     return ProcedureType.from_document(procedure) if procedure else None
 
 
-@strawberry.type
+@strawberry.type(description="A procedure mutation's error; `field` is the input at fault.")
 class ProcedureError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What the mutation did, or its `errors` (then nothing changed).")
 class ProcedurePayload:
-    procedure: ProcedureType | None = None
-    errors: list[ProcedureError] = strawberry.field(default_factory=list)
+    procedure: ProcedureType | None = strawberry.field(
+        default=None,
+        description="The procedure as it is now; null when there are errors.",
+    )
+    errors: list[ProcedureError] = strawberry.field(
+        default_factory=list, description="Why it failed, one per fault; empty when it succeeded."
+    )

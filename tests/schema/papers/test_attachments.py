@@ -68,7 +68,9 @@ async def test_upload_attachment_records_the_file_and_fills_its_slot(
     assert attachment["size"] == len(PDF)
     assert attachment["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert attachment["reused"] is False
-    assert attachment["downloadUrl"] == f"/dossiers/{dossier}/attachments/{attachment['id']}"
+    assert (
+        attachment["downloadUrl"] == f"/dossiers/{dossier}/attachments/{attachment['attachmentId']}"
+    )
     papers = {p["slot"]: p for p in payload["dossier"]["requiredPapers"]}
     assert papers["application"] == {"slot": "application", "satisfied": True, "source": "UPLOADED"}
     assert papers["identity"]["satisfied"] is False

@@ -27,7 +27,7 @@ from tests.papers import (
 from tests.schema.workflow.workflow_helpers import ACCEPT
 
 MY_REPOSITORY = """
-{ myRepository { id kind name slot resultType validFrom validUntil expired
+{ myRepository { id token kind name slot resultType validFrom validUntil expired
   dossierCode agencyCode procedureCode sha256 downloadUrl } }
 """
 PREFILL = "query($code: String!) { prefillForm(procedureCode: $code) }"
@@ -192,8 +192,8 @@ async def test_repository_items_are_named_by_random_tokens_not_object_ids(
         },
     )
 
-    assert {i["id"] for i in listed} == {item.token for item in items}
-    assert all(re.fullmatch(r"ri_[A-Za-z0-9_-]{22}", i["id"]) for i in listed)
+    assert {i["token"] for i in listed} == {item.token for item in items}
+    assert all(re.fullmatch(r"ri_[A-Za-z0-9_-]{22}", i["token"]) for i in listed)
     assert [e["code"] for e in by_object_id["submitDossier"]["errors"]] == ["NOT_FOUND"]
 
 
@@ -214,7 +214,7 @@ async def test_items_filed_before_tokens_get_one_at_start_up_or_when_listed(
     assert given == 1
     assert (await collection.find_one({"_id": first["_id"]}) or {})["token"].startswith("ri_")
     [mine] = listed
-    assert mine["id"].startswith("ri_")
+    assert mine["token"].startswith("ri_")
     assert await give_tokens() == 0
 
 

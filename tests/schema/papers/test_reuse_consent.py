@@ -25,7 +25,7 @@ from tests.schema.workflow.workflow_helpers import ACCEPT, HAND_OVER
 OTHER_ID = "001090099999"
 DOSSIER = """
 query($code: String!) { dossier(code: $code) {
-  reusedCount attachments { id reused downloadUrl }
+  reusedCount attachments { id attachmentId reused downloadUrl }
   reusedPapers { attachmentId slot kind resultType procedureCode issuedAt opened }
 } }
 """
@@ -123,7 +123,7 @@ async def test_with_a_grant_the_desk_sees_that_a_result_was_reused_not_the_resul
     assert (paper["procedureCode"], paper["opened"]) == (PROCEDURE, False)
     assert paper["issuedAt"] is not None
     [opened] = mine["attachments"]
-    assert opened["id"] == paper["attachmentId"]
+    assert opened["attachmentId"] == paper["attachmentId"]
     assert (await _get(gql.as_role("applicant"), opened["downloadUrl"])).status_code == 200
     hidden = await _get(desk, opened["downloadUrl"])
     unknown = await _get(desk, f"/dossiers/{code}/attachments/{'f' * 24}")

@@ -18,7 +18,7 @@ FEE = 50_000
 DOSSIER = """
   code status feeDue paymentStatus portalStatusCode
   payments { amount method reference }
-  attachments { id kind filename mediaType downloadUrl }
+  attachments { id attachmentId kind filename mediaType downloadUrl }
   paymentOrders {
     reference method status paymentUrl confirmedBy proofAttachmentId receiptAttachmentId reason
   }
@@ -37,7 +37,7 @@ mutation($reference: String!) {{ confirmBankTransfer(reference: $reference) {{ {
 PROOF = """
 mutation($reference: String!, $file: Upload!) {
   submitPaymentProof(reference: $reference, file: $file) {
-    attachment { id kind filename downloadUrl }
+    attachment { id attachmentId kind filename downloadUrl }
     dossier { code paymentStatus }
     errors { field message code }
   }

@@ -41,7 +41,7 @@ pytestmark = pytest.mark.usefixtures("tiny_catalogue")
 NS = "{urn:motcua:e-receipt:1}"
 DOSSIER = """
 query($code: String!) { dossier(code: $code) {
-  paymentStatus attachments { id kind downloadUrl } } }
+  paymentStatus attachments { id attachmentId kind downloadUrl } } }
 """
 SHARE = """
 query($from: Date!, $to: Date!) {
@@ -75,7 +75,7 @@ async def test_a_platform_payment_gets_one_e_receipt(
     assert dossier["paymentStatus"] == "PAID"
     receipts = [a for a in dossier["attachments"] if a["kind"] == "RECEIPT"]
     [order] = await orders_of(code)
-    assert [r["id"] for r in receipts] == [str(order.receipt_attachment_id)]
+    assert [r["attachmentId"] for r in receipts] == [str(order.receipt_attachment_id)]
     got = await download(gql.as_role("applicant"), receipts[0]["downloadUrl"])
     assert got.status_code == 200
     receipt = fromstring(got.content)

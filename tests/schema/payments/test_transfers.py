@@ -69,7 +69,10 @@ async def test_a_transfer_proved_and_confirmed_pays_the_dossier_with_an_e_receip
     assert proof["attachment"]["kind"] == "PAYMENT_PROOF"
     assert proof["dossier"]["paymentStatus"] == "UNPAID"  # not paid until confirmed
     [submitted] = await events_of(code, EventType.PAYMENT_PROOF_SUBMITTED)
-    assert submitted.payload == {"reference": reference, "attachmentId": proof["attachment"]["id"]}
+    assert submitted.payload == {
+        "reference": reference,
+        "attachmentId": proof["attachment"]["attachmentId"],
+    }
 
     confirmed = await _confirm(gql, reference)
 
@@ -83,9 +86,9 @@ async def test_a_transfer_proved_and_confirmed_pays_the_dossier_with_an_e_receip
     assert paid.status is OrderStatus.PAID
     assert paid.method.value == "BANK_TRANSFER"
     assert paid.confirmed_by == "test-officer-reception"
-    assert str(paid.proof_attachment_id) == proof["attachment"]["id"]
+    assert str(paid.proof_attachment_id) == proof["attachment"]["attachmentId"]
     receipts = [a for a in dossier["attachments"] if a["kind"] == "RECEIPT"]
-    assert [r["id"] for r in receipts] == [str(paid.receipt_attachment_id)]
+    assert [r["attachmentId"] for r in receipts] == [str(paid.receipt_attachment_id)]
     assert dossier["paymentOrders"] == [
         {
             "reference": reference,
@@ -93,8 +96,8 @@ async def test_a_transfer_proved_and_confirmed_pays_the_dossier_with_an_e_receip
             "status": "PAID",
             "paymentUrl": None,
             "confirmedBy": "test-officer-reception",
-            "proofAttachmentId": proof["attachment"]["id"],
-            "receiptAttachmentId": receipts[0]["id"],
+            "proofAttachmentId": proof["attachment"]["attachmentId"],
+            "receiptAttachmentId": receipts[0]["attachmentId"],
             "reason": None,
         }
     ]
