@@ -20,8 +20,9 @@ def direction(first: int | None, last: int | None) -> tuple[int, bool]:
     specification strongly discourages it and its meaning is unclear."""
     if first is not None and last is not None:
         raise ValueError("pass `first` or `last`, not both")
-    if (first or 0) < 0 or (last or 0) < 0:
-        raise ValueError("first and last must not be negative")
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and size < 0:
+            raise ValueError(f"{name} must not be negative")
     if last is not None:
         return page_size(last), True
     return page_size(DEFAULT_PAGE if first is None else first), False
