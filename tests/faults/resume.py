@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from pymongo import AsyncMongoClient
+from strawberry.relay import GlobalID, GlobalIDValueError
 
 from bench.processes import ApiProcess
 from tests.faults.harness import Figures, Result, eventually, officer
@@ -101,7 +102,7 @@ async def resume(
         finally:
             await database.close()
         await _connected(process, token, fields, after, events, result, 15.0, expected)
-    ids = Counter(str(e["eventId"]) for e in events)
+    ids = Counter(event_key(e) for e in events)
     result.expected, result.received = len(expected), len(events)
     result.missed = sorted(expected - set(ids))
     result.duplicated = {i: n for i, n in ids.items() if n > 1}
@@ -110,6 +111,16 @@ async def resume(
         result.inversions = sum(b <= a for a, b in itertools.pairwise(positions))
     result.seconds = time.monotonic() - started
     return result
+
+
+def event_key(event: dict[str, Any]) -> str:
+    """The stored event's ObjectId, from the subscription's `eventId` (the DossierEvent
+    global id; a raw ObjectId from a version before it, docs/relay.md)."""
+    value = str(event["eventId"])
+    try:
+        return GlobalID.from_id(value).node_id
+    except GlobalIDValueError:
+        return value
 
 
 async def _connected(
@@ -129,9 +140,9 @@ async def _connected(
         if until is None:
             await asyncio.sleep(random.uniform(0.1, seconds))
         else:
-            seen = {str(e["eventId"]) for e in events}
+            seen = {event_key(e) for e in events}
             await eventually(
-                lambda: until <= seen | {str(e["eventId"]) for e in watcher.events}, seconds
+                lambda: until <= seen | {event_key(e) for e in watcher.events}, seconds
             )
             await asyncio.sleep(0.5)  # anything repeated after the last one comes now
     events += watcher.events
