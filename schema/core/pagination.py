@@ -7,11 +7,18 @@ import binascii
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Annotated, Protocol
 
+import strawberry
 from strawberry import relay
 
 from documents.dossiers.search import Position
+
+# A connection's arguments, both ways (docs/relay.md, "Paging both ways").
+First = Annotated[int | None, strawberry.argument(description="Read forwards: this many, at most.")]
+After = Annotated[str | None, strawberry.argument(description="Start after this edge's cursor.")]
+Last = Annotated[int | None, strawberry.argument(description="Read backwards: this many, at most.")]
+Before = Annotated[str | None, strawberry.argument(description="End before this edge's cursor.")]
 
 
 class InvalidCursorError(ValueError):

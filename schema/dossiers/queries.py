@@ -22,7 +22,15 @@ from documents.dossiers.search import (
 from documents.groups.lookup import find_dossier_group
 from schema.core.context import Info
 from schema.core.enums import DossierOrder
-from schema.core.pagination import decode_cursor, encode_cursor, page_info
+from schema.core.pagination import (
+    After,
+    Before,
+    First,
+    Last,
+    decode_cursor,
+    encode_cursor,
+    page_info,
+)
 from schema.core.unreadable import leave_out, unreadable_error
 from schema.dossiers.inputs import DossierFilterInput
 from schema.dossiers.presenting import present, present_all
@@ -65,12 +73,8 @@ class DossierQueries:
     async def dossiers(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Read forwards: this many, at most.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this edge's cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         filter: Annotated[
             DossierFilterInput | None,
             strawberry.argument(description="Only the dossiers that match every criterion."),
@@ -78,12 +82,8 @@ class DossierQueries:
         order_by: Annotated[
             DossierOrder, strawberry.argument(description="The order of the list.")
         ] = DossierOrder.RECEIVED_AT_DESC,
-        last: Annotated[
-            int | None, strawberry.argument(description="Read backwards: this many, at most.")
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this edge's cursor.")
-        ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> DossierConnection:
         size, backward = direction(first, last)
         spec = filter.to_domain() if filter else DossierFilter()

@@ -32,6 +32,7 @@ from schema.core.enums import (
     Timeliness,
 )
 from schema.core.global_ids import derived_id
+from schema.core.pagination import After, Before, First, Last
 from schema.core.scalars import as_json
 from schema.dossiers.events import DossierEventConnection, DossierEventType, event_connection
 from schema.dossiers.lookups import DatabaseLookupType
@@ -296,18 +297,10 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
     async def timeline(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Read forwards: this many, at most.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this edge's cursor.")
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description="Read backwards: this many, at most.")
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this edge's cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> DossierEventConnection:
         return await event_connection(info, self.code, first, after, last, before)
 
