@@ -69,7 +69,7 @@ async def test_hub_resumes_after_a_stream_failure_without_losing_events(
                 codes = [f"D-{i}" for i in range(6)]
                 for code in codes:
                     await in_event_transaction(DossierEvent, partial(record, [event(code)]))
-                received = [await asyncio.wait_for(anext(feed), 10) for _ in codes]
+                received = [await asyncio.wait_for(anext(feed), 30) for _ in codes]
         finally:
             await hub.stop()
     assert [e.event.dossier_code for e in received] == codes
