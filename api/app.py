@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -16,6 +15,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from api.adapters.population import population_service
 from api.adapters.ports import adapters
+from api.collector import freeze_long_lived
 from api.database import connect
 from api.embedded import EXIT_STOP_SECONDS, EmbeddedDatabase
 from api.http.downloads import download_route
@@ -94,9 +94,8 @@ def create_app(
         await background.start()
         kit.start(lambda: app.state)
         # Long-lived objects (schema, models) leave the collector's view: a full
-        # collection otherwise pauses requests for ~170 ms (docs/benchmarks.md).
-        gc.collect()
-        gc.freeze()
+        # collection otherwise pauses requests for ~170 ms (api/collector.py).
+        freeze_long_lived()
         try:
             yield
         finally:

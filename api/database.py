@@ -18,6 +18,7 @@ from pymongo.monitoring import CommandListener
 
 from api.settings import Settings
 from documents import DOCUMENT_MODELS
+from documents.access.subtrees import AGENCY_WRITES
 from documents.dossiers.events import number_old_events
 from documents.papers.grid_files import ensure_file_indexes
 from documents.papers.repository import give_tokens
@@ -56,7 +57,9 @@ def new_client(uri: str, settings: Settings, listeners: Sequence[CommandListener
     options: dict[str, Any] = {"w": "majority", "journal": True}
     if "serverselectiontimeoutms" not in uri.lower():  # e.g. the tests' short one
         options["serverSelectionTimeoutMS"] = int(database_seconds(settings) * 1000)
-    return AsyncMongoClient(uri, tz_aware=True, event_listeners=list(listeners), **options)
+    # AGENCY_WRITES: officers' cached subtrees see this process's writes to agencies.
+    watched = [*listeners, AGENCY_WRITES]
+    return AsyncMongoClient(uri, tz_aware=True, event_listeners=watched, **options)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 120.0
 
 
 def free_port() -> int:
@@ -83,7 +85,9 @@ async def logged_api_process(
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base) as http:
-            for _ in range(300):
+            # On a machine loaded by other test runs, a start has taken over 40 s.
+            deadline = time.monotonic() + START_SECONDS
+            while time.monotonic() < deadline:
                 if process.returncode is not None:
                     raise RuntimeError(f"the API process exited with {process.returncode}")
                 try:
@@ -92,7 +96,7 @@ async def logged_api_process(
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
             else:
-                raise RuntimeError("the API process did not start within 30 s")
+                raise RuntimeError(f"the API process did not start within {START_SECONDS:.0f} s")
         yield ApiProcess(base, process.pid)
     finally:
         if process.returncode is None:

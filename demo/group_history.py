@@ -69,43 +69,51 @@ def _received_at(now: datetime, age: timedelta, index: int) -> datetime:
 
 async def seed_groups(hours: OfficeHours, seed: int = 2026) -> list[DossierGroup]:
     """Submit and play forward the demo's groups (`PLANS`); the group records, in order."""
-    rng = random.Random(seed)
-    now = utcnow()
     procedures = {p.code: p for p in await Procedure.find_all().to_list()}
-    played: list[DossierGroup] = []
-    for index, (group_code, chosen, age) in enumerate(PLANS):
-        received_at = _received_at(now, age, index)
-        submission = GroupSubmission(
-            group_code=group_code,
-            procedure_codes=chosen,
-            receiving_agency_code=CENTRE,
-            channel=Channel.ONLINE,
-            applicant=sample_applicant(rng, ApplicantKind.CITIZEN),
-            data=GROUP_DATA[group_code](rng),
+    now = utcnow()
+    return [await seed_group(index, procedures, now, hours, seed) for index in range(len(PLANS))]
+
+
+async def seed_group(
+    index: int,
+    procedures: dict[str, Procedure],
+    now: datetime,
+    hours: OfficeHours,
+    seed: int = 2026,
+) -> DossierGroup:
+    """The `index`th of `PLANS`, submitted and played forward until `now`. Each group draws
+    from its own random source, so a seeding that stopped can resume at any group."""
+    rng = random.Random(f"{seed}:group:{index}")
+    group_code, chosen, age = PLANS[index % len(PLANS)]
+    received_at = _received_at(now, age, index % len(PLANS))
+    submission = GroupSubmission(
+        group_code=group_code,
+        procedure_codes=chosen,
+        receiving_agency_code=CENTRE,
+        channel=Channel.ONLINE,
+        applicant=sample_applicant(rng, ApplicantKind.CITIZEN),
+        data=GROUP_DATA[group_code](rng),
+    )
+    record = await submit_group(
+        submission,
+        actor="seed",
+        received_at=received_at,
+        hours=hours,
+        population=RecordedAsFound(),
+    )
+    feeding = {code for member in record.members for code in member.waits_for}
+    for member in record.members:  # in the order they run: the waited-for first
+        dossier = await load_dossier(member.dossier_code)
+        if dossier.status is not DossierStatus.RECEIVED:
+            continue  # still waiting: its certificate was not issued before now
+        start = dossier.steps[0].received_at if dossier.steps else dossier.received_at
+        number = f"{rng.randint(1, 400)}/{local_date(start).year}"
+        await play(
+            dossier.code,
+            procedures[member.procedure_code],
+            DossierStatus.RETURNED,
+            Timeline(start, now, rng),
+            hours,
+            result_data={"certificateNumber": number} if member.procedure_code in feeding else None,
         )
-        record = await submit_group(
-            submission,
-            actor="seed",
-            received_at=received_at,
-            hours=hours,
-            population=RecordedAsFound(),
-        )
-        feeding = {code for member in record.members for code in member.waits_for}
-        for member in record.members:  # in the order they run: the waited-for first
-            dossier = await load_dossier(member.dossier_code)
-            if dossier.status is not DossierStatus.RECEIVED:
-                continue  # still waiting: its certificate was not issued before now
-            start = dossier.steps[0].received_at if dossier.steps else dossier.received_at
-            number = f"{rng.randint(1, 400)}/{local_date(start).year}"
-            await play(
-                dossier.code,
-                procedures[member.procedure_code],
-                DossierStatus.RETURNED,
-                Timeline(start, now, rng),
-                hours,
-                result_data={"certificateNumber": number}
-                if member.procedure_code in feeding
-                else None,
-            )
-        played.append(record)
-    return played
+    return record

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from copy import deepcopy
-from datetime import time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from demo.catalogue import CENTRE, FORMS, agencies, procedures
 from demo.groups import GROUP_ROWS
@@ -58,33 +59,63 @@ async def seed_dossiers(
     seed: int = 2026,
     on_each: Callable[[], None] | None = None,
 ) -> None:
-    """`count` valid dossiers, at an office keeping `hours`, spread over the last year
-    (online share and ratings rising, Tết slower), at the centre, any branch or service
-    point or the procedure's own agencies that existed on the day of receipt (reception
-    does not depend on the applicant's address), each played forward to a drawn status
-    so the demo shows every stage.
-
-    The first dossiers take each status in turn on the quickest procedure, received
-    long enough ago to get there, so even a small demo shows every status."""
-    rng = random.Random(seed)
-    catalogue = await Procedure.find_all().to_list()
-    # Same-day procedures (certified copies) are left to the random draw.
-    quickest = min((p for p in catalogue if p.processing_days), key=lambda p: p.processing_days)
-    tree = {a.code: a for a in await Agency.find_all().sort("+code").to_list()}
-    desks = [a.code for a in tree.values() if a.level in _DESKS]
-    now = utcnow()
-    # The history never reaches back before the two-level tree its agencies belong to.
-    history = min(timedelta(days=HISTORY_DAYS), now - local_moment(TWO_LEVELS_FROM, time(0)))
+    """`count` valid dossiers (`DossierDraw.seed`), at an office keeping `hours`."""
+    draw = await DossierDraw.load(hours, seed)
     for index in range(count):
+        await draw.seed(index)
+        if on_each is not None:
+            on_each()
+
+
+@dataclass(frozen=True)
+class DossierDraw:
+    """What the demo's dossiers are drawn from: the catalogue and the agencies as they
+    are now, and the year of history before `now`."""
+
+    hours: OfficeHours
+    random_seed: int
+    catalogue: list[Procedure]
+    quickest: Procedure
+    tree: dict[str, Agency]
+    desks: list[str]
+    now: datetime
+    history: timedelta
+
+    @classmethod
+    async def load(cls, hours: OfficeHours, seed: int = 2026) -> DossierDraw:
+        catalogue = await Procedure.find_all().sort("+code").to_list()
+        # Same-day procedures (certified copies) are left to the random draw.
+        quickest = min((p for p in catalogue if p.processing_days), key=lambda p: p.processing_days)
+        tree = {a.code: a for a in await Agency.find_all().sort("+code").to_list()}
+        desks = [a.code for a in tree.values() if a.level in _DESKS]
+        now = utcnow()
+        # The history never reaches back before the two-level tree its agencies belong to.
+        start = local_moment(TWO_LEVELS_FROM, time(0))
+        history = min(timedelta(days=HISTORY_DAYS), now - start)
+        return cls(hours, seed, catalogue, quickest, tree, desks, now, history)
+
+    async def seed(self, index: int) -> None:
+        """The `index`th valid dossier, at the centre, any branch or service point or the
+        procedure's own agencies that existed on the day of receipt (reception does not
+        depend on the applicant's address), spread over the last year (online share and
+        ratings rising, Tết slower), played forward to a drawn status so the demo shows
+        every stage. Each index draws from its own random source, so a seeding that
+        stopped can resume at any index.
+
+        The first dossiers take each status in turn on the quickest procedure, received
+        long enough ago to get there, so even a small demo shows every status."""
+        rng = random.Random(f"{self.random_seed}:dossier:{index}")
         showcase = index < len(FATES)
-        procedure = quickest if showcase else rng.choice(catalogue)
-        age = timedelta(minutes=rng.randrange(0, max(int(history.total_seconds() // 60), 1)))
-        received_at = now - (SHOWCASE_AGE if showcase else age)
+        procedure = self.quickest if showcase else rng.choice(self.catalogue)
+        minutes = max(int(self.history.total_seconds() // 60), 1)
+        age = timedelta(minutes=rng.randrange(0, minutes))
+        received_at = self.now - (SHOWCASE_AGE if showcase else age)
         # Only a desk that existed on the day of receipt receives (docs/agencies.md).
         day = local_date(received_at)
-        open_desks = [c for c in [*procedure.agency_codes, *desks] if tree[c].valid_on(day)]
+        candidates = [*procedure.agency_codes, *self.desks]
+        open_desks = [c for c in candidates if self.tree[c].valid_on(day)]
         receiving = rng.choice(open_desks or [CENTRE])
-        progress = 1 - age / history
+        progress = 1 - age / self.history
         online = rng.random() < online_share(progress)
         submission = Submission(
             procedure_code=procedure.code,
@@ -98,12 +129,10 @@ async def seed_dossiers(
             submission,
             actor="seed",
             received_at=received_at,
-            hours=hours,
+            hours=self.hours,
             population=RecordedAsFound(),
         )
         slowness = 1.8 if is_tet(to_local(received_at)) else 1.0
-        timeline = Timeline(received_at, now, rng, slowness)
-        await play(dossier.code, procedure, fate, timeline, hours, showcase)
-        await give_opinions(await load_dossier(dossier.code), progress, rng, hours)
-        if on_each is not None:
-            on_each()
+        timeline = Timeline(received_at, self.now, rng, slowness)
+        await play(dossier.code, procedure, fate, timeline, self.hours, showcase)
+        await give_opinions(await load_dossier(dossier.code), progress, rng, self.hours)

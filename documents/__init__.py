@@ -19,6 +19,7 @@ from documents.groups.definition import ProcedureGroup
 from documents.groups.records import DossierGroup
 from documents.groups.statistics import GroupStatsDay
 from documents.merges.scheduling import ScheduledMerge
+from documents.outbox.following import FIELDS as FOLLOWED_FIELDS
 from documents.outbox.following import write_messages
 from documents.outbox.messages import OutboxMessage
 from documents.papers.attachments import Attachment
@@ -65,4 +66,4 @@ DOCUMENT_MODELS: list[type[Document]] = [
 ]
 
 # Every event-recording transaction also writes the outbox's messages (docs/integrations.md).
-follow_events(write_messages)
+follow_events(write_messages, FOLLOWED_FIELDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from beanie import PydanticObjectId
@@ -11,13 +12,13 @@ from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.events import DossierEvent
 from documents.papers.attachments import Attachment
 from documents.payments.orders import PaymentOrder
 from documents.statistics.ratings import Feedback, Rating
 from loaders.agencies import agencies_by_parent_loader, agency_by_code_loader
 from loaders.attachments import attachments_by_dossier_loader
 from loaders.dossiers import dossier_by_code_loader, events_by_dossier_loader
+from loaders.events import EventHistory
 from loaders.forms import (
     FormVersion,
     current_form_loader,
@@ -47,7 +48,7 @@ class Loaders:
         default_factory=form_by_id_loader
     )
     dossier_by_code: DataLoader[str, Dossier | None] = field(default_factory=dossier_by_code_loader)
-    events_by_dossier: DataLoader[str, list[DossierEvent]] = field(
+    events_by_dossier: DataLoader[str, EventHistory] = field(
         default_factory=events_by_dossier_loader
     )
     attachments_by_dossier: DataLoader[str, list[Attachment]] = field(
@@ -62,6 +63,9 @@ class Loaders:
     payment_orders_by_dossier: DataLoader[str, list[PaymentOrder]] = field(
         default_factory=orders_by_dossier_loader
     )
+    # What the layers above build from loaded documents, built once for all the places
+    # a request shows them (a page's 100 dossiers share a handful of procedures).
+    views: dict[Hashable, object] = field(default_factory=dict)
 
     @classmethod
     def shared(cls) -> Loaders:

@@ -37,8 +37,9 @@ def shielded(loader: DataLoader[K, T]) -> DataLoader[K, T]:
     return made
 
 
-def shielded_fields(loaders: Any) -> dict[str, DataLoader[Any, Any]]:
-    """Every DataLoader attribute of a dataclass instance, shielded, by name."""
+def shielded_fields(loaders: Any) -> dict[str, Any]:
+    """Every DataLoader attribute of a dataclass instance, shielded, by name (`Any`: to
+    pass as keyword arguments beside the instance's other fields)."""
     return {
         name: shielded(value)
         for name, value in vars(loaders).items()

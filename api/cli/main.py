@@ -17,6 +17,8 @@ from rich.progress import Progress
 
 from api.app import create_app
 from api.authentication import ROLES, issue_token
+from api.cli.demo_history import seeding_in_background
+from api.cli.doctor import doctor
 from api.cli.outbox import outbox
 from api.cli.plain import console, fail, load_settings
 from api.cli.portal import portal
@@ -36,8 +38,8 @@ from api.observability.logs import logging_config
 from api.observability.tracing import TracingUnavailableError
 from api.settings import Settings
 from demo.catalogue import CITY
-from demo.group_history import seed_groups
-from demo.seeding import is_empty, seed_catalogue, seed_dossiers
+from demo.resumable import HistoryProgress, history_progress, plan_history, seed_history
+from demo.seeding import is_empty, seed_catalogue
 from documents.dossiers.dossier import ApplicantKind
 from schema import build_schema
 
@@ -50,28 +52,49 @@ cli.add_typer(stats, name="stats")
 cli.add_typer(portal, name="portal")
 cli.add_typer(outbox, name="outbox")
 cli.add_typer(schema_cli, name="schema")
+cli.command()(doctor)
 
 SAMPLE_QUERY = "{ dossiers(first: 5) { edges { node { code status procedure { name } } } } }"
 TTL_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-async def _seed(uri: str, settings: Settings, dossiers: int, only_if_empty: bool) -> None:
+async def _plan(uri: str, settings: Settings, dossiers: int, only_if_empty: bool) -> bool:
+    """The catalogue into an empty database, and the history left to seed: the groups
+    with the catalogue, then `dossiers` more (none more if `only_if_empty` and the
+    database had its demo already). Whether any history is left to seed."""
     client = await connect(uri, settings)
     try:
-        if only_if_empty and not await is_empty():
-            return
         if await is_empty():
             console.print("Loading the Hà Nội demo catalogue…")
             await seed_catalogue()
-            groups = await seed_groups(settings.office_hours)
-            console.print(f"Submitted {len(groups)} interconnected groups (liên thông).")
-        if dossiers:
-            with Progress(console=console, transient=True) as progress:
-                task = progress.add_task("Generating dossiers", total=dossiers)
-                await seed_dossiers(
-                    dossiers, settings.office_hours, on_each=lambda: progress.advance(task)
-                )
-            console.print(f"Generated {dossiers} dossiers.")
+            await plan_history(groups=True, dossiers=dossiers)
+        elif not only_if_empty:
+            await plan_history(groups=False, dossiers=dossiers)
+        progress = await history_progress()
+        return progress is not None and not progress.finished
+    finally:
+        await client.close()
+
+
+async def _seed(uri: str, settings: Settings, dossiers: int) -> None:
+    if not await _plan(uri, settings, dossiers, only_if_empty=False):
+        return
+    client = await connect(uri, settings)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Generating the demo history", total=None)
+
+            def advance(progress: HistoryProgress) -> None:
+                total = progress.groups_total + progress.dossiers_total
+                done = progress.groups_done + progress.dossiers_done
+                bar.update(task, total=total, completed=done)
+
+            progress = await seed_history(settings.office_hours, on_each=advance)
+        if progress is not None:
+            console.print(
+                f"The demo has {progress.groups_done} interconnected groups (liên thông)"
+                f" and {progress.dossiers_done} generated dossiers."
+            )
     finally:
         await client.close()
 
@@ -163,14 +186,17 @@ def serve(
             )
             # One line, not a traceback, for a database that could lose acknowledged writes.
             asyncio.run(check_database(uri, running))
-            if seed_if_empty:
-                asyncio.run(_seed(uri, settings, settings.demo_dossiers, only_if_empty=True))
+            # The catalogue now; the history once the API answers (docs/demo.md).
+            history = seed_if_empty and asyncio.run(
+                _plan(uri, settings, settings.demo_dossiers, only_if_empty=True)
+            )
             for line in _banner(running):
                 typer.echo(line, err=True)
+            app = create_app(running, embedded=started.embedded)
             # Events are small and every subscriber's copy would be compressed on its
             # own: per-message deflate cost more CPU than it saved (docs/benchmarks.md).
             uvicorn.run(
-                create_app(running, embedded=started.embedded),
+                seeding_in_background(app, settings.office_hours) if history else app,
                 host=settings.host,
                 port=settings.port,
                 ws_per_message_deflate=False,
@@ -200,7 +226,7 @@ def seed(
     try:
         _claim(settings, init)
         with database_uri(settings.mongodb_uri, settings.db_path, share=True) as uri:
-            asyncio.run(_seed(uri, settings, dossiers, only_if_empty=False))
+            asyncio.run(_seed(uri, settings, dossiers))
     except (NotADataDirectoryError, UnsafeDeploymentError) as error:
         raise fail(error, 2) from None
     except (EmbeddedDatabaseError, DatabaseStartError) as error:

@@ -6,9 +6,13 @@ The cost is a worst-case count of the objects an operation resolves (docs/harden
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -208,6 +212,68 @@ def _integer(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@dataclass(frozen=True)
+class Measure:
+    """What the limiter learnt of a valid operation: the ids it gives list arguments, and
+    its cost (None when the ids were already too many for it to be costed)."""
+
+    ids: int
+    cost: int | None
+
+
+# A valid operation whose variables do not coerce: execution refuses it.
+BAD_VARIABLES = Measure(ids=0, cost=None)
+_MISSING = object()
+
+
+class MeasureCache:
+    """The measures of the last `size` (document, operation, variables) a schema served.
+
+    Validation and costing depend on nothing else (the rules are the schema's, and
+    `InputChecks` binds the variables), so a repeated request skips both. Only valid
+    operations are kept, and not those whose text exceeds `max_key` characters.
+    """
+
+    def __init__(self, size: int = 512, max_key: int = 16_384) -> None:
+        self.size = size
+        self.max_key = max_key
+        self.entries: OrderedDict[Hashable, Measure] = OrderedDict()
+
+    def key(self, query: str | None, operation: str | None, variables: object) -> Hashable:
+        """None when the request is not to be kept."""
+        if query is None:
+            return None
+        try:
+            given = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
+        except TypeError:
+            return None  # e.g. uploads
+        if len(query) + len(given) > self.max_key:
+            return None
+        return (query, operation, given)
+
+    def get(self, key: Hashable) -> Measure | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, measure: Measure) -> None:
+        self.entries[key] = measure
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+# One cache per served schema: a new schema (a published form) starts empty.
+_caches: WeakKeyDictionary[object, MeasureCache] = WeakKeyDictionary()
+
+
+def measure_cache(schema: object) -> MeasureCache:
+    cache = _caches.get(schema)
+    if cache is None:
+        cache = _caches[schema] = MeasureCache()
+    return cache
+
+
 class QueryCostLimiter(SchemaExtension):
     """Refuses operations costing more than `limit`, or given more than `max_ids` ids;
     reports the cost it computed.
@@ -216,7 +282,8 @@ class QueryCostLimiter(SchemaExtension):
     rule the other extensions added) and then costs the operation, all before
     Strawberry's own validation step, which it then skips. A refusal is a validation
     error: a request error over HTTP, an `error` message over graphql-transport-ws,
-    for queries, mutations and subscriptions alike.
+    for queries, mutations and subscriptions alike. A request repeating an earlier valid
+    one (same document, operation name and variables) reuses its measure.
     """
 
     def __init__(self, limit: int, max_ids: int, list_size: int = DEFAULT_LIST_SIZE) -> None:
@@ -229,39 +296,56 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
-            schema = context.schema._schema
-            errors = validate_document(schema, document, context.validation_rules)
-            operation = get_operation_ast(document, context.operation_name)
-            if not errors and operation is not None:
-                refusal = self.check(document, operation, schema, context.variables)
-                errors = [refusal] if refusal else []
+            cache = measure_cache(context.schema)
+            key = cache.key(context.query, context.operation_name, context.variables)
+            measure = cache.get(key) if key is not None else None
+            errors: list[GraphQLError] = []
+            if measure is None:
+                schema = context.schema._schema
+                errors = validate_document(schema, document, context.validation_rules)
+                operation = get_operation_ast(document, context.operation_name)
+                if not errors and operation is not None:
+                    measure = self.measure(document, operation, schema, context.variables)
+                    if measure is None:
+                        errors = [too_deep()]
+                    elif key is not None:
+                        cache.put(key, measure)
+            refusal = self.refusal(measure) if measure is not None else None
             # Not None: Strawberry then skips validating a second time.
-            context.pre_execution_errors = errors
+            context.pre_execution_errors = [refusal] if refusal else errors
         yield
 
-    def check(
+    def measure(
         self,
         document: DocumentNode,
         operation: OperationDefinitionNode,
         schema: GraphQLSchema,
         raw_variables: object,
-    ) -> GraphQLError | None:
+    ) -> Measure | None:
+        """The operation's measure; None when it is nested too deeply to walk."""
         inputs = raw_variables if isinstance(raw_variables, dict) else {}
         variables = get_variable_values(schema, operation.variable_definitions or (), inputs)
         if isinstance(variables, list):
-            return None  # bad variables: execution refuses the operation before it runs
+            return BAD_VARIABLES
         try:
             ids = IdCount(document, schema, variables, self.list_size).of_operation(operation)
             if ids > self.max_ids:
-                return GraphQLError(
-                    f"The operation asks for {ids} ids; at most {self.max_ids} are allowed.",
-                    extensions={"code": TOO_MANY_IDS, "count": ids, "limit": self.max_ids},
-                )
+                return Measure(ids, None)
             cost = QueryCost(document, schema, variables, self.list_size)
-            self.cost = cost.of_operation(operation)
+            return Measure(ids, cost.of_operation(operation))
         except RecursionError:
-            return too_deep()
-        if self.cost <= self.limit:
+            return None
+
+    def refusal(self, measure: Measure) -> GraphQLError | None:
+        if measure is BAD_VARIABLES:
+            return None  # execution refuses the operation before it runs
+        if measure.ids > self.max_ids:
+            return GraphQLError(
+                f"The operation asks for {measure.ids} ids; at most {self.max_ids} are allowed.",
+                extensions={"code": TOO_MANY_IDS, "count": measure.ids, "limit": self.max_ids},
+            )
+        self.cost = measure.cost
+        if self.cost is None or self.cost <= self.limit:
             return None
         return GraphQLError(
             f"The query costs {self.cost}, more than the limit of {self.limit}.",

@@ -22,8 +22,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api.authentication import Authenticator
+from api.collector import refreeze_long_lived
 from api.database import database_seconds
 from api.http.bodies import StrictBodyGraphQL
+from api.http.encoding import encode_response
 from api.http.errors import (
     INTERNAL_ERROR,
     RETRY_AFTER_SECONDS,
@@ -153,6 +155,7 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         schema = copy.copy(base)
         schema.extensions = (*around[:start], *base.extensions, *around[start + len(old) :])
         self._serving, self._base = schema, base  # one assignment each: no await between
+        refreeze_long_lived()  # the new schema's types, as at start-up
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = self._pinned.set(self._serving)
@@ -277,7 +280,14 @@ class MotcuaGraphQL(StrictBodyGraphQL):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
+        # Strawberry's own, with orjson (api/http/encoding.py); `encode_json` itself
+        # stays the standard library's: WebSocket frames must remain text.
+        response = Response(encode_response(response_data), media_type=JSON)
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
         if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
         return response

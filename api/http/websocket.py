@@ -34,6 +34,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from api.authentication import AuthenticationError, Authenticator
 from api.http.errors import INTERNAL_ERROR, TIMEOUT, UNEXPECTED_MESSAGE, error_code
+from api.http.fanout import FanoutGroups, groupable
 from api.middleware.deadline import DatabaseBudget
 from api.middleware.rate_limit import RATE_LIMITED, SharedBuckets, principal_key
 from documents.access.api_keys import principal_for_key
@@ -104,6 +105,15 @@ def parsed_kind(
     return operation.operation if operation is not None else None
 
 
+def fanout_groups(hub: object) -> FanoutGroups:
+    """The fan-out groups of the process's hub, made with the first grouped subscription."""
+    groups = getattr(hub, "fanout", None)
+    if not isinstance(groups, FanoutGroups):
+        groups = FanoutGroups(getattr(hub, "queue_size", 1000))
+        setattr(hub, "fanout", groups)  # noqa: B010
+    return groups
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     _pinger: asyncio.Task[None] | None = None
     _watcher: asyncio.Task[None] | None = None
@@ -143,6 +153,20 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             with contextlib.suppress(Exception):
                 await operation.send_initial_errors([refusal])
             return
+        if kind is OperationType.SUBSCRIPTION and self._shares(operation):
+            # One execution per group of identical viewers; this task ends here, and the
+            # group writes to this socket until the operation completes.
+            await fanout_groups(self.context.events).join(
+                self,
+                operation.id,
+                self.schema,
+                self.context,
+                operation.query,
+                operation.variables,
+                operation.operation_name,
+                self.view.encode_json,
+            )
+            return
         limit: float | None = getattr(self.view, "operation_timeout", None)
         if limit is None or kind is OperationType.SUBSCRIPTION:
             try:
@@ -170,6 +194,24 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     {"id": operation.id, "type": "next", "payload": {"errors": [error.formatted]}}
                 )
                 await self.send_message({"id": operation.id, "type": "complete"})
+
+    def _shares(self, operation: Operation[Context, None]) -> bool:
+        return self.context.events is not None and groupable(
+            operation.query, operation.variables, operation.operation_name
+        )
+
+    async def send_text(self, text: str) -> None:
+        """Writes a frame a fan-out group serialised once for all its members."""
+        await self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
+
+    def finished(self, operation_id: str) -> None:
+        """Forgets a grouped operation whose last message the group is writing."""
+        self.operations.pop(operation_id, None)
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        if self.context.events is not None:
+            fanout_groups(self.context.events).leave(self, operation_id)
+        await super().cleanup_operation(operation_id)
 
     async def handle_task_exception(self, error: Exception) -> None:
         """Logged as Strawberry does; the operation's client is told before Strawberry

@@ -3,7 +3,10 @@ through MongoDB (documents/access/rate_limits.py), and the middleware that appli
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from dataclasses import dataclass, replace
 from ipaddress import IPv6Address, IPv6Network, ip_address
 
 from pymongo.errors import PyMongoError
@@ -21,6 +24,14 @@ logger = logging.getLogger("motcua.rate_limit")
 
 WS_TOO_MANY_REQUESTS = 4429
 RATE_LIMITED = "RATE_LIMITED"
+# A process takes up to 10 of a principal's tokens at a time and spends them within 1 s.
+# Every token admitted was taken from the bucket at most 1 s before, so in any window
+# the processes together admit at most rate × 1 s more than the bucket allows (10 with
+# the defaults), and no more than 9 per limiter. A client may be refused at one process
+# while another holds its tokens. Public look-ups take no leases: they stay exact.
+LEASE_TOKENS = 10
+LEASE_SECONDS = 1.0
+MAX_LEASES = 10_000
 
 
 def client_key(host: str) -> str:
@@ -50,21 +61,76 @@ def rate_limit_key(scope: Scope) -> str:
     return principal_key(scope.get("state", {}).get("principal"), client[0] if client else "")
 
 
+@dataclass
+class Lease:
+    """Tokens this process took from a bucket ahead of the requests that spend them."""
+
+    tokens: int
+    remaining: int  # whole tokens the database bucket had left after the lease
+    reset: int
+    until: float  # monotonic; unspent tokens are dropped after it
+
+
 class SharedBuckets:
     """Token buckets of one kind (`namespace`), kept in the database for all processes.
+
+    With `lease` above 1, a request that finds no tokens of its key here takes up to
+    `lease` from the database (at most an eighth of what is left) and the next requests
+    of that key spend them without a round trip, for up to LEASE_SECONDS
+    (docs/hardening.md, "Leases").
 
     When the database cannot be reached the request is let through (and logged): it
     needs the database anyway, and will fail there with its own error.
     """
 
-    def __init__(self, namespace: str, capacity: int, per_minute: float) -> None:
+    def __init__(self, namespace: str, capacity: int, per_minute: float, lease: int = 1) -> None:
         self.namespace = namespace
         self.policy = BucketPolicy(capacity=capacity, per_second=per_minute / 60)
+        self.lease = lease
+        self.leases: dict[str, Lease] = {}
+        self.taking: dict[str, asyncio.Future[None]] = {}  # keys whose lease is on its way
         self.failing = False  # one log line per outage, not one per request
 
+    def _spend_leased(self, key: str) -> Decision | None:
+        lease = self.leases.get(key)
+        if lease is None or lease.tokens < 1 or lease.until < time.monotonic():
+            return None
+        lease.tokens -= 1
+        return Decision(True, lease.remaining + lease.tokens, lease.reset, retry_after=1)
+
+    def _keep(self, key: str, decision: Decision) -> None:
+        if decision.granted <= 1:
+            return
+        if len(self.leases) >= MAX_LEASES:
+            now = time.monotonic()
+            self.leases = {k: v for k, v in self.leases.items() if v.until >= now}
+            if len(self.leases) >= MAX_LEASES:
+                self.leases.clear()  # dropping leases only ever admits fewer requests
+        until = time.monotonic() + LEASE_SECONDS
+        self.leases[key] = Lease(decision.granted - 1, decision.remaining, decision.reset, until)
+
     async def take(self, key: str) -> Decision:
+        # Concurrent requests of one key wait for the lease one of them is taking: each
+        # taking a lease of its own would drain the bucket for tokens nobody spends.
+        while (leased := self._spend_leased(key)) is None and self.lease > 1:
+            taking = self.taking.get(key)
+            if taking is None:
+                break
+            await asyncio.shield(taking)
+        if leased is not None:
+            return leased
+        if self.lease <= 1:
+            return await self._take_from_database(key)
+        taken = self.taking[key] = asyncio.get_running_loop().create_future()
         try:
-            decision = await take(f"{self.namespace}|{key}", self.policy)
+            return await self._take_from_database(key)
+        finally:
+            del self.taking[key]
+            taken.set_result(None)
+
+    async def _take_from_database(self, key: str) -> Decision:
+        try:
+            decision = await take(f"{self.namespace}|{key}", self.policy, self.lease)
         except PyMongoError as error:
             if not self.failing:
                 logger.warning("rate limit not applied: %s", type(error).__name__)
@@ -74,12 +140,15 @@ class SharedBuckets:
         if self.failing:
             logger.warning("rate limit applied again")
             self.failing = False
-        return decision
+        self._keep(key, decision)
+        return replace(decision, remaining=decision.remaining + max(0, decision.granted - 1))
 
 
 def request_buckets(settings: Settings) -> SharedBuckets:
     """The per-principal buckets every GraphQL request and WebSocket operation draws on."""
-    return SharedBuckets("graphql", settings.rate_limit_burst, settings.rate_limit_per_minute)
+    return SharedBuckets(
+        "graphql", settings.rate_limit_burst, settings.rate_limit_per_minute, LEASE_TOKENS
+    )
 
 
 class PublicLookups:

@@ -224,12 +224,18 @@ class StateCollector(Collector):
         skipped = CounterMetricFamily(
             "motcua_hub_skipped_events", "Events this version could not read, skipped."
         )
+        shared = CounterMetricFamily(
+            "motcua_fanout_executions",
+            "Results of shared subscription executions: one per group of identical viewers "
+            "per event, however many subscribers the group has.",
+        )
         if hub is not None:
             subscribers.add_metric([], hub.subscribers)
             stream.add_metric([], 1 if hub.stream_open else 0)
             restarts.add_metric([], hub.restarts)
             skipped.add_metric([], hub.skipped)
-        yield from (subscribers, stream, restarts, skipped)
+            shared.add_metric([], getattr(getattr(hub, "fanout", None), "executions", 0))
+        yield from (subscribers, stream, restarts, skipped, shared)
         running = GaugeMetricFamily(
             "motcua_worker_running", "1 while the background worker runs.", labels=["worker"]
         )

@@ -61,6 +61,9 @@ class Feed:
         self.queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=size)
         self.overflowed = False
         self.after = after
+        # How many subscriptions this feed serves: a fan-out group's feed serves all its
+        # members (api/http/fanout.py).
+        self.listeners = 1
 
     def offer(self, event: LiveEvent) -> bool:
         """Queues `event`; False (and the feed ends) when the queue is full."""
@@ -106,12 +109,15 @@ class EventHub:
         self.last_position: int | None = None
         self.skipped = 0
         self._feeds: set[Feed] = set()
+        # The subscriptions that share one execution per event (api/http/fanout.py),
+        # made by the transport with the first one.
+        self.fanout: object | None = None
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
     @property
     def subscribers(self) -> int:
-        return len(self._feeds)
+        return sum(feed.listeners for feed in self._feeds)
 
     @property
     def running(self) -> bool:

@@ -17,7 +17,8 @@ from documents.access.places import (
     result_agencies,
 )
 from documents.access.principals import Operation, Principal, PrincipalKind
-from documents.catalogue.agencies import subtree_codes
+from documents.access.subtrees import SUBTREES
+from documents.catalogue.agencies import Agency, subtree_codes
 from documents.catalogue.procedures import OfficerRole
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import Attachment
@@ -255,6 +256,10 @@ class Access:
 
 
 async def access_for(principal: Principal) -> Access:
+    """The principal's access; an officer's subtree may be a few seconds old when another
+    process changed the agencies (documents/access/subtrees.py)."""
     if principal.kind in (K.OFFICER, K.AGENCY_ADMIN) and principal.agency_code:
-        return Access(principal, await subtree_codes(principal.agency_code))
+        database = Agency.get_pymongo_collection().database.name
+        agencies = await SUBTREES.get(database, principal.agency_code, subtree_codes)
+        return Access(principal, agencies)
     return Access(principal)

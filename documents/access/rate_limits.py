@@ -12,6 +12,11 @@ once a minute, SecantusDB's too). Correctness never waits for that deletion: a s
 bucket is simply refilled to `capacity` by the next request.
 
 Keys are stored as SHA-256 digests: the collection names no user or address.
+
+A process may take a lease of several tokens in one step (`take(..., want=k)`) and spend
+them itself without a round trip: it is granted at most `want`, and at most one
+`LEASE_SHARE`-th of the tokens left, so near the limit each step takes one token and a
+small bucket is never leased at all (docs/hardening.md, "Leases").
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from pymongo import IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 from pymongo.write_concern import WriteConcern
 
+# A lease takes at most this share of the tokens left: 1/8.
+LEASE_SHARE = 8
+
 
 class RateLimitBucket(Document):
     """A token bucket; `id` is the digest of its key, `at` the last request in epoch ms."""
@@ -35,6 +43,7 @@ class RateLimitBucket(Document):
     tokens: float
     at: int
     allowed: bool
+    granted: int = 1  # tokens the last step took: 0 refused, more than 1 a lease
     expire_at: datetime
 
     class Settings:
@@ -55,13 +64,14 @@ class Decision:
     # Seconds until the bucket is full again, and until the next token.
     reset: int
     retry_after: int
+    granted: int = 1  # tokens taken for this request and, beyond 1, for the next ones
 
 
 def bucket_id(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _take_pipeline(policy: BucketPolicy) -> list[dict[str, Any]]:
+def _take_pipeline(policy: BucketPolicy, want: int) -> list[dict[str, Any]]:
     capacity = policy.capacity
     ms_per_token = 1000 / policy.per_second
     # `$subtract` with `$$NOW` fails on SecantusDB; epoch milliseconds do not.
@@ -69,28 +79,27 @@ def _take_pipeline(policy: BucketPolicy) -> list[dict[str, Any]]:
     elapsed = {"$max": [0, {"$subtract": [now, {"$ifNull": ["$at", now]}]}]}
     until_full = {"$multiply": [{"$subtract": [capacity, "$tokens"]}, ms_per_token]}
     refilled = {"$add": [{"$ifNull": ["$tokens", capacity]}, {"$divide": [elapsed, ms_per_token]}]}
+    share = {"$floor": {"$divide": ["$_level", LEASE_SHARE]}}
+    granted: Any = 1 if want <= 1 else {"$max": [1, {"$min": [want, share]}]}
     return [
         {"$set": {"_now": {"$toLong": "$$NOW"}}},
         {"$set": {"_level": {"$min": [capacity, refilled]}}},
         {"$set": {"allowed": {"$gte": ["$_level", 1]}}},
-        {
-            "$set": {
-                "tokens": {"$cond": ["$allowed", {"$subtract": ["$_level", 1]}, "$_level"]},
-                "at": now,
-            }
-        },
+        {"$set": {"granted": {"$cond": ["$allowed", granted, 0]}}},
+        {"$set": {"tokens": {"$subtract": ["$_level", "$granted"]}, "at": now}},
         {"$set": {"expire_at": {"$add": ["$$NOW", until_full]}}},
         {"$unset": ["_now", "_level"]},
     ]
 
 
-async def take(key: str, policy: BucketPolicy) -> Decision:
-    """Takes one token from the bucket `key`, creating it full if it does not exist."""
+async def take(key: str, policy: BucketPolicy, want: int = 1) -> Decision:
+    """Takes one token from the bucket `key`, creating it full if it does not exist; up
+    to `want` if that many are left (see LEASE_SHARE)."""
     # A lost update on a fail-over costs a token or two; not worth waiting for a majority.
     collection = RateLimitBucket.get_pymongo_collection().with_options(
         write_concern=WriteConcern(w=1)
     )
-    pipeline = _take_pipeline(policy)
+    pipeline = _take_pipeline(policy, want)
     query = {"_id": bucket_id(key)}
     bucket = None
     # Two first requests may race to create the bucket (a duplicate key), and SecantusDB
@@ -113,4 +122,5 @@ async def take(key: str, policy: BucketPolicy) -> Decision:
         remaining=math.floor(tokens),
         reset=math.ceil((policy.capacity - tokens) / policy.per_second),
         retry_after=max(1, math.ceil((1 - tokens) / policy.per_second)),
+        granted=int(bucket.get("granted", 1 if bucket["allowed"] else 0)),
     )

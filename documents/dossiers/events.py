@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -133,9 +134,15 @@ class DossierEvent(Document):
 # The counter in `counters` whose value is the last position handed out.
 POSITIONS = "dossier_events"
 # Writes that follow from events, in the same transaction: the outbox's messages
-# (documents/outbox/following.py, registered by `documents/__init__.py`).
-EventFollower = Callable[[AsyncClientSession, Sequence[DossierEvent]], Awaitable[None]]
-_followers: list[EventFollower] = []
+# (documents/outbox/following.py, registered by `documents/__init__.py`). A follower is
+# given the events' dossiers (by code, the fields it named) as the transaction sees them.
+Dossiers = Mapping[str, Mapping[str, Any]]
+EventFollower = Callable[[AsyncClientSession, Sequence[DossierEvent], Dossiers], Awaitable[None]]
+_followers: list[tuple[EventFollower, Mapping[str, int]]] = []
+# Their `dossier_code` is a group's code, not a dossier's.
+_GROUP_EVENTS = frozenset(
+    {EventType.GROUP_CREATED, EventType.GROUP_MEMBER_DONE, EventType.GROUP_DONE}
+)
 # How long an event-recording transaction waits for its turn (`in_event_transaction`).
 _PATIENCE = 1.0
 T = TypeVar("T")
@@ -157,42 +164,50 @@ async def record_events(session: AsyncClientSession, events: Sequence[DossierEve
         return
     if not session.in_transaction:
         raise RuntimeError("dossier events are recorded only inside a transaction")
-    await _mark_groups(session, events)
+    dossiers = await _read_dossiers(session, events)
+    for event in events:
+        if event.group_code is None:
+            event.group_code = (dossiers.get(event.dossier_code) or {}).get("group_code")
     last = await next_value(POSITIONS, session, by=len(events))
     for offset, event in enumerate(events):
         event.position = last - len(events) + 1 + offset
     await DossierEvent.insert_many(list(events), session=session)
-    for follower in _followers:
-        await follower(session, events)
+    for follower, _ in _followers:
+        await follower(session, events, dossiers)
 
 
-def follow_events(follower: EventFollower) -> None:
-    """Have `record_events` call `follower` with the numbered events, in their
-    transaction: whatever it writes commits, or not, with them."""
-    if follower not in _followers:
-        _followers.append(follower)
+def follow_events(follower: EventFollower, fields: Mapping[str, int] | None = None) -> None:
+    """Have `record_events` call `follower` with the numbered events and the `fields`
+    of their dossiers, in their transaction: whatever it writes commits, or not, with
+    them."""
+    if all(follower is not known for known, _ in _followers):
+        _followers.append((follower, fields or {}))
 
 
-async def _mark_groups(session: AsyncClientSession, events: Sequence[DossierEvent]) -> None:
-    """Set `group_code` on the events of group members, from their dossiers as this
-    transaction sees them: one query, before the counter. It names the codes alone: the
-    unique `code` index serves it (SecantusDB scans the collection for a second
-    condition, docs/embedded-database.md)."""
-    codes = list({e.dossier_code for e in events if e.group_code is None})
+async def _read_dossiers(session: AsyncClientSession, events: Sequence[DossierEvent]) -> Dossiers:
+    """The events' dossiers as this transaction sees them, with their `group_code` and
+    the followers' fields: one query, before the counter, whose lock every event
+    transaction waits for. It names the codes alone: the unique `code` index serves it
+    (SecantusDB scans the collection for a second condition, docs/embedded-database.md)."""
+    codes = list({e.dossier_code for e in events if e.type not in _GROUP_EVENTS})
     if not codes:
-        return
-    found = Dossier.get_pymongo_collection().find(
-        {"code": {"$in": codes}}, {"code": 1, "group_code": 1}, session=session
-    )
-    groups = {d["code"]: d.get("group_code") async for d in found}
-    for event in events:
-        if event.group_code is None:
-            event.group_code = groups.get(event.dossier_code)
+        return {}
+    fields = {"code": 1, "group_code": 1}
+    for _, wanted in _followers:
+        fields.update(wanted)
+    found = Dossier.get_pymongo_collection().find({"code": {"$in": codes}}, fields, session=session)
+    return {d["code"]: d async for d in found}
 
 
-_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
+class _Turn:
+    """The process's turn at recording events, and when its holder took it."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.since = 0.0
+
+
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turn] = weakref.WeakKeyDictionary()
 
 
 async def in_event_transaction(
@@ -203,20 +218,46 @@ async def in_event_transaction(
     Every such transaction writes the position counter, so two that overlap conflict and
     one starts again from scratch: with 10 writers on SecantusDB that was 2.6 attempts
     per commit and 3 s at the 99th percentile, against 1 attempt and 0.23 s taking turns
-    (first come, first served). A transaction that has waited `_PATIENCE` seconds goes
-    without its turn, so one stuck in a lock (a dead process's) holds the others up by
-    that much at most; other processes' transactions still conflict and are retried.
+    (first come, first served). Only a holder that has kept the turn for `_PATIENCE`
+    seconds (stuck in a lock, a dead process's) lets the waiters go without it; a long
+    queue behind holders that finish does not: waiters that left it conflicted with the
+    holder and each other, over a thousand retries for 30 commits under load
+    (docs/benchmarks.md, "Submission"). Other processes' transactions still conflict and
+    are retried.
     """
-    turn = _turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    try:
-        async with asyncio.timeout(_PATIENCE):
-            await turn.acquire()
-    except TimeoutError:
+    turn = _turns.setdefault(asyncio.get_running_loop(), _Turn())
+    if not await _take(turn):
         return await in_transaction(model, work)
     try:
         return await in_transaction(model, work)
     finally:
-        turn.release()
+        turn.lock.release()
+
+
+async def _take(turn: _Turn) -> bool:
+    """Wait for the turn, keeping this waiter's place in the queue; False (without it)
+    once the holder has had it for `_PATIENCE` seconds."""
+    loop = asyncio.get_running_loop()
+    acquiring = loop.create_task(turn.lock.acquire())
+    try:
+        while True:
+            left = turn.since + _PATIENCE - loop.time()
+            await asyncio.wait({acquiring}, timeout=max(left, 0.0))
+            if acquiring.done():
+                turn.since = loop.time()
+                return True
+            if turn.since + _PATIENCE <= loop.time():  # the holder is stuck
+                acquiring.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await acquiring
+                if acquiring.cancelled():
+                    return False
+                turn.since = loop.time()  # it came as it was cancelled: a turn after all
+                return True
+    except BaseException:  # the caller was cancelled while waiting
+        if not acquiring.cancel() and not acquiring.cancelled() and acquiring.exception() is None:
+            turn.lock.release()  # the turn came already: hand it on
+        raise
 
 
 async def position_of(event_id: PydanticObjectId) -> int | None:

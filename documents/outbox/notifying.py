@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import utcnow
@@ -58,19 +56,26 @@ def _payload(event: DossierEvent, template: str) -> dict[str, Any]:
     return said | facts
 
 
-async def notification_messages(
-    session: AsyncClientSession, events: Sequence[DossierEvent]
+# What `notification_messages` reads of a dossier: the channels, never an address.
+FIELDS = {"applicant.notify_by": 1}
+
+
+def told_events(events: Sequence[DossierEvent]) -> list[DossierEvent]:
+    """The events among `events` the applicant is told of."""
+    return [e for e in events if e.type in OCCASIONS]
+
+
+def notification_messages(
+    events: Sequence[DossierEvent], dossiers: Mapping[str, Mapping[str, Any]]
 ) -> list[OutboxMessage]:
     """The EMAIL, SMS and ZALO messages `events` call for: one per channel the
-    applicant chose, per event the applicant is told of."""
-    told = [e for e in events if e.type in OCCASIONS]
-    if not told:
-        return []
-    codes = list({e.dossier_code for e in told})
-    found = Dossier.get_pymongo_collection().find(
-        {"code": {"$in": codes}}, {"code": 1, "applicant.notify_by": 1}, session=session
-    )
-    chosen = {d["code"]: d.get("applicant", {}).get("notify_by") or [] async for d in found}
+    applicant chose, per event the applicant is told of. `dossiers` (by code) hold
+    `FIELDS`, as the events' transaction leaves them."""
+    told = told_events(events)
+    chosen = {
+        code: (dossier.get("applicant") or {}).get("notify_by") or []
+        for code, dossier in dossiers.items()
+    }
     now, made = utcnow(), []
     for event in told:
         if event.position is None:  # never, once recorded: `record_events` numbers them

@@ -45,7 +45,7 @@ _GROUP_EVENTS = frozenset(
     {EventType.GROUP_CREATED, EventType.GROUP_MEMBER_DONE, EventType.GROUP_DONE}
 )
 # Only what the update needs: never the applicant.
-_DOSSIER_FIELDS = {
+DOSSIER_FIELDS = {
     "code": 1,
     "procedure_code": 1,
     "receiving_agency_code": 1,
@@ -88,7 +88,7 @@ def status_update(
     event: str,
     status: DossierStatus | None = None,
 ) -> dict[str, Any]:
-    """The update for `dossier` (a stored document, as `_DOSSIER_FIELDS` reads it) at
+    """The update for `dossier` (a stored document, as `DOSSIER_FIELDS` reads it) at
     `status` (its own by default), in motcua's names; the adapter maps them onto the
     portal's. No personal data: the applicant is not read at all."""
     at = status or DossierStatus(dossier["status"])
@@ -129,18 +129,27 @@ def status_update(
     }
 
 
-async def read_dossiers(
-    session: AsyncClientSession | None, codes: Iterable[str]
-) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+Read = tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]
+
+
+async def read_dossiers(session: AsyncClientSession | None, codes: Iterable[str]) -> Read:
     """The dossiers `codes` and their results (in the order attached), in two queries
     that name the codes alone (the indexes serve them); through `session`, so a
-    transaction sees its own writes. Results are looked for only on dossiers that were
-    ever accepted: before that none can be attached."""
+    transaction sees its own writes."""
     wanted = list(dict.fromkeys(codes))
     found = Dossier.get_pymongo_collection().find(
-        {"code": {"$in": wanted}}, _DOSSIER_FIELDS, session=session
+        {"code": {"$in": wanted}}, DOSSIER_FIELDS, session=session
     )
     dossiers = {d["code"]: d async for d in found}
+    return dossiers, await read_results(session, dossiers)
+
+
+async def read_results(
+    session: AsyncClientSession | None, dossiers: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The results of `dossiers` (read with `DOSSIER_FIELDS`), in the order attached.
+    Looked for only on dossiers that were ever accepted: before that none can be
+    attached, so a submission reads none."""
     accepted = [c for c, d in dossiers.items() if d.get("accepted_at") is not None]
     results: dict[str, list[dict[str, Any]]] = {}
     if accepted:
@@ -153,19 +162,21 @@ async def read_dossiers(
         async for a in attachments:
             if a.get("kind") == AttachmentKind.RESULT.value:
                 results.setdefault(a["dossier_code"], []).append(a)
-    return dossiers, results
+    return results
 
 
-async def status_messages(
-    session: AsyncClientSession, events: Sequence[DossierEvent]
-) -> list[OutboxMessage]:
+def chosen_events(events: Sequence[DossierEvent]) -> list[DossierEvent]:
+    """The events among `events` the portal hears of."""
+    return [e for e in events if e.position is not None and shown(e)]
+
+
+def status_messages(events: Sequence[DossierEvent], read: Read) -> list[OutboxMessage]:
     """One PORTAL message for each event among `events` that changes what the portal
     shows (key: the dossier's code; sequence: the event's position). Its status is the
-    one the event left, the rest is the dossier as the transaction leaves it."""
-    chosen = [e for e in events if e.position is not None and shown(e)]
-    if not chosen:
-        return []
-    dossiers, results = await read_dossiers(session, (e.dossier_code for e in chosen))
+    one the event left, the rest is the dossier as the transaction leaves it (`read`:
+    the dossiers with `DOSSIER_FIELDS` and their results, through its session)."""
+    chosen = chosen_events(events)
+    dossiers, results = read
     now = utcnow()
     made = []
     for event in chosen:

@@ -146,10 +146,28 @@ async def refresh_fact(
     """Bring the dossier's fact and the roll-ups up to date, in `session`'s transaction."""
     new = compute_fact(dossier, calendar, await fact_inputs(dossier, session), now or utcnow())
     old = await DossierFact.find_one(DossierFact.dossier_code == dossier.code, session=session)
+    await _store(old, new, session)
+
+
+async def count_new_dossier(
+    dossier: Dossier,
+    calendar: WorkingCalendar,
+    inputs: FactInputs,
+    session: AsyncClientSession | None,
+) -> None:
+    """`refresh_fact` for a dossier inserted in `session`'s own transaction, from what
+    the caller knows (its procedure, the papers it attached): no fact, rating or feedback
+    can exist for it yet, so nothing is read (docs/benchmarks.md, "Submission")."""
+    await _store(None, compute_fact(dossier, calendar, inputs, utcnow()), session)
+
+
+async def _store(
+    old: DossierFact | None, new: DossierFact, session: AsyncClientSession | None
+) -> None:
     await apply_delta(delta(old, new), session)
     await sync_open_clock(new, session)
     await DossierFact.get_pymongo_collection().replace_one(
-        {"dossier_code": dossier.code},
+        {"dossier_code": new.dossier_code},
         new.model_dump(exclude={"id", "revision_id"}),
         upsert=True,
         session=session,

@@ -14,11 +14,12 @@ from pymongo.errors import DuplicateKeyError
 
 from documents.calendar.declared_days import load_calendar
 from documents.calendar.working_calendar import OfficeHours
+from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.forms.validation import (
-    declared_names,
     ensure_valid,
     guard_data,
-    validate_data,
+    validator_for,
+    violations_of,
 )
 from documents.common.clock import utcnow
 from documents.common.errors import DomainError, ErrorCode, not_found
@@ -34,7 +35,14 @@ from documents.groups.tracking import record_group_created
 from documents.national.population import PopulationRegistry
 from documents.papers.consents import Submitter
 from documents.workflow.identity import OnlineIdentity, check_applicant
-from documents.workflow.submitting import Prepared, Submission, prepare, with_fresh_codes
+from documents.workflow.submitting import (
+    Prepared,
+    Submission,
+    check_form_data,
+    form_identity,
+    prepare,
+    with_fresh_codes,
+)
 
 
 @dataclass(frozen=True)
@@ -67,15 +75,16 @@ def fed_pointers(group: ProcedureGroup, procedure_code: str) -> frozenset[str]:
     )
 
 
-def leaving_out(later: frozenset[str]) -> Callable[[dict[str, Any], Any], None]:
+def leaving_out(later: frozenset[str]) -> Callable[[FormSchema, Any], None]:
     """Validation that forgives what a result will fill: a violation at one of the
     `later` pointers, or at an object on the way to one (checked again at release)."""
 
-    def validate(schema: dict[str, Any], data: Any) -> None:
-        guard_data(data, declared_names(schema))
+    def validate(form: FormSchema, data: Any) -> None:
+        compiled = validator_for(form.json_schema, form_identity(form))
+        guard_data(data, compiled[1])
         violations = [
             v
-            for v in validate_data(schema, data)
+            for v in violations_of(compiled, data)
             if not any(t == v.path or t.startswith(v.path + "/") for t in later)
         ]
         if violations:
@@ -156,7 +165,7 @@ async def submit_group(
             submitter=submission.submitter,
             identity=submission.identity,
         )
-        check = leaving_out(fed_pointers(group, code)) if waits else ensure_valid
+        check = leaving_out(fed_pointers(group, code)) if waits else check_form_data
         try:
             prepared = await prepare(
                 member, actor, received_at, hours=hours, population=population, validate=check

@@ -28,7 +28,8 @@ from documents.dossiers.statuses import DossierStatus
 from documents.national.population import PopulationRegistry
 from documents.papers.consents import Submitter
 from documents.papers.reuse import ReusedPaper, ReusePlan, plan_reuse, reused_attachment
-from documents.statistics.facts import refresh_fact
+from documents.statistics.contributions import FactInputs
+from documents.statistics.facts import count_new_dossier
 from documents.workflow.fees import amount_due, payment_status
 from documents.workflow.identity import OnlineIdentity, check_applicant, check_level
 from documents.workflow.looking_up import Looked, look_up
@@ -58,6 +59,17 @@ class Submission:
 
 class PortalReferenceTaken(Exception):  # noqa: N818 - an outcome the caller answers
     """A dossier with this portal reference is already stored (a retried submission)."""
+
+
+def form_identity(form: FormSchema) -> tuple[str, int]:
+    """What names a published form version's schema for good: its document and version."""
+    assert form.version is not None  # published forms always have one
+    return str(form.id), form.version
+
+
+def check_form_data(form: FormSchema, data: Any) -> None:
+    """`ensure_valid` against a published form version, whose validator is built once."""
+    ensure_valid(form.json_schema, data, form_identity(form))
 
 
 async def receiving_agency(code: str, received_at: datetime) -> Agency:
@@ -198,11 +210,13 @@ class Prepared:
             # The counter is behind the stored codes (a restore).
             raise CodeTakenError(self.receiving.code, now) from None
         await self.reuse.spend_consent(self.submission.applicant.id_number, code, now, session)
-        for planned in self.reuse.items:
-            await reused_attachment(code, planned, actor, now).insert(session=session)
+        papers = [reused_attachment(code, planned, actor, now) for planned in self.reuse.items]
+        for paper in papers:
+            await paper.insert(session=session)
         slots = [p.slot for p in self.reuse.items]
         events = _first_events(dossier, self.procedure, actor, slots, self.looked)
-        await refresh_fact(dossier, self.calendar, session)
+        known = FactInputs(attachments=papers, procedure=self.procedure)
+        await count_new_dossier(dossier, self.calendar, known, session)
         return events
 
 
@@ -213,7 +227,7 @@ async def prepare(
     *,
     hours: OfficeHours,
     population: PopulationRegistry | None,
-    validate: Callable[[dict[str, Any], Any], None] = ensure_valid,
+    validate: Callable[[FormSchema, Any], None] | None = None,
 ) -> Prepared:
     """Every check of a submission, before any write; `validate` checks its data
     against the procedure's published form (a group member leaves out what a result
@@ -226,7 +240,7 @@ async def prepare(
     receiving = await receiving_agency(submission.receiving_agency_code, received_at or utcnow())
     form = await current_form(procedure.form_key)
     assert form.version is not None  # published forms always have one
-    validate(form.json_schema, submission.data)
+    (validate or check_form_data)(form, submission.data)
     # Work goes to agencies as they are now: a back-dated receipt at a merged agency
     # keeps its old code, but no new open dossier is handled by a merged agency.
     named = [

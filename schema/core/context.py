@@ -78,7 +78,6 @@ class Context:
     request_id: str = ""
     # The client's address, for per-address limits on anonymous queries.
     client_address: str = ""
-    loaders: Loaders = field(default_factory=Loaders)
     audit: AuditDraft = field(default_factory=AuditDraft)
     # Limits anonymous dossier look-ups per client address; set by the transport.
     public_lookups: Limiter | None = None
@@ -90,7 +89,23 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # Errors of items left out of lists (schema/core/unreadable.py), added to the result.
     left_out: list[GraphQLError] = field(default_factory=list)
+    # The position of the event a subscription yields now: the transport's fan-out sends
+    # it only to the members that joined before that event (api/http/fanout.py).
+    position: int | None = None
     _access: Access | None = field(default=None, repr=False)
+    # Made on first use: an idle subscription's connection never needs its own.
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """This request's loaders (a subscription swaps in each event's shared ones)."""
+        if self._loaders is None:
+            self._loaders = Loaders()
+        return self._loaders
+
+    @loaders.setter
+    def loaders(self, loaders: Loaders) -> None:
+        self._loaders = loaders
 
     async def access(self) -> Access:
         """The principal with the agencies it covers, worked out once per request."""

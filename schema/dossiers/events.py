@@ -112,10 +112,10 @@ async def event_connection(
     the first ones after `after`, or the last ones before `before`."""
     size, backward = direction(first, last)
     start, stop = _event_position(after), _event_position(before)
-    events = await info.context.loaders.events_by_dossier.load(code)
+    history = await info.context.loaders.events_by_dossier.load(code)
     events = [
         e
-        for e in events
+        for e in history
         if e.id is not None and (start is None or e.id > start) and (stop is None or e.id < stop)
     ]
     shown = events[max(0, len(events) - size) :] if backward else events[:size]

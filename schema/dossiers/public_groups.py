@@ -11,11 +11,15 @@ from documents.groups.definition import ProcedureGroup
 from documents.groups.lookup import member_dossiers, progress_of
 from documents.groups.records import DossierGroup
 from schema.core.context import Info
+from schema.core.global_ids import derived_id
 from schema.dossiers.types import PublicDossierStatus
 
 
 @strawberry.type(description="One member of a group submission, as the public sees it.")
 class PublicGroupMember:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the group submission's code and the member dossier's code."
+    )
     code: str = strawberry.field(description="The member dossier's code.")
     procedure_name: str = strawberry.field(description="The member's procedure.")
     agency_name: str = strawberry.field(description="The competent (handling) agency.")
@@ -37,6 +41,7 @@ async def public_group_status(info: Info, group: DossierGroup) -> PublicDossierS
         dossier = dossiers.get(member.dossier_code)
         members.append(
             PublicGroupMember(
+                id=derived_id("PublicGroupMember", group.code, member.dossier_code),
                 code=member.dossier_code,
                 procedure_name=procedure.name if procedure else member.procedure_code,
                 agency_name=agency.name if agency else member.agency_code,
@@ -46,6 +51,7 @@ async def public_group_status(info: Info, group: DossierGroup) -> PublicDossierS
     definition = await _definition_name(group.group_code)
     desk = await loaders.agency_by_code.load(group.receiving_agency_code)
     return PublicDossierStatus(
+        id=derived_id("PublicDossierStatus", group.code),
         code=group.code,
         procedure_name=definition or group.group_code,
         status=None,

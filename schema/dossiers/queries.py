@@ -22,6 +22,7 @@ from documents.dossiers.search import (
 from documents.groups.lookup import find_dossier_group
 from schema.core.context import Info
 from schema.core.enums import DossierOrder
+from schema.core.global_ids import derived_id
 from schema.core.pagination import (
     After,
     Before,
@@ -33,6 +34,7 @@ from schema.core.pagination import (
 )
 from schema.core.unreadable import leave_out, unreadable_error
 from schema.dossiers.inputs import DossierFilterInput
+from schema.dossiers.prefetch import read_ahead
 from schema.dossiers.presenting import present, present_all
 from schema.dossiers.public_groups import public_group_status
 from schema.dossiers.types import DossierConnection, DossierType, PublicDossierStatus
@@ -100,6 +102,7 @@ class DossierQueries:
         for dossier in found:
             loader.prime(dossier.code, dossier)
         shown = await present_all(info, list(found))
+        await read_ahead(info, [node for node in shown if node is not None])
         edges = [
             relay.Edge(cursor=encode_cursor(position_of(d)), node=node)
             for d, node in zip(found, shown, strict=True)
@@ -172,6 +175,7 @@ class PublicQueries:  # what anyone may ask without logging in
         procedure = await loaders.procedure_by_code.load(dossier.procedure_code)
         agency = await loaders.agency_by_code.load(dossier.handling_agency_code)
         return PublicDossierStatus(
+            id=derived_id("PublicDossierStatus", dossier.code),
             code=dossier.code,
             procedure_name=procedure.name if procedure else dossier.procedure_code,
             status=dossier.status,

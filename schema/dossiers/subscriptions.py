@@ -26,6 +26,7 @@ from documents.groups.events import GROUP_EVENTS, find_group, members_shown_with
 from loaders import Loaders
 from loaders.shielding import run_to_end
 from schema.core.context import Info, LiveFeed, SubscriberTooSlowError
+from schema.core.global_ids import derived_id
 from schema.core.permissions import PermissionDeniedError
 from schema.dossiers.inputs import DossierEventFilter
 from schema.dossiers.presenting import present
@@ -61,6 +62,7 @@ async def _update(
         return None
     member = event.payload.get("member") if event.type in GROUP_EVENTS else None
     return DossierEventUpdate(
+        id=derived_id("DossierEventUpdate", str(event.id)),
         group_code=event.group_code,
         member_dossier_code=member if isinstance(member, str) else None,
         event_id=event_global_id(str(event.id)),
@@ -121,6 +123,7 @@ async def _updates(
             update = await _update(info, event, wanted, Loaders.shared())
             trail.passed = event.position or trail.passed
             if update is not None:
+                info.context.position = event.position
                 yield update
         trail.replayed()
     async for item in live:
@@ -129,6 +132,7 @@ async def _updates(
         update = await _update(info, item.event, wanted, item.loaders)
         trail.passed = item.event.position or trail.passed
         if update is not None:
+            info.context.position = item.event.position
             yield update
 
 

@@ -18,10 +18,11 @@ from documents.dossiers.deadlines import is_overdue
 from documents.dossiers.dossier import Applicant, Dossier, NotificationChannel
 from documents.dossiers.portal_codes import channel_code, portal_status_code
 from documents.groups.records import GroupStatus
-from schema.catalogue.agencies.types import AgencyType, agency_by_code
+from loaders.ready import MaybeAwaitable
+from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.forms.typed import STATIC_FORM_DATA, typed_form_data
 from schema.catalogue.forms.types import FormType, form_or_none
-from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
+from schema.catalogue.procedures.types import ProcedureType
 from schema.core.context import Info
 from schema.core.enums import (
     ApplicantKind,
@@ -45,6 +46,7 @@ from schema.dossiers.parts import (
     SupplementRoundType,
 )
 from schema.dossiers.payments import DossierPayments
+from schema.dossiers.related import agency_of, procedure_of, recent_events_of
 from schema.dossiers.visibility import all_as_seen, loaded_dossiers, unreadable_dossier
 
 if TYPE_CHECKING:
@@ -199,7 +201,7 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
         graphql_type=STATIC_FORM_DATA,
     )
     def form_data(self, info: Info) -> Any:
-        return typed_form_data(info.schema, self.form_key, self.data)
+        return typed_form_data(info.schema, self.form_key, self.data, self.code)
 
     @strawberry.field(description="One value of the form data, by JSON pointer (`/child/name`).")
     def field(self, path: str) -> JSON | None:
@@ -209,34 +211,40 @@ class DossierType(DossierPapers, DossierOpinions, DossierPayments, relay.Node):
             raise ValueError(f"invalid JSON pointer {path!r}: {error}") from None
         return value
 
-    @strawberry.field(description="Its procedure; null if no longer in the catalogue.")
-    async def procedure(self, info: Info) -> ProcedureType | None:
-        return await procedure_by_code(info, self.procedure_code)
+    # Not async: on a page, what these return was read ahead (schema/dossiers/related.py).
+    @strawberry.field(
+        description="Its procedure; null if no longer in the catalogue.",
+        graphql_type=ProcedureType | None,
+    )
+    def procedure(self, info: Info) -> MaybeAwaitable[ProcedureType | None]:
+        return procedure_of(info, self.procedure_code)
 
-    @strawberry.field(description="The desk that received it.")
-    async def receiving_agency(self, info: Info) -> AgencyType | None:
-        return await agency_by_code(info, self.receiving_agency_code)
+    @strawberry.field(description="The desk that received it.", graphql_type=AgencyType | None)
+    def receiving_agency(self, info: Info) -> MaybeAwaitable[AgencyType | None]:
+        return agency_of(info, self.receiving_agency_code)
 
-    @strawberry.field(description="The agency competent to handle it now.")
-    async def handling_agency(self, info: Info) -> AgencyType | None:
-        return await agency_by_code(info, self.handling_agency_code)
+    @strawberry.field(
+        description="The agency competent to handle it now.", graphql_type=AgencyType | None
+    )
+    def handling_agency(self, info: Info) -> MaybeAwaitable[AgencyType | None]:
+        return agency_of(info, self.handling_agency_code)
 
     @strawberry.field(description="The form version this dossier was submitted with.")
     async def form(self, info: Info) -> FormType | None:
         key = (self.form_key, self.form_version)
         return form_or_none(await info.context.loaders.form_by_version.load(key))
 
-    @strawberry.field(description="The most recent events, oldest first.")
-    async def events(
+    @strawberry.field(
+        description="The most recent events, oldest first.", graphql_type=list[DossierEventType]
+    )
+    def events(
         self,
         info: Info,
         last: Annotated[
             int, strawberry.argument(description="How many of the most recent (0 for none).")
         ] = 10,
-    ) -> list[DossierEventType]:
-        found = await info.context.loaders.events_by_dossier.load(self.code)
-        recent = found[-last:] if last > 0 else []
-        return [DossierEventType.from_document(e) for e in recent]
+    ) -> MaybeAwaitable[list[DossierEventType]]:
+        return recent_events_of(info, self.code, last)
 
     @strawberry.field(description="The national public service portal's status code, 1-10.")
     def portal_status_code(self) -> int:
@@ -319,6 +327,9 @@ class DossierConnection(relay.Connection[DossierType]):
     "the group deadline, `handlingAgencyName` the receiving desk): no personal data."
 )
 class PublicDossierStatus:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the code looked up (not the dossier's own id)."
+    )
     code: str = strawberry.field(description="The code looked up.")
     procedure_name: str = strawberry.field(description="The procedure's name, or the group's.")
     status: DossierStatus | None = strawberry.field(
@@ -344,6 +355,9 @@ class PublicDossierStatus:
     description="A dossier event as the subscription sends it, with the dossier as you may see it."
 )
 class DossierEventUpdate:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of this message: the event it reports (see `eventId`)."
+    )
     event_id: strawberry.ID = strawberry.field(
         description="The event's global id, the same as its `DossierEvent.id`; `after` "
         "takes it too. It was the raw ObjectId before, which `after` still accepts until "

@@ -14,21 +14,32 @@ from documents.groups.definition import Feed, GroupMember, ProcedureGroup
 from schema.catalogue.procedures.types import ProcedureType, procedure_by_code
 from schema.core.context import Info
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 from schema.core.scalars import as_json
 
 
 @strawberry.type(description="One value copied from a JSON pointer to another.")
 class PointerMapping:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its group's code, the member or feed it belongs to, and the "
+        "target pointer (unique in its mapping)."
+    )
     target: str = strawberry.field(description="JSON pointer into the data filled in.")
     source: str = strawberry.field(description="JSON pointer into the data read from.")
 
 
-def _pairs(mapping: Mapping[str, str]) -> list[PointerMapping]:
-    return [PointerMapping(target=t, source=s) for t, s in mapping.items()]
+def _pairs(mapping: Mapping[str, str], group_code: str, *owner: str | int) -> list[PointerMapping]:
+    return [
+        PointerMapping(id=derived_id("PointerMapping", group_code, *owner, t), target=t, source=s)
+        for t, s in mapping.items()
+    ]
 
 
 @strawberry.type(name="ProcedureGroupMember", description="A procedure of a group.")
 class GroupMemberType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its group's code and the member's procedure code."
+    )
     procedure_code: str = strawberry.field(description="The procedure's national code.")
     required: bool = strawberry.field(description="Chosen in every submission of the group.")
     mapping: list[PointerMapping] = strawberry.field(
@@ -37,11 +48,12 @@ class GroupMemberType:
     )
 
     @classmethod
-    def from_model(cls, member: GroupMember) -> GroupMemberType:
+    def from_model(cls, member: GroupMember, group_code: str) -> GroupMemberType:
         return cls(
+            id=derived_id("ProcedureGroupMember", group_code, member.procedure_code),
             procedure_code=member.procedure_code,
             required=member.required,
-            mapping=_pairs(member.mapping),
+            mapping=_pairs(member.mapping, group_code, "member", member.procedure_code),
         )
 
     @strawberry.field(description="The procedure; null if no longer in the catalogue.")
@@ -54,6 +66,9 @@ class GroupMemberType:
     description="toProcedure waits for the result of fromProcedure, which fills its fields.",
 )
 class FeedType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its group's code and the feed's number in the group."
+    )
     from_procedure: str = strawberry.field(
         description="The code of the procedure whose result is used."
     )
@@ -66,11 +81,12 @@ class FeedType:
     )
 
     @classmethod
-    def from_model(cls, feed: Feed) -> FeedType:
+    def from_model(cls, feed: Feed, group_code: str, n: int) -> FeedType:
         return cls(
+            id=derived_id("ProcedureGroupFeed", group_code, n),
             from_procedure=feed.from_procedure,
             to_procedure=feed.to_procedure,
-            fields=_pairs(feed.fields),
+            fields=_pairs(feed.fields, group_code, "feed", n),
             result_type=feed.result_type,
         )
 
@@ -102,9 +118,11 @@ class ProcedureGroupType(relay.Node):
         return cls(
             code=group.code,
             name=group.name,
-            members=[GroupMemberType.from_model(m) for m in group.members],
+            members=[GroupMemberType.from_model(m, group.code) for m in group.members],
             combinations=[list(c) for c in group.combinations],
-            feeds=[FeedType.from_model(f) for f in group.feeds],
+            feeds=[
+                FeedType.from_model(f, group.code, n) for n, f in enumerate(group.feeds, start=1)
+            ],
             processing_days=group.processing_days,
             verification_days=group.verification_days,
             combined_form=as_json(group.combined_form),

@@ -14,6 +14,7 @@ from documents.merges.splitting import SplitPlan, TargetPreview
 from schema.catalogue.agencies.types import AgencyType
 from schema.core.enums import ErrorCode
 from schema.core.errors import UserError, errors_from
+from schema.core.global_ids import derived_id
 from schema.core.reasons import ErrorReason
 
 strawberry.enum(ScheduleStatus, name="ScheduledMergeStatus")
@@ -21,6 +22,9 @@ strawberry.enum(ScheduleStatus, name="ScheduledMergeStatus")
 
 @strawberry.type(description="What a merge does to one source agency.")
 class MergeSourcePreview:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the merge's sources, target and date, and this source's code."
+    )
     agency_code: str = strawberry.field(description="The source agency.")
     moving: int = strawberry.field(
         description="Open dossiers whose handling agency or open step is this agency."
@@ -34,8 +38,9 @@ class MergeSourcePreview:
     moving_codes: list[str] = strawberry.field(description="The first 50 moving dossiers.")
 
     @classmethod
-    def from_domain(cls, preview: SourcePreview) -> MergeSourcePreview:
+    def from_domain(cls, preview: SourcePreview, merge_key: str) -> MergeSourcePreview:
         return cls(
+            id=derived_id("MergeSourcePreview", merge_key, preview.agency_code),
             agency_code=preview.agency_code,
             moving=preview.moving,
             finished=preview.finished,
@@ -46,6 +51,9 @@ class MergeSourcePreview:
 
 @strawberry.type(description="What a merge does (or did): the dossiers that move and stay.")
 class MergePreview:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the merge's sources, target and effective date."
+    )
     sources: list[MergeSourcePreview] = strawberry.field(
         description="Per source; a dossier naming two sources counts for both."
     )
@@ -57,8 +65,10 @@ class MergePreview:
 
     @classmethod
     def from_plan(cls, plan: MergePlan) -> MergePreview:
+        key = f"{','.join(sorted(plan.sources))}:{plan.target}:{plan.effective.isoformat()}"
         return cls(
-            sources=[MergeSourcePreview.from_domain(p) for p in plan.preview],
+            id=derived_id("MergePreview", key),
+            sources=[MergeSourcePreview.from_domain(p, key) for p in plan.preview],
             moving=plan.moving,
             finished=plan.finished,
             moving_children=plan.moving_children,
@@ -91,6 +101,9 @@ def agency_errors(error: DomainError) -> list[AgencyError]:
 
 @strawberry.type(description="Why a due merge was not applied, as a payload error would say it.")
 class ScheduledMergeFailure:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the scheduled merge's id (one failure per merge)."
+    )
     code: ErrorCode = strawberry.field(description="What went wrong, for programs.")
     reason: ErrorReason | None = strawberry.field(description="The merge rule it broke, if one.")
     message: str = strawberry.field(description="What went wrong, for people.")
@@ -100,8 +113,9 @@ class ScheduledMergeFailure:
     )
 
     @classmethod
-    def from_domain(cls, failure: ScheduleFailure) -> ScheduledMergeFailure:
+    def from_domain(cls, failure: ScheduleFailure, merge_id: str) -> ScheduledMergeFailure:
         return cls(
+            id=derived_id("ScheduledMergeFailure", merge_id),
             code=ErrorCode(failure.code),
             reason=ErrorReason(failure.reason) if failure.reason else None,
             message=failure.message,
@@ -150,7 +164,9 @@ class ScheduledMergeType:
             scheduled_at=merge.scheduled_at,
             scheduled_by=merge.scheduled_by,
             finished_at=merge.finished_at,
-            failure=ScheduledMergeFailure.from_domain(merge.failure) if merge.failure else None,
+            failure=ScheduledMergeFailure.from_domain(merge.failure, str(merge.id))
+            if merge.failure
+            else None,
             moved=merge.moved,
         )
 
@@ -184,13 +200,17 @@ class CancelScheduledMergePayload:
 
 @strawberry.type(description="What a split gives one target agency.")
 class SplitTargetPreview:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the split's source, date, rule and targets, and this target."
+    )
     agency_code: str = strawberry.field(description="The target agency.")
     moving: int = strawberry.field(description="Open dossiers that go to this target.")
     moving_codes: list[str] = strawberry.field(description="The first 50 of them.")
 
     @classmethod
-    def from_domain(cls, preview: TargetPreview) -> SplitTargetPreview:
+    def from_domain(cls, preview: TargetPreview, split_key: str) -> SplitTargetPreview:
         return cls(
+            id=derived_id("SplitTargetPreview", split_key, preview.agency_code),
             agency_code=preview.agency_code,
             moving=preview.moving,
             moving_codes=preview.moving_codes,
@@ -199,6 +219,9 @@ class SplitTargetPreview:
 
 @strawberry.type(description="What a split does (or did): the dossiers that move and stay.")
 class SplitPreview:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the split's source, effective date, rule and targets."
+    )
     targets: list[SplitTargetPreview] = strawberry.field(description="Per target agency.")
     moving: int = strawberry.field(description="Open dossiers that move.")
     finished: int = strawberry.field(description="Finished dossiers naming the source; stay.")
@@ -208,8 +231,12 @@ class SplitPreview:
 
     @classmethod
     def from_plan(cls, plan: SplitPlan) -> SplitPreview:
+        asked = plan.request
+        targets = ",".join(sorted(t.code for t in plan.targets))
+        key = f"{asked.source}:{asked.effective.isoformat()}:{asked.rule.value}:{targets}"
         return cls(
-            targets=[SplitTargetPreview.from_domain(p) for p in plan.preview],
+            id=derived_id("SplitPreview", key),
+            targets=[SplitTargetPreview.from_domain(p, key) for p in plan.preview],
             moving=plan.moving,
             finished=plan.finished,
             referenced_only=plan.referenced_only,

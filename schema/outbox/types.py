@@ -12,6 +12,7 @@ from documents.outbox.backlog import Backlog
 from documents.outbox.messages import Destination, OutboxMessage
 from schema.core.enums import DeliveryStatus
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 
 strawberry.enum(Destination, name="OutboxDestination", description="An external system.")
 
@@ -20,6 +21,7 @@ strawberry.enum(Destination, name="OutboxDestination", description="An external 
     name="OutboxDestinationStatus", description="The outbox's figures for one external system."
 )
 class DestinationStatusType:
+    id: strawberry.ID = strawberry.field(description="Stable id: the destination.")
     destination: Destination = strawberry.field(description="The external system.")
     configured: bool = strawberry.field(
         description="Whether this API process has an adapter for it; if not, its messages "
@@ -40,6 +42,7 @@ class DestinationStatusType:
     @classmethod
     def from_backlog(cls, backlog: Backlog, configured: bool) -> DestinationStatusType:
         return cls(
+            id=derived_id("OutboxDestinationStatus", backlog.destination.value),
             destination=backlog.destination,
             configured=configured,
             pending=backlog.pending,
@@ -52,6 +55,9 @@ class DestinationStatusType:
 
 @strawberry.type(name="OutboxAttempt", description="One try at delivering an outbox message.")
 class OutboxAttemptType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its message's id and the try's number, from 1."
+    )
     at: datetime = strawberry.field(description="When it was tried.")
     duration_ms: int = strawberry.field(description="How long it took, in milliseconds.")
     http_status: int | None = strawberry.field(description="Null when no response came.")
@@ -65,6 +71,9 @@ class OutboxAttemptType:
 class OutboxMessageType:
     """Without the payload: what was sent is the dossier's own business."""
 
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the message, from `messageId` (not a `Node`)."
+    )
     message_id: str = strawberry.field(
         description="The message's id: the idempotency key its adapter sends."
     )
@@ -85,14 +94,19 @@ class OutboxMessageType:
 
     @classmethod
     def from_document(cls, message: OutboxMessage) -> OutboxMessageType:
+        message_id = str(message.id)
         return cls(
-            message_id=str(message.id),
+            id=derived_id("OutboxMessage", message_id),
+            message_id=message_id,
             destination=message.destination,
             key=message.key,
             sequence=message.sequence,
             kind=message.kind,
             status=message.status,
-            attempts=[OutboxAttemptType(**a.model_dump()) for a in message.attempts],
+            attempts=[
+                OutboxAttemptType(id=derived_id("OutboxAttempt", message_id, n), **a.model_dump())
+                for n, a in enumerate(message.attempts, start=1)
+            ],
             created_at=message.created_at,
             next_attempt_at=message.next_attempt_at,
         )

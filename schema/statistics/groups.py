@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from documents.groups.statistics import GroupRow, group_statistics
+from schema.core.global_ids import derived_id
+from schema.statistics.keys import range_key
 from schema.statistics.queries import From, To, _check_range
 
 
@@ -12,6 +14,9 @@ from schema.statistics.queries import From, To, _check_range
     name="GroupStatisticsRow", description="One procedure group's figures for a range."
 )
 class GroupStatisticsRow:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the range and the procedure group's code."
+    )
     group_code: str = strawberry.field(description="The procedure group's code.")
     name: str = strawberry.field(description="The group's name.")
     received: int = strawberry.field(description="Group submissions received in the range.")
@@ -29,8 +34,9 @@ class GroupStatisticsRow:
     )
 
     @classmethod
-    def from_domain(cls, row: GroupRow) -> GroupStatisticsRow:
+    def from_domain(cls, row: GroupRow, owner: str) -> GroupStatisticsRow:
         return cls(
+            id=derived_id("GroupStatisticsRow", owner, row.group_code),
             group_code=row.group_code,
             name=row.name,
             received=row.received,
@@ -54,4 +60,6 @@ class GroupStatisticsQueries:
     )
     async def group_statistics(self, from_: From, to: To) -> list[GroupStatisticsRow]:
         _check_range(from_, to)
-        return [GroupStatisticsRow.from_domain(row) for row in await group_statistics(from_, to)]
+        owner = range_key(from_, to)
+        rows = await group_statistics(from_, to)
+        return [GroupStatisticsRow.from_domain(row, owner) for row in rows]

@@ -16,8 +16,10 @@ from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.procedures.types import ProcedureType
 from schema.core.context import Info
 from schema.core.enums import Granularity
+from schema.core.global_ids import derived_id
 from schema.core.permissions import PermissionDeniedError
 from schema.statistics.inputs import StatisticsScope
+from schema.statistics.keys import range_key, scope_key
 from schema.statistics.types import (
     AgencyRank,
     GroupScoreType,
@@ -90,7 +92,9 @@ async def _statistics(
 ) -> Statistics:
     _check_range(start, end)
     totals, series = await domain.statistics(scope, start, end, granularity)
-    return Statistics.from_domain(totals, series)
+    # The same scope, range and granularity give the same figures, signed in or public.
+    key = f"{scope_key(scope)}:{range_key(start, end)}:{granularity.value}"
+    return Statistics.from_domain(totals, series, key)
 
 
 @strawberry.type
@@ -129,13 +133,17 @@ class StatisticsQueries:
         ranked = rank(by_agency)
         loader = info.context.loaders.agency_by_code
         agencies = await asyncio.gather(*(loader.load(row.agency_code) for row in ranked))
+        owner = f"ranking:{range_key(from_, to)}"
         return [
             AgencyRank(
+                id=derived_id("AgencyRank", owner, row.agency_code),
                 rank=row.rank,
                 score=row.score,
                 agency=AgencyType.from_document(agency),
-                indicators=Indicators.from_domain(row.indicators),
-                groups=[GroupScoreType.from_domain(g) for g in row.groups],
+                indicators=Indicators.from_domain(row.indicators, f"{owner}:{row.agency_code}"),
+                groups=[
+                    GroupScoreType.from_domain(g, f"{owner}:{row.agency_code}") for g in row.groups
+                ],
                 not_measured=[g.group for g in row.groups if g.points is None],
             )
             for row, agency in zip(ranked, agencies, strict=True)
@@ -161,11 +169,13 @@ class StatisticsQueries:
         ordered = sorted(by_procedure.items(), key=lambda kv: (-kv[1].received, kv[0]))
         loader = info.context.loaders.procedure_by_code
         procedures = await asyncio.gather(*(loader.load(code) for code, _ in ordered))
+        owner = f"table:{scope_key(scope)}:{range_key(from_, to)}"
         return [
             ProcedureRow(
+                id=derived_id("ProcedureRow", owner, code),
                 procedure=ProcedureType.from_document(procedure),
-                indicators=Indicators.from_domain(indicators),
+                indicators=Indicators.from_domain(indicators, f"{owner}:{code}"),
             )
-            for (_, indicators), procedure in zip(ordered, procedures, strict=True)
+            for (code, indicators), procedure in zip(ordered, procedures, strict=True)
             if procedure is not None
         ]

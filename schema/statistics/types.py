@@ -11,6 +11,7 @@ from documents.statistics.scoreboard import GroupScore, Measurement, ScoreGroup
 from schema.catalogue.agencies.types import AgencyType
 from schema.catalogue.procedures.types import ProcedureType
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 from schema.dossiers.opinions import FeedbackType, RatingType
 
 strawberry.enum(ScoreGroup, description="A group of Decision 766's 100 points.")
@@ -19,6 +20,9 @@ strawberry.enum(Measurement, description="Whether a group could be measured.")
 
 @strawberry.type(description="How many ratings of each level.")
 class RatingDistribution:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the same key as the indicators it belongs to."
+    )
     satisfied: int = strawberry.field(description="Ratings SATISFIED.")
     normal: int = strawberry.field(description="Ratings NORMAL.")
     dissatisfied: int = strawberry.field(description="Ratings DISSATISFIED.")
@@ -26,6 +30,9 @@ class RatingDistribution:
 
 @strawberry.type(description='The "3 reduces, 3 increases" figures of a scope and period.')
 class Indicators:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the query's range and scope, and the row or period it is for."
+    )
     received: int = strawberry.field(description="Counted at the receiving agency.")
     resolved: int = strawberry.field(
         description="Reached RESULT_READY, RETURNED or REJECTED, counted at the handling "
@@ -74,8 +81,9 @@ class Indicators:
     )
 
     @classmethod
-    def from_domain(cls, ind: domain.Indicators) -> Indicators:
+    def from_domain(cls, ind: domain.Indicators, key: str) -> Indicators:
         return cls(
+            id=derived_id("Indicators", key),
             received=ind.received,
             resolved=ind.resolved,
             in_progress=ind.open,
@@ -94,6 +102,7 @@ class Indicators:
             unsatisfied=ind.unsatisfied,
             satisfaction=ind.satisfaction,
             ratings=RatingDistribution(
+                id=derived_id("RatingDistribution", key),
                 satisfied=ind.rated_satisfied,
                 normal=ind.rated_normal,
                 dissatisfied=ind.rated_dissatisfied,
@@ -105,6 +114,9 @@ class Indicators:
 
 @strawberry.type(description="The figures of one period of a series.")
 class StatisticsPoint:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the query's range, scope and granularity, and the period."
+    )
     period: str = strawberry.field(description="2026-03-03, 2026-03, 2026-Q1 or 2026.")
     start: date = strawberry.field(description="The first day of the period.")
     indicators: Indicators = strawberry.field(description="The period's figures.")
@@ -112,18 +124,28 @@ class StatisticsPoint:
 
 @strawberry.type(description="Figures for a range: the totals, and one point per period.")
 class Statistics:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the range, the scope as it applies to the caller, and the "
+        "granularity."
+    )
     totals: Indicators = strawberry.field(description="The whole range's figures.")
     series: list[StatisticsPoint] = strawberry.field(
         description="One point per period of the granularity, oldest first."
     )
 
     @classmethod
-    def from_domain(cls, totals: domain.Indicators, series: list[domain.Point]) -> Statistics:
+    def from_domain(
+        cls, totals: domain.Indicators, series: list[domain.Point], key: str
+    ) -> Statistics:
         return cls(
-            totals=Indicators.from_domain(totals),
+            id=derived_id("Statistics", key),
+            totals=Indicators.from_domain(totals, f"statistics:{key}:totals"),
             series=[
                 StatisticsPoint(
-                    period=p.period, start=p.start, indicators=Indicators.from_domain(p.indicators)
+                    id=derived_id("StatisticsPoint", key, p.period),
+                    period=p.period,
+                    start=p.start,
+                    indicators=Indicators.from_domain(p.indicators, f"statistics:{key}:{p.period}"),
                 )
                 for p in series
             ],
@@ -132,6 +154,9 @@ class Statistics:
 
 @strawberry.type(description="One group of Decision 766's scoreboard for an agency.")
 class GroupScoreType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the ranking's range, the agency and the group."
+    )
     group: ScoreGroup = strawberry.field(description="Which group.")
     max_points: float = strawberry.field(description="The points the group is worth out of 100.")
     measurement: Measurement = strawberry.field(description="Whether it could be measured.")
@@ -139,8 +164,9 @@ class GroupScoreType:
     points: float | None = strawberry.field(description="Null unless measured.")
 
     @classmethod
-    def from_domain(cls, score: GroupScore) -> GroupScoreType:
+    def from_domain(cls, score: GroupScore, owner: str) -> GroupScoreType:
         return cls(
+            id=derived_id("GroupScoreType", owner, score.group.value),
             group=score.group,
             max_points=score.max_points,
             measurement=score.measurement,
@@ -151,6 +177,9 @@ class GroupScoreType:
 
 @strawberry.type(description="An agency's place in the ranking, with its figures.")
 class AgencyRank:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the ranking's range and the agency's code."
+    )
     rank: int = strawberry.field(
         description="1 for the highest score; ties share a rank (1, 2, 2, 4)."
     )
@@ -168,6 +197,9 @@ class AgencyRank:
 
 @strawberry.type(description="A procedure's figures for a range.")
 class ProcedureRow:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: the table's range and agency, and the procedure's code."
+    )
     procedure: ProcedureType = strawberry.field(description="The procedure.")
     indicators: Indicators = strawberry.field(description="Its figures.")
 

@@ -14,6 +14,7 @@ from documents.webhooks.subscriptions import Webhook
 from schema.core.context import Info
 from schema.core.enums import DeliveryStatus, DossierStatus, EventType
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 from schema.webhooks.ownership import manageable_webhook
 
 
@@ -22,6 +23,9 @@ from schema.webhooks.ownership import manageable_webhook
     description="Which events a webhook receives: those matching every criterion set.",
 )
 class WebhookFilterType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its webhook's key (one filter per webhook)."
+    )
     dossier_code: str | None = strawberry.field(description="One dossier's events; any when null.")
     procedure_codes: list[str] = strawberry.field(
         description="Events of dossiers of these procedures; any when empty."
@@ -63,6 +67,7 @@ class WebhookType(relay.Node):
             webhook_id=hook.webhook_id,
             url=hook.url,
             filter=WebhookFilterType(
+                id=derived_id("WebhookFilter", hook.webhook_id),
                 dossier_code=wanted.dossier_code,
                 procedure_codes=wanted.procedure_codes,
                 agency_codes=wanted.agency_codes,
@@ -92,6 +97,9 @@ class WebhookType(relay.Node):
 
 @strawberry.type(name="WebhookDeliveryAttempt", description="One try at delivering an event.")
 class DeliveryAttemptType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its delivery's id and the try's number, from 1."
+    )
     at: datetime = strawberry.field(description="When it was tried.")
     duration_ms: int = strawberry.field(description="How long it took, in milliseconds.")
     http_status: int | None = strawberry.field(description="Null when no response came.")
@@ -130,7 +138,12 @@ class WebhookDeliveryType(relay.Node):
             event_id=str(delivery.event_id),
             webhook_id=delivery.webhook_id,
             status=delivery.status,
-            attempts=[DeliveryAttemptType(**a.model_dump()) for a in delivery.attempts],
+            attempts=[
+                DeliveryAttemptType(
+                    id=derived_id("WebhookDeliveryAttempt", str(delivery.id), n), **a.model_dump()
+                )
+                for n, a in enumerate(delivery.attempts, start=1)
+            ],
             created_at=delivery.created_at,
             next_attempt_at=delivery.next_attempt_at,
         )

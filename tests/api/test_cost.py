@@ -9,6 +9,7 @@ import pytest
 from graphql import get_operation_ast, get_variable_values, parse
 from strawberry.relay import to_base64
 
+from api.http import cost as cost_module
 from api.http.cost import IdCount, QueryCost
 from schema import build_schema
 from tests.api.conftest import App, codes
@@ -120,3 +121,30 @@ async def test_cost_takes_first_from_the_variables_default(prod: App) -> None:
     assert codes(given) == ["QUERY_TOO_COSTLY"]
     cheap = (await prod.post({"query": DEFAULTED, "variables": {"n": 10}})).json()
     assert cheap["extensions"] == {"cost": 231}
+
+
+async def test_a_repeated_request_is_validated_and_costed_once(
+    prod: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validations: list[object] = []
+    real = cost_module.validate_document
+
+    def counted(*args: Any) -> Any:
+        validations.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(cost_module, "validate_document", counted)
+    query = "query($n: Int!) { dossiers(first: $n) { edges { node { id } } } } # repeated"
+    for _ in range(3):
+        cheap = (await prod.post({"query": query, "variables": {"n": 10}})).json()
+        assert cheap["extensions"] == {"cost": 21}
+    assert len(validations) == 1
+    # Other variables are costed afresh: the limit still holds for them.
+    [error] = (await prod.refused(DEFAULTED, variables={"n": 100}))["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert (await prod.post({"query": DEFAULTED, "variables": {"n": 10}})).json()["extensions"] == {
+        "cost": 231
+    }
+    [again] = (await prod.refused(DEFAULTED, variables={"n": 100}))["errors"]
+    assert again["extensions"] == error["extensions"]
+    assert len(validations) == 3

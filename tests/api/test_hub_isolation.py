@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 
 from api.authentication import issue_token
+from api.http.fanout import Group
 from api.settings import Settings
 from loaders import Loaders
 from loaders.shielding import shielded
@@ -191,7 +192,11 @@ async def test_a_subscription_that_fails_in_the_transport_ends_with_an_error_and
     async def failing(self: Operation[Any, Any], result: Any) -> None:
         raise RuntimeError("the result could not be sent")
 
+    def unserialisable(self: Group, payload: Any) -> str:
+        raise RuntimeError("the result could not be serialised")
+
     monkeypatch.setattr(Operation, "send_next", failing)
+    monkeypatch.setattr(Group, "_serialised", unserialisable)  # shared executions
     error, end = await ends_with_an_error(settings, WITH_EVENTS)
     assert error == {"message": "Unexpected error.", "extensions": {"code": "INTERNAL_ERROR"}}
     assert end == {"id": "1", "type": "complete"}

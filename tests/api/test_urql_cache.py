@@ -60,6 +60,26 @@ DOSSIER_PARTS = """
 """
 
 
+# The catalogue's value objects and the statistics rows, each with its id.
+CATALOGUE_AND_STATISTICS = """
+{ procedures { id code timeRules { id } competentAuthority { id }
+    fee { id kind rows { id } lines { id } }
+    steps { id key } requiredPapers { id slot satisfiedByResult { id } }
+    form { id hints { id fields { id options { id } } sections { id } } } }
+  procedureGroups { id members { id mapping { id } } feeds { id fields { id } } }
+  statistics(from: "2026-01-01", to: "2026-12-31") {
+    id totals { id ratings { id } } series { id indicators { id ratings { id } } } }
+  publicStatistics(from: "2026-01-01", to: "2026-12-31", granularity: QUARTER) {
+    id totals { id } series { id indicators { id } } }
+  agencyRanking(from: "2026-01-01", to: "2026-12-31") {
+    id agency { id } indicators { id } groups { id } }
+  procedureTable(from: "2026-01-01", to: "2026-12-31") {
+    id procedure { id } indicators { id ratings { id } } }
+  groupStatistics(from: "2026-01-01", to: "2026-12-31") { id groupCode }
+}
+"""
+
+
 def readme_dossier_list() -> str:
     """The dossier list query the README gives officers to paste into GraphiQL."""
     blocks = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
@@ -120,8 +140,8 @@ async def test_urql_graphcache_without_keys_caches_the_readme_dossier_list_silen
 async def test_urql_graphcache_warns_for_an_object_without_id(
     served: str, settings: Settings
 ) -> None:
-    # The check above can fail: the same cache does warn about an object with no `id`
-    # (a fee schedule is a value object of its procedure, not selected with an id).
+    # The checks above can fail: the same cache does warn about an object selected
+    # without its `id` (here a procedure's fee schedule).
     await seed_catalogue()
     query = "{ procedures { id code fee { kind amount } } }"
 
@@ -129,3 +149,23 @@ async def test_urql_graphcache_warns_for_an_object_without_id(
 
     assert result["error"] is None
     assert any("Invalid key" in w and "FeeSchedule" in w for w in result["warnings"])
+
+
+async def test_urql_graphcache_without_keys_caches_procedures_and_statistics_silently(
+    served: str, settings: Settings
+) -> None:
+    await seed_catalogue()
+    await seed_dossiers(12, OfficeHours())
+
+    result = await urql(served, officer_token(settings), CATALOGUE_AND_STATISTICS)
+
+    assert result["error"] is None
+    assert result["warnings"] == []
+    data = result["data"]
+    procedures = data["procedures"]
+    assert any(p["fee"]["rows"] and p["steps"] and p["requiredPapers"] for p in procedures)
+    assert any(paper["satisfiedByResult"] for p in procedures for paper in p["requiredPapers"])
+    assert data["statistics"]["series"]
+    assert data["agencyRanking"]
+    assert data["procedureTable"]
+    assert result["cached"] == data  # read back from the normalised cache

@@ -51,6 +51,9 @@ class Fields:
 
 Shape = Scalar | Enum | Items | Fields
 
+# Every generated object type has an `id` of its own (a cache key, docs/relay.md).
+RESERVED_PROPERTIES = frozenset({"id"})
+
 
 def kind(shape: Shape) -> str:
     """A short name of a shape's kind, for messages."""
@@ -143,6 +146,8 @@ def _object(root: dict[str, Any], node: dict[str, Any], where: str, refs: int) -
     for name, child in (node.get("properties") or {}).items():
         if not is_graphql_name(name):
             raise Unmappable(f"{where}/{name}: the property name is not a GraphQL name")
+        if name in RESERVED_PROPERTIES:
+            raise Unmappable(f"{where}/{name}: `{name}` is kept for the object's own global id")
         field = Fields(((name, _shape(root, child, f"{where}/{name}", refs)),))
         shape = _joined(shape, field, where)
     # Branches add the fields they declare (the same walk as the hints' check).

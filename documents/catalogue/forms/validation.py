@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -216,21 +216,56 @@ def _violations(error: ValidationError, known: frozenset[str]) -> Iterator[Field
     yield _violation(field, keyword, params)
 
 
-@lru_cache(maxsize=256)
-def _compiled(schema_text: str) -> tuple[Validator, frozenset[str]]:
-    schema = json.loads(schema_text)
+# A published form version never changes, so its identity names its schema: no need
+# to serialise a 700-field schema on every submission to find its validator.
+FormIdentity = Hashable
+_MAX_FORMS = 256
+_by_form: dict[FormIdentity, tuple[Validator, frozenset[str]]] = {}
+_compiled_count = [0]
+
+
+def _compile(schema: dict[str, Any]) -> tuple[Validator, frozenset[str]]:
+    _compiled_count[0] += 1
     return FormValidator(schema, format_checker=FORMAT_CHECKER), declared_names(schema)
 
 
-def validator_for(schema: dict[str, Any]) -> tuple[Validator, frozenset[str]]:
-    """The form's validator and declared names, built once per distinct schema (a form
-    version never changes once published, so its text is its identity)."""
-    return _compiled(json.dumps(schema, sort_keys=True, ensure_ascii=False))
+def compilations() -> int:
+    """How many validators this process has built (a test's and a bench's probe)."""
+    return _compiled_count[0]
 
 
-def validate_data(schema: dict[str, Any], data: dict[str, Any]) -> list[FieldViolation]:
+@lru_cache(maxsize=256)
+def _compiled(schema_text: str) -> tuple[Validator, frozenset[str]]:
+    return _compile(json.loads(schema_text))
+
+
+def validator_for(
+    schema: dict[str, Any], form: FormIdentity | None = None
+) -> tuple[Validator, frozenset[str]]:
+    """The form's validator and declared names, built once per form version: `form`
+    identifies a published version (`published_identity`); without it the schema's text
+    is its identity."""
+    if form is None:
+        return _compiled(json.dumps(schema, sort_keys=True, ensure_ascii=False))
+    found = _by_form.get(form)
+    if found is None:
+        if len(_by_form) >= _MAX_FORMS:  # the oldest goes; versions in use come back
+            del _by_form[next(iter(_by_form))]
+        found = _by_form[form] = _compile(schema)
+    return found
+
+
+def validate_data(
+    schema: dict[str, Any], data: dict[str, Any], form: FormIdentity | None = None
+) -> list[FieldViolation]:
     """Every violation of `schema` by `data`, one per failing field, in document order."""
-    validator, known = validator_for(schema)
+    return violations_of(validator_for(schema, form), data)
+
+
+def violations_of(
+    compiled: tuple[Validator, frozenset[str]], data: dict[str, Any]
+) -> list[FieldViolation]:
+    validator, known = compiled
     found: dict[tuple[str, str], FieldViolation] = {}
     for error in validator.iter_errors(data):
         for violation in _violations(error, known):
@@ -238,9 +273,12 @@ def validate_data(schema: dict[str, Any], data: dict[str, Any]) -> list[FieldVio
     return sorted(found.values(), key=lambda v: v.path)
 
 
-def ensure_valid(schema: dict[str, Any], data: dict[str, Any]) -> None:
-    guard_data(data, validator_for(schema)[1])
-    violations = validate_data(schema, data)
+def ensure_valid(
+    schema: dict[str, Any], data: dict[str, Any], form: FormIdentity | None = None
+) -> None:
+    compiled = validator_for(schema, form)
+    guard_data(data, compiled[1])
+    violations = violations_of(compiled, data)
     if violations:
         raise DomainError(
             ErrorCode.VALIDATION_FAILED,

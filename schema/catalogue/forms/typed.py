@@ -35,14 +35,31 @@ from documents.catalogue.forms.shapes import (
     Unmappable,
 )
 from documents.catalogue.forms.type_names import enum_value_name, form_type_name, nested_type_name
+from schema.core.global_ids import derived_id
 from schema.core.scalars import as_json
 
 INT32 = 2**31
-Convert = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a value sits: its dossier's code and its JSON pointer in the form data."""
+
+    owner: str
+    pointer: str = ""
+
+    def child(self, step: str | int) -> At:
+        return At(self.owner, f"{self.pointer}/{step}")
+
+
+Convert = Callable[[Any, At], Any]
 
 
 @strawberry.type(description="Form data whose form has no GraphQL type of its own.")
 class UntypedFormData:
+    id: strawberry.ID = strawberry.field(
+        description="A stable id for caches, from the dossier's code (not a node)."
+    )
     json: JSON = strawberry.field(description="The form data, as `Dossier.data`.")
 
 
@@ -67,21 +84,21 @@ class FormDataTypes:
 
 
 def _scalar(name: str) -> tuple[Any, Convert]:
-    def text(v: Any) -> Any:
+    def text(v: Any, _: At) -> Any:
         return v if isinstance(v, str) else None
 
-    def whole(v: Any) -> Any:
+    def whole(v: Any, _: At) -> Any:
         fits = isinstance(v, int) and not isinstance(v, bool) and -INT32 <= v < INT32
         return v if fits else None
 
-    def number(v: Any) -> Any:
+    def number(v: Any, _: At) -> Any:
         return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
-    def truth(v: Any) -> Any:
+    def truth(v: Any, _: At) -> Any:
         return v if isinstance(v, bool) else None
 
     def parsed(kind: type[date] | type[datetime]) -> Convert:
-        def convert(v: Any) -> Any:
+        def convert(v: Any, _: At) -> Any:
             try:
                 return kind.fromisoformat(v) if isinstance(v, str) else None
             except ValueError:  # a masked value
@@ -105,14 +122,27 @@ class _Raw:
     # The object's JSON: each field reads its value when asked, so a query for 3 fields
     # of 700 converts 3 (bench/form_data.py).
     raw: strawberry.Private[dict[str, Any]]
+    at: strawberry.Private[At]
 
 
 def _reader(prop: str, convert: Convert, of: Any) -> Callable[..., Any]:
     def read(root: _Raw) -> Any:
-        return convert(root.raw.get(prop))
+        return convert(root.raw.get(prop), root.at.child(prop))
 
     read.__annotations__ = {"root": _Raw, "return": of | None}
     return read
+
+
+def _id_field(type_name: str) -> Any:
+    def read(root: _Raw) -> strawberry.ID:
+        return derived_id(type_name, root.at.owner, root.at.pointer)
+
+    read.__annotations__ = {"root": _Raw, "return": strawberry.ID}
+    return strawberry.field(
+        resolver=read,
+        description="A stable id for caches, from the dossier's code and this object's JSON "
+        "pointer in the form data (not a node: `node(id:)` does not answer it).",
+    )
 
 
 class _Builder:
@@ -139,8 +169,10 @@ class _Builder:
         if isinstance(shape, Items):
             of, convert = self.shape(name, shape.of, pointer + "/*")
 
-            def items(v: Any) -> Any:
-                return [convert(i) for i in v] if isinstance(v, list) else None
+            def items(v: Any, at: At) -> Any:
+                if not isinstance(v, list):
+                    return None
+                return [convert(item, at.child(n)) for n, item in enumerate(v)]
 
             listed: Any = list
             return listed[of | None], items
@@ -157,12 +189,12 @@ class _Builder:
         python = enum.Enum(name, members)  # type: ignore[misc]
         gql = strawberry.enum(python, name=name, description=f"The values of `{pointer}`.")
         by_value = {m.value: m for m in gql}
-        return gql, lambda v: by_value.get(v) if isinstance(v, str) else None
+        return gql, lambda v, _: by_value.get(v) if isinstance(v, str) else None
 
     def object(
         self, name: str, shape: Fields, pointer: str, title: str | None = None
     ) -> tuple[Any, Convert]:
-        namespace: dict[str, Any] = {}
+        namespace: dict[str, Any] = {"id": _id_field(name)}
         for index, (prop, child) in enumerate(shape.fields):
             where = f"{pointer}/{prop}"
             of, convert = self.shape(nested_type_name(name, prop), child, where)
@@ -170,7 +202,7 @@ class _Builder:
             namespace[f"f{index}"] = strawberry.field(
                 resolver=_reader(prop, convert, of), name=prop, description=label
             )
-        if not namespace:
+        if len(namespace) == 1:
             raise Unmappable(f"{pointer or '/'}: an object with no properties cannot be typed")
         cls = strawberry.type(
             type(name, (_Raw,), namespace),
@@ -178,8 +210,8 @@ class _Builder:
             description=title or f"`{pointer}` of the form data.",
         )
 
-        def build(value: Any) -> Any:
-            return cls(raw=value) if isinstance(value, dict) else None
+        def build(value: Any, at: At) -> Any:
+            return cls(raw=value, at=at) if isinstance(value, dict) else None
 
         return cls, build
 
@@ -210,10 +242,11 @@ def form_data_types(forms: Sequence[FormSchema], taken: set[str]) -> FormDataTyp
     return types
 
 
-def typed_form_data(info_schema: Any, key: str, data: Any) -> Any:
-    """The dossier's data as its key's type in the running schema, else UntypedFormData."""
+def typed_form_data(info_schema: Any, key: str, data: Any, owner: str) -> Any:
+    """The data of dossier `owner` as its key's type in the running schema, else
+    UntypedFormData."""
     definition = info_schema.get_type_by_name(form_type_name(key))
     build = getattr(getattr(definition, "origin", None), "__form_build__", None)
     if build is None:
-        return UntypedFormData(json=as_json(data))
-    return build(data)
+        return UntypedFormData(id=derived_id("UntypedFormData", owner), json=as_json(data))
+    return build(data, At(owner))

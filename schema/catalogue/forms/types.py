@@ -25,22 +25,31 @@ from schema.catalogue.forms.widgets import Widget
 from schema.core.context import Info
 from schema.core.enums import FormStatus
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 from schema.core.scalars import as_json
 
 
 @strawberry.type(name="FieldOption", description="A labelled value of a field.")
 class FieldOptionType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its form's id, its field hint's number and its own."
+    )
     value: JSON = strawberry.field(description="The value stored in the form data.")
     label_vi: str = strawberry.field(description="The option's label in Vietnamese.")
     label_en: str | None = strawberry.field(description="The option's label in English.")
 
     @classmethod
-    def from_model(cls, option: OptionHint) -> FieldOptionType:
-        return cls(value=as_json(option.value), label_vi=option.label_vi, label_en=option.label_en)
+    def from_model(cls, option: OptionHint, id: strawberry.ID) -> FieldOptionType:
+        return cls(
+            id=id, value=as_json(option.value), label_vi=option.label_vi, label_en=option.label_en
+        )
 
 
 @strawberry.type(name="FieldHint", description="How to show one field of a form.")
 class FieldHintType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its form's id and the hint's number in the form's hints."
+    )
     pointer: str = strawberry.field(
         description="JSON pointer of the field in the form data; `*` is every item of an array."
     )
@@ -66,8 +75,11 @@ class FieldHintType:
     )
 
     @classmethod
-    def from_model(cls, hint: FieldHint, schema: dict[str, Any]) -> FieldHintType:
+    def from_model(
+        cls, hint: FieldHint, schema: dict[str, Any], form_id: str, n: int
+    ) -> FieldHintType:
         return cls(
+            id=derived_id("FieldHint", form_id, n),
             pointer=hint.pointer,
             label_vi=hint.label_vi,
             label_en=hint.label_en,
@@ -78,13 +90,19 @@ class FieldHintType:
             placeholder_en=hint.placeholder_en,
             widget=hint.widget,
             paper_slot=hint.paper_slot,
-            options=[FieldOptionType.from_model(o) for o in options_of(schema, hint)],
+            options=[
+                FieldOptionType.from_model(o, derived_id("FieldOption", form_id, n, m))
+                for m, o in enumerate(options_of(schema, hint), start=1)
+            ],
             profile_attribute=hint.profile_attribute,
         )
 
 
 @strawberry.type(name="FormSection", description="A titled group of fields.")
 class FormSectionType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its form's id and the section's number in the form's hints."
+    )
     key: str = strawberry.field(description="Names the section, unique in its form.")
     title_vi: str = strawberry.field(description="The section's title in Vietnamese.")
     title_en: str | None = strawberry.field(description="The section's title in English.")
@@ -92,8 +110,9 @@ class FormSectionType:
     fields: list[str] = strawberry.field(description="Pointers of its fields, in order.")
 
     @classmethod
-    def from_model(cls, section: SectionHint) -> FormSectionType:
+    def from_model(cls, section: SectionHint, id: strawberry.ID) -> FormSectionType:
         return cls(
+            id=id,
             key=section.key,
             title_vi=section.title_vi,
             title_en=section.title_en,
@@ -104,6 +123,9 @@ class FormSectionType:
 
 @strawberry.type(name="FormHints", description="How to show a form (docs/forms.md).")
 class FormHintsType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its form's id (one set of hints per form version)."
+    )
     order: list[str] = strawberry.field(
         description="Top-level fields in display order (`ui:order`); `*` is the rest."
     )
@@ -111,12 +133,21 @@ class FormHintsType:
     sections: list[FormSectionType] = strawberry.field(description="In ascending `order`.")
 
     @classmethod
-    def from_model(cls, hints: DisplayHints, schema: dict[str, Any]) -> FormHintsType:
-        sections = sorted(hints.sections, key=lambda section: section.order)
+    def from_model(cls, hints: DisplayHints, schema: dict[str, Any], form_id: str) -> FormHintsType:
+        # Numbered in the order the form stores them, so sorting does not move an id.
+        numbered = enumerate(hints.sections, start=1)
+        sections = sorted(numbered, key=lambda pair: pair[1].order)
         return cls(
+            id=derived_id("FormHints", form_id),
             order=hints.order,
-            fields=[FieldHintType.from_model(f, schema) for f in hints.fields],
-            sections=[FormSectionType.from_model(s) for s in sections],
+            fields=[
+                FieldHintType.from_model(f, schema, form_id, n)
+                for n, f in enumerate(hints.fields, start=1)
+            ],
+            sections=[
+                FormSectionType.from_model(s, derived_id("FormSection", form_id, n))
+                for n, s in sections
+            ],
         )
 
 
@@ -153,7 +184,7 @@ class FormType(relay.Node):
             title=form.title,
             status=form.status,
             schema=as_json(form.json_schema),
-            hints=FormHintsType.from_model(form.hints, form.json_schema),
+            hints=FormHintsType.from_model(form.hints, form.json_schema, str(form.id)),
             created_at=form.created_at,
             published_at=form.published_at,
             retired_at=form.retired_at,

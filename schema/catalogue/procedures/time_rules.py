@@ -7,6 +7,7 @@ from datetime import time
 import strawberry
 
 from documents.calendar.time_rules import TimeRules
+from schema.core.global_ids import derived_id
 
 _FALLBACK = "Null: the deployment's."
 
@@ -16,6 +17,9 @@ _FALLBACK = "Null: the deployment's."
     description="Local times (Asia/Ho_Chi_Minh); a null one is the deployment's.",
 )
 class TimeRulesType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its procedure's code (one set of rules per procedure)."
+    )
     cutoff: time | None = strawberry.field(
         description="Dossiers received at or after it count from the next working day. " + _FALLBACK
     )
@@ -30,8 +34,10 @@ class TimeRulesType:
     lunch_end: time | None = strawberry.field(description="End of the lunch break. " + _FALLBACK)
 
     @classmethod
-    def from_model(cls, rules: TimeRules | None) -> TimeRulesType | None:
-        return cls(**rules.model_dump()) if rules is not None else None
+    def from_model(cls, rules: TimeRules | None, procedure_code: str) -> TimeRulesType | None:
+        if rules is None:
+            return None
+        return cls(id=derived_id("TimeRules", procedure_code), **rules.model_dump())
 
 
 @strawberry.input(

@@ -28,12 +28,16 @@ from schema.core.enums import (
     OnlineService,
 )
 from schema.core.errors import UserError
+from schema.core.global_ids import derived_id
 
 
 @strawberry.type(
     name="ProcedureStep", description="One step of a procedure's workflow, with its time allowance."
 )
 class ProcedureStepType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the step: its procedure's code and the step's key."
+    )
     key: str = strawberry.field(description="The step's key, unique in its procedure.")
     name: str = strawberry.field(description="The step's name.")
     role: OfficerRole = strawberry.field(description="Who acts at this step.")
@@ -46,8 +50,8 @@ class ProcedureStepType:
     )
 
     @classmethod
-    def from_model(cls, step: ProcedureStep) -> ProcedureStepType:
-        return cls(**step.model_dump())
+    def from_model(cls, step: ProcedureStep, procedure_code: str) -> ProcedureStepType:
+        return cls(id=derived_id("ProcedureStep", procedure_code, step.key), **step.model_dump())
 
 
 @strawberry.type(
@@ -55,12 +59,18 @@ class ProcedureStepType:
     description="A row of a fee table: when the form field equals `value`, the fee is `amount`.",
 )
 class FeeRowType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the row: its procedure's code and the row's number."
+    )
     value: str = strawberry.field(description="The form field's value.")
     amount: int = strawberry.field(description="The fee for it, in VND.")
 
 
 @strawberry.type(name="FeeLine", description="A line of a fee's breakdown.")
 class FeeLineType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the line: its procedure's code and the line's number."
+    )
     kind: LineKind = strawberry.field(description="Phí or lệ phí.")
     label: str = strawberry.field(
         description="What the line is for, as the payment order shows it."
@@ -70,6 +80,9 @@ class FeeLineType:
 
 @strawberry.type(name="FeeSchedule", description="How a procedure's fee is worked out.")
 class FeeScheduleType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the fee: its procedure's code (one fee per procedure)."
+    )
     kind: FeeKind = strawberry.field(description="None, one amount, or a table.")
     amount: int = strawberry.field(
         description="The fee for FIXED, in VND; for TABLE, the fee when no row matches."
@@ -84,16 +97,27 @@ class FeeScheduleType:
     )
 
     @classmethod
-    def from_model(cls, fee: FeeSchedule) -> FeeScheduleType:
+    def from_model(cls, fee: FeeSchedule, procedure_code: str) -> FeeScheduleType:
         return cls(
+            id=derived_id("FeeSchedule", procedure_code),
             kind=fee.kind,
             amount=fee.amount,
             field=fee.field,
-            rows=[FeeRowType(value=r.value, amount=r.amount) for r in fee.rows],
+            rows=[
+                FeeRowType(
+                    id=derived_id("FeeRow", procedure_code, n), value=r.value, amount=r.amount
+                )
+                for n, r in enumerate(fee.rows, start=1)
+            ],
             required_before_return=fee.required_before_return,
             lines=[
-                FeeLineType(kind=LineKind(x.kind), label=x.label, amount=x.amount)
-                for x in fee.lines
+                FeeLineType(
+                    id=derived_id("FeeLine", procedure_code, n),
+                    kind=LineKind(x.kind),
+                    label=x.label,
+                    amount=x.amount,
+                )
+                for n, x in enumerate(fee.lines, start=1)
             ],
         )
 
@@ -102,12 +126,18 @@ class FeeScheduleType:
     name="ResultReuse", description="A result of an earlier dossier that can stand for a paper."
 )
 class ResultReuseType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its procedure's code and the slot of the paper it stands for."
+    )
     result_type: str = strawberry.field(description="E.g. JUDICIAL_RECORD.")
     max_age_days: int = strawberry.field(description="Issued at most this many days ago.")
 
 
 @strawberry.type(name="RequiredPaper", description="A paper a dossier of the procedure must hold.")
 class RequiredPaperType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the paper: its procedure's code and the paper's slot."
+    )
     slot: str = strawberry.field(
         description="The slot's key: what `uploadAttachment(slot:)` takes."
     )
@@ -124,11 +154,16 @@ class RequiredPaperType:
     )
 
     @classmethod
-    def from_model(cls, paper: RequiredPaper) -> RequiredPaperType:
+    def from_model(cls, paper: RequiredPaper, procedure_code: str) -> RequiredPaperType:
         reuse = paper.satisfied_by_result
         return cls(
+            id=derived_id("RequiredPaper", procedure_code, paper.slot),
             **paper.model_dump(exclude={"satisfied_by_result"}),
-            satisfied_by_result=ResultReuseType(**reuse.model_dump()) if reuse else None,
+            satisfied_by_result=ResultReuseType(
+                id=derived_id("ResultReuse", procedure_code, paper.slot), **reuse.model_dump()
+            )
+            if reuse
+            else None,
         )
 
 
@@ -137,6 +172,9 @@ class RequiredPaperType:
     description="How the agency that handles a dossier is found (docs/routing.md).",
 )
 class CompetentAuthorityType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id: its procedure's code (one rule per procedure)."
+    )
     rule: AuthorityRule = strawberry.field(description="Which rule finds the agency.")
     field: str | None = strawberry.field(
         description="Dotted path of the form field holding an administrative-unit code."
@@ -144,8 +182,10 @@ class CompetentAuthorityType:
     agency_code: str | None = strawberry.field(description="The agency, for FIXED.")
 
     @classmethod
-    def from_model(cls, authority: CompetentAuthority) -> CompetentAuthorityType:
-        return cls(**authority.model_dump())
+    def from_model(
+        cls, authority: CompetentAuthority, procedure_code: str
+    ) -> CompetentAuthorityType:
+        return cls(id=derived_id("CompetentAuthority", procedure_code), **authority.model_dump())
 
 
 @strawberry.type(
@@ -206,15 +246,19 @@ class ProcedureType(relay.Node):
             field=procedure.field,
             processing_days=procedure.processing_days,
             processing_hours=procedure.processing_hours,
-            time_rules=TimeRulesType.from_model(procedure.time_rules),
+            time_rules=TimeRulesType.from_model(procedure.time_rules, procedure.code),
             form_key=procedure.form_key,
             agency_codes=procedure.agency_codes,
-            steps=[ProcedureStepType.from_model(s) for s in procedure.steps],
-            fee=FeeScheduleType.from_model(procedure.fee),
-            required_papers=[RequiredPaperType.from_model(p) for p in procedure.required_papers],
+            steps=[ProcedureStepType.from_model(s, procedure.code) for s in procedure.steps],
+            fee=FeeScheduleType.from_model(procedure.fee, procedure.code),
+            required_papers=[
+                RequiredPaperType.from_model(p, procedure.code) for p in procedure.required_papers
+            ],
             result_place=procedure.result_place,
             active=procedure.active,
-            competent_authority=CompetentAuthorityType.from_model(procedure.competent_authority),
+            competent_authority=CompetentAuthorityType.from_model(
+                procedure.competent_authority, procedure.code
+            ),
             online_service=procedure.online_service,
             late_after_supplement_rounds=procedure.late_after_supplement_rounds,
             requires_identity_level=procedure.requires_identity_level,

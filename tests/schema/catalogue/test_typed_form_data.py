@@ -159,7 +159,8 @@ async def test_a_typed_query_answers_nested_objects_lists_enums_and_dates(
     described = await admin.data(
         '{ __type(name: "PermitFormDataOwner") { fields { name description type { name } } } }'
     )
-    assert described["__type"]["fields"][0] == {
+    assert described["__type"]["fields"][0]["name"] == "id"  # a cache key of its own
+    assert described["__type"]["fields"][1] == {
         "name": "fullName",
         "description": "Họ và tên chủ sở hữu",
         "type": {"name": "String"},
@@ -236,3 +237,44 @@ async def test_a_form_that_cannot_be_typed_publishes_with_a_warning_and_answers_
     assert form_data["__typename"] == "UntypedFormData"
     assert form_data["json"] == seen["dossier"]["data"]
     assert await admin.data('{ __type(name: "PermitFormData") { name } }') == {"__type": None}
+
+
+IDS = """
+query($code: String!) { dossier(code: $code) { formData {
+  ... on PermitFormData { id owner { id } children { id name } }
+} } }
+"""
+
+
+async def test_every_typed_object_has_a_stable_id_of_its_dossier_and_place(
+    app: tuple[Starlette, httpx.AsyncClient], admin: GraphQLClient
+) -> None:
+    await publish(admin, "permit", PERMIT_V2, HINTS_V2)
+    first = await submitted(app, admin, DATA_V2)
+    second = await submitted(app, admin, DATA_V2)
+    handling = admin.as_role("officer:specialist", agency=WARD)
+
+    def ids(form_data: dict[str, Any]) -> list[str]:
+        children = [child["id"] for child in form_data["children"]]
+        return [form_data["id"], form_data["owner"]["id"], *children]
+
+    one = (await handling.data(IDS, {"code": first}))["dossier"]["formData"]
+    again = (await handling.data(IDS, {"code": first}))["dossier"]["formData"]
+    other = (await handling.data(IDS, {"code": second}))["dossier"]["formData"]
+    assert one == again  # stable: a cache keys the same object the same way
+    assert len(set(ids(one) + ids(other))) == 8  # distinct within and across dossiers
+    assert [child["name"] for child in one["children"]] == ["Nguyễn Văn Cường", "Nguyễn Thị Dung"]
+
+
+async def test_a_property_named_id_leaves_the_form_untyped_with_a_warning(
+    admin: GraphQLClient,
+) -> None:
+    with_id = {
+        **PERMIT_SCHEMA,
+        "properties": {**PERMIT_SCHEMA["properties"], "id": {"type": "string"}},
+    }
+    published = await publish(admin, "permit", with_id)
+    assert published["errors"] == []
+    [warning] = published["warnings"]
+    assert "/id" in warning
+    assert "global id" in warning

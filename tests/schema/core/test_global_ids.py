@@ -8,13 +8,15 @@ import base64
 from typing import Any
 
 import pytest
-from graphql import GraphQLObjectType, get_named_type
+from beanie import PydanticObjectId
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
 from api.settings import Settings
+from documents.catalogue.forms.definition import FormSchema, FormStatus
 from documents.common.clock import utcnow
 from documents.statistics.ratings import Feedback, FeedbackKind, Rating, RatingLevel, RatingScores
 from schema import build_schema
-from tests.catalogue import APPLICANT_ID, CITY, submission
+from tests.catalogue import APPLICANT_ID, CITY, PERMIT_SCHEMA, submission
 from tests.conftest import GraphQLClient
 from tests.papers import SIGNED_XML, attach_result, submit_dossier, with_papers
 from tests.schema.workflow.workflow_helpers import ACCEPT, SUBMIT
@@ -208,7 +210,8 @@ async def test_an_attachment_and_a_repository_item_are_nodes_for_who_may_open_th
     assert (await stranger.data(NODE, {"id": item["id"]}))["node"] is None
 
 
-EMBEDDED = ("Connection", "Edge", "PageInfo", "FormData")  # graphcache embeds these by name
+# graphcache embeds these by name.
+EMBEDDED = ("Connection", "Edge", "PageInfo")
 
 
 def _without_id(named: GraphQLObjectType, seen: set[str]) -> list[str]:
@@ -229,3 +232,91 @@ def test_every_part_of_a_dossier_has_an_id() -> None:
     dossier = build_schema()._schema.get_type("Dossier")
     assert isinstance(dossier, GraphQLObjectType)
     assert _without_id(dossier, set()) == []
+
+
+# Object types a cache need not key, each with the reason; every other one has `id: ID!`.
+NO_ID_NEEDED = {
+    "FieldErrorParams": "the details of a payload error, which is not an entity either",
+}
+# Graphcache embeds these by name (and the root types are the cache's roots).
+EMBEDDED_BY_NAME = ("Connection", "Edge")
+
+
+def _not_keyed(schema: GraphQLSchema) -> list[str]:
+    """The object types with no `id: ID!` that are not connections, edges, PageInfo,
+    mutation payloads, errors, root types or allowed above."""
+    roots = [schema.query_type, schema.mutation_type, schema.subscription_type]
+    assert schema.mutation_type is not None
+    payloads = {get_named_type(f.type).name for f in schema.mutation_type.fields.values()}
+    skipped = {t.name for t in roots if t} | payloads | {"PageInfo"} | set(NO_ID_NEEDED)
+    found = []
+    for name, named in schema.type_map.items():
+        if not isinstance(named, GraphQLObjectType) or name.startswith("__"):
+            continue
+        if name in skipped or name.endswith(EMBEDDED_BY_NAME) or name.endswith("Error"):
+            continue
+        field = named.fields.get("id")
+        if field is None or str(field.type) != "ID!":
+            found.append(name)
+    return sorted(found)
+
+
+def _published_permit() -> FormSchema:
+    nested = {
+        "owner": {"type": "object", "properties": {"fullName": {"type": "string"}}},
+        "children": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"name": {"type": "string"}}},
+        },
+    }
+    schema = {**PERMIT_SCHEMA, "properties": {**PERMIT_SCHEMA["properties"], **nested}}
+    # Built without a database: only build_schema reads it.
+    return FormSchema.model_construct(
+        id=PydanticObjectId(),
+        key="permit",
+        version=1,
+        title="Giấy phép",
+        json_schema=schema,
+        status=FormStatus.PUBLISHED,
+        created_at=utcnow(),
+    )
+
+
+def test_every_object_type_a_client_caches_has_an_id() -> None:
+    static = build_schema()._schema
+    with_a_form = build_schema([_published_permit()])._schema
+    assert with_a_form.get_type("PermitFormDataOwner") is not None  # the form was typed
+
+    assert _not_keyed(static) == []
+    assert _not_keyed(with_a_form) == []
+
+
+PROCEDURE_PARTS = """
+{ procedures { id fee { id rows { id } lines { id } } steps { id }
+  requiredPapers { id satisfiedByResult { id } } competentAuthority { id } timeRules { id } }
+  publicStatistics(from: "2026-01-01", to: "2026-12-31") {
+    id totals { id ratings { id } } series { id indicators { id ratings { id } } } } }
+"""
+
+
+def _ids(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        own = [value["id"]] if "id" in value else []
+        return own + [i for v in value.values() for i in _ids(v)]
+    if isinstance(value, list):
+        return [i for v in value for i in _ids(v)]
+    return []
+
+
+@pytest.mark.usefixtures("tiny_catalogue")
+async def test_value_object_ids_are_stable_and_distinct_in_one_answer(
+    gql: GraphQLClient,
+) -> None:
+    first = await gql.data(PROCEDURE_PARTS)
+    ids = _ids(first)
+
+    assert len(ids) == len(set(ids))
+    steps = [s["id"] for p in first["procedures"] for s in p["steps"]]
+    assert steps
+    assert all(base64.b64decode(i).decode().startswith("ProcedureStep:") for i in steps)
+    assert await gql.data(PROCEDURE_PARTS) == first  # the same data, the same ids
