@@ -48,7 +48,7 @@ def database_seconds(settings: Settings) -> float:
     the operation limit, so that a database that hangs is answered UNAVAILABLE (the
     driver gives up) rather than TIMEOUT (the limit cancels the request)."""
     limit = settings.operation_timeout_seconds
-    return limit - min(1.0, limit / 10)
+    return limit - min(1.0, limit / 5)
 
 
 def new_client(uri: str, settings: Settings, listeners: Sequence[CommandListener] = ()) -> Client:

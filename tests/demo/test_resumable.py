@@ -63,17 +63,16 @@ async def _history() -> Counter[tuple[Any, ...]]:
 
 
 async def _stopped_part_way(hours: OfficeHours) -> None:
-    """Seeding cancelled while it plays the dossier after the first `STOP_AFTER`."""
-    stop = asyncio.Event()
+    """Seeding cancelled as it starts the dossier after the first `STOP_AFTER`: the
+    cancellation lands at that dossier's first await (a kill mid-workflow is
+    tests/demo/test_first_start.py's)."""
+    seeding: asyncio.Task[HistoryProgress | None] | None = None
 
     def count(progress: HistoryProgress) -> None:
-        if progress.dossiers_done == STOP_AFTER:
-            stop.set()
+        if progress.dossiers_done == STOP_AFTER and seeding is not None:
+            seeding.cancel()
 
     seeding = asyncio.create_task(seed_history(hours, on_each=count))
-    await stop.wait()
-    await asyncio.sleep(0.3)  # into the next dossier's workflow
-    seeding.cancel()
     await asyncio.gather(seeding, return_exceptions=True)
 
 
