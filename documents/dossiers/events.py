@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
@@ -199,15 +198,9 @@ async def _read_dossiers(session: AsyncClientSession, events: Sequence[DossierEv
     return {d["code"]: d async for d in found}
 
 
-class _Turn:
-    """The process's turn at recording events, and when its holder took it."""
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.since = 0.0
-
-
-_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turn] = weakref.WeakKeyDictionary()
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def in_event_transaction(
@@ -218,46 +211,20 @@ async def in_event_transaction(
     Every such transaction writes the position counter, so two that overlap conflict and
     one starts again from scratch: with 10 writers on SecantusDB that was 2.6 attempts
     per commit and 3 s at the 99th percentile, against 1 attempt and 0.23 s taking turns
-    (first come, first served). Only a holder that has kept the turn for `_PATIENCE`
-    seconds (stuck in a lock, a dead process's) lets the waiters go without it; a long
-    queue behind holders that finish does not: waiters that left it conflicted with the
-    holder and each other, over a thousand retries for 30 commits under load
-    (docs/benchmarks.md, "Submission"). Other processes' transactions still conflict and
-    are retried.
+    (first come, first served). A transaction that has waited `_PATIENCE` seconds goes
+    without its turn, so one stuck in a lock (a dead process's) holds the others up by
+    that much at most; other processes' transactions still conflict and are retried.
     """
-    turn = _turns.setdefault(asyncio.get_running_loop(), _Turn())
-    if not await _take(turn):
+    turn = _turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    try:
+        async with asyncio.timeout(_PATIENCE):
+            await turn.acquire()
+    except TimeoutError:
         return await in_transaction(model, work)
     try:
         return await in_transaction(model, work)
     finally:
-        turn.lock.release()
-
-
-async def _take(turn: _Turn) -> bool:
-    """Wait for the turn, keeping this waiter's place in the queue; False (without it)
-    once the holder has had it for `_PATIENCE` seconds."""
-    loop = asyncio.get_running_loop()
-    acquiring = loop.create_task(turn.lock.acquire())
-    try:
-        while True:
-            left = turn.since + _PATIENCE - loop.time()
-            await asyncio.wait({acquiring}, timeout=max(left, 0.0))
-            if acquiring.done():
-                turn.since = loop.time()
-                return True
-            if turn.since + _PATIENCE <= loop.time():  # the holder is stuck
-                acquiring.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await acquiring
-                if acquiring.cancelled():
-                    return False
-                turn.since = loop.time()  # it came as it was cancelled: a turn after all
-                return True
-    except BaseException:  # the caller was cancelled while waiting
-        if not acquiring.cancel() and not acquiring.cancelled() and acquiring.exception() is None:
-            turn.lock.release()  # the turn came already: hand it on
-        raise
+        turn.release()
 
 
 async def position_of(event_id: PydanticObjectId) -> int | None:
