@@ -24,6 +24,7 @@ import pytest
 from beanie.exceptions import CollectionWasNotInitialized
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
@@ -113,7 +114,13 @@ async def settings(
 ) -> Settings:
     """The module's settings, with its database emptied: no test sees another's data.
     Override it (e.g. `settings.model_copy(update=...)`) for an app of the test's own."""
-    await empty_database(janitor[module_settings.database])
+    for attempt in range(3):
+        try:
+            await empty_database(janitor[module_settings.database])
+            break
+        except ConnectionFailure:  # a pooled connection the loaded server dropped
+            if attempt == 2:
+                raise
     return module_settings
 
 

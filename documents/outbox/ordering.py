@@ -59,6 +59,15 @@ async def lease_next(
             {"_id": leased.id, "lease_owner": owner},
             {"$set": {"lease_owner": None, "next_attempt_at": wait}},
         )
+        # The one ahead may have finished between the look and the put-back, its `finish`
+        # making this one due before the put-back postponed it: look once more.
+        if ahead.get("lease_owner") is not None and not await collection.find_one(
+            _earlier(leased), {"_id": 1}
+        ):
+            await collection.update_one(
+                {"_id": leased.id, "lease_owner": None},
+                {"$min": {"next_attempt_at": utcnow()}},
+            )
     return None
 
 

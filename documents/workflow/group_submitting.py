@@ -223,4 +223,4 @@ async def submit_group(
         await record_events(session, events)
         return record
 
-    return await with_fresh_codes(work)
+    return await with_fresh_codes(work, receiving)

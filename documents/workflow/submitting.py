@@ -307,15 +307,18 @@ async def submit(
         await record_events(session, events)
         return dossier
 
-    return await with_fresh_codes(work)
+    return await with_fresh_codes(work, prepared.receiving.code)
 
 
-async def with_fresh_codes(work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    """Run `work` in an event transaction; when a code it took was already stored, move
-    the counter past the stored codes and run it again."""
+async def with_fresh_codes(
+    work: Callable[[AsyncClientSession], Awaitable[T]], agency_code: str
+) -> T:
+    """Run `work` in an event transaction, in the line of the agency whose codes it takes;
+    when a code it took was already stored, move the counter past the stored codes and run
+    it again."""
     for _ in range(_CODE_ATTEMPTS):
         try:
-            return await in_event_transaction(Dossier, work)
+            return await in_event_transaction(Dossier, work, line=f"codes {agency_code}")
         except CodeTakenError as taken:  # never hand out a stored code: move past them
             await move_past_stored_codes(taken.agency_code, taken.received_at)
     raise RuntimeError("the dossier code counter keeps falling behind the stored codes")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -164,3 +165,39 @@ async def test_a_dead_workers_lease_is_taken_over_once_it_runs_out(
     late = await finish(held, "dead-worker", attempt, Sent(delivered=False), None)
     assert late is False
     assert await statuses("A") == [DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED]
+
+
+class _FinishingAfterTheLook:
+    """The outbox collection, except that the first look for a message ahead is followed
+    at once by that message's `finish`: the moment a worker's put-back can lose."""
+
+    def __init__(self, real: Any, finish_ahead: Callable[[], Awaitable[object]]) -> None:
+        self.real, self.finish_ahead, self.finished = real, finish_ahead, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    async def find_one(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        found = await self.real.find_one(query, *args, **kwargs)
+        if "$or" in query and not self.finished:
+            self.finished = True
+            await self.finish_ahead()
+        return found
+
+
+async def test_a_message_whose_predecessor_finishes_as_it_is_put_back_is_due_at_once(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await OutboxMessage.insert_many([portal_message("A", 1), portal_message("A", 2)])
+    lease = timedelta(seconds=30)
+    first = await lease_next("first", lease, [Destination.PORTAL])
+    assert first is not None
+    attempt = DeliveryAttempt(at=utcnow(), duration_ms=1)
+    delivered = Sent(delivered=True)
+    real = OutboxMessage.get_pymongo_collection()
+    racing = _FinishingAfterTheLook(real, lambda: finish(first, "first", attempt, delivered, None))
+    monkeypatch.setattr(OutboxMessage, "get_pymongo_collection", classmethod(lambda _: racing))
+    second = await lease_next("second", lease, [Destination.PORTAL])
+    assert racing.finished
+    assert second is not None  # not put off for a second
+    assert second.sequence == 2
