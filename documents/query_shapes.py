@@ -23,9 +23,9 @@ from documents.dossiers.search import (
     DossierFilter,
     DossierOrder,
     Position,
-    _after,
-    _sort,
+    after_position,
     filter_query,
+    sort_for,
 )
 from documents.dossiers.statuses import DossierStatus
 from documents.groups.records import DossierGroup
@@ -33,7 +33,7 @@ from documents.groups.statistics import GroupStatsDay
 from documents.outbox.messages import Destination, OutboxMessage
 from documents.statistics.deadline_sweep import passed_uncounted
 from documents.statistics.facts import OpenClock
-from documents.statistics.indicators import Scope, _stages
+from documents.statistics.indicators import Scope, match_stages
 from documents.statistics.tables import StatsDay, StatsMonth
 from documents.webhooks.delivery import WebhookDelivery
 
@@ -81,7 +81,7 @@ def _dossier_list(
         _name(Dossier),
         (index,),
         filter=filter_query(spec, NOW),
-        sort=_sort(order),
+        sort=sort_for(order),
         where="documents/dossiers/search.py",
     )
 
@@ -100,8 +100,8 @@ def dossier_shapes() -> list[QueryShape]:
             "dossiers: next page (keyset cursor)",
             _name(Dossier),
             (newest,),
-            filter=_after(DossierOrder.RECEIVED_AT_DESC, after),
-            sort=_sort(DossierOrder.RECEIVED_AT_DESC),
+            filter=after_position(DossierOrder.RECEIVED_AT_DESC, after),
+            sort=sort_for(DossierOrder.RECEIVED_AT_DESC),
             where="documents/dossiers/search.py",
         ),
         _dossier_list(
@@ -260,7 +260,7 @@ def _rollup(label: str, model: type[Any], scope: Scope, key: str, index: str) ->
         f"roll-ups: {label}",
         _name(model),
         (index,),
-        pipeline=_stages(scope, key, low, high),
+        pipeline=match_stages(scope, key, low, high),
         where="documents/statistics/indicators.py",
     )
 

@@ -28,7 +28,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -183,24 +183,25 @@ class _RecordingEvents:
             yield feed
 
 
+@dataclass(frozen=True)
+class SharedOperation:
+    """What a group executes once for all its members, and how it encodes the result."""
+
+    schema: Streams
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    encode: Callable[[Any], str | bytes]
+
+
 class Group:
     def __init__(
-        self,
-        groups: FanoutGroups,
-        key: GroupKey,
-        schema: Streams,
-        context: Context,
-        query: str,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-        encode: Callable[[Any], str | bytes],
+        self, groups: FanoutGroups, key: GroupKey, operation: SharedOperation, context: Context
     ) -> None:
-        self.groups, self.key, self.schema = groups, key, schema
+        self.groups, self.key, self.operation = groups, key, operation
         self.hub = context.events
         self.context = copy.copy(context)  # its own loaders, per event; the same viewer
         self.context.events = _RecordingEvents(self.hub, self)
-        self.query, self.variables, self.operation_name = query, variables, operation_name
-        self.encode = encode
         self.members: dict[tuple[int, str], Member] = {}
         self.feed: Any = None
         self.task: asyncio.Task[None] | None = None
@@ -213,16 +214,17 @@ class Group:
         self.task = asyncio.create_task(self._run(), name="motcua-fanout-group")
 
     def _serialised(self, payload: Any) -> str:
-        encoded = self.encode(payload)
+        encoded = self.operation.encode(payload)
         return encoded.decode() if isinstance(encoded, bytes) else encoded
 
     async def _run(self) -> None:
         try:
-            source = await self.schema.stream(
-                self.query,
-                variable_values=self.variables,
+            operation = self.operation
+            source = await operation.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
                 context_value=self.context,
-                operation_name=self.operation_name,
+                operation_name=operation.operation_name,
             )
             async with contextlib.aclosing(source):
                 async for result in source:
@@ -314,20 +316,12 @@ class FanoutGroups:
         self.placed: dict[tuple[int, str], Group] = {}
 
     async def join(
-        self,
-        socket: Socket,
-        operation_id: str,
-        schema: Streams,
-        context: Context,
-        query: str,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-        encode: Callable[[Any], str | bytes],
+        self, socket: Socket, operation_id: str, operation: SharedOperation, context: Context
     ) -> None:
-        key = await self.key(schema, context, query, variables, operation_name)
+        key = await self.key(operation, context)
         group = self.groups.get(key)
         if group is None:
-            group = Group(self, key, schema, context, query, variables, operation_name, encode)
+            group = Group(self, key, operation, context)
             self.groups[key] = group
             group.start()
         hub = context.events
@@ -347,15 +341,15 @@ class FanoutGroups:
             del self.placed[where]
 
     @staticmethod
-    async def key(
-        schema: Streams,
-        context: Context,
-        query: str,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-    ) -> GroupKey:
+    async def key(operation: SharedOperation, context: Context) -> GroupKey:
         access = await context.access()
         viewer = replace(context.principal, subject=None)
         visibility = repr((viewer, sorted(access.agencies or ())))
-        arguments = json.dumps(variables or {}, sort_keys=True, default=str)
-        return (id(schema), query, operation_name, arguments, visibility)
+        arguments = json.dumps(operation.variables or {}, sort_keys=True, default=str)
+        return (
+            id(operation.schema),
+            operation.query,
+            operation.operation_name,
+            arguments,
+            visibility,
+        )

@@ -34,7 +34,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from api.authentication import AuthenticationError, Authenticator
 from api.http.errors import INTERNAL_ERROR, TIMEOUT, UNEXPECTED_MESSAGE, error_code
-from api.http.fanout import FanoutGroups, groupable
+from api.http.fanout import FanoutGroups, SharedOperation, groupable
 from api.middleware.deadline import DatabaseBudget
 from api.middleware.rate_limit import RATE_LIMITED, SharedBuckets, principal_key
 from documents.access.api_keys import principal_for_key
@@ -156,16 +156,14 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if kind is OperationType.SUBSCRIPTION and self._shares(operation):
             # One execution per group of identical viewers; this task ends here, and the
             # group writes to this socket until the operation completes.
-            await fanout_groups(self.context.events).join(
-                self,
-                operation.id,
+            shared = SharedOperation(
                 self.schema,
-                self.context,
                 operation.query,
                 operation.variables,
                 operation.operation_name,
                 self.view.encode_json,
             )
+            await fanout_groups(self.context.events).join(self, operation.id, shared, self.context)
             return
         limit: float | None = getattr(self.view, "operation_timeout", None)
         if limit is None or kind is OperationType.SUBSCRIPTION:

@@ -102,14 +102,14 @@ _REVERSED = {
 }
 
 
-def _sort(order: DossierOrder) -> list[tuple[str, int]]:
+def sort_for(order: DossierOrder) -> list[tuple[str, int]]:
     direction = -1 if order.value.endswith("DESC") else 1
     if order.value.startswith("CODE"):
         return [("code", direction)]
     return [("received_at", direction), ("code", direction)]
 
 
-def _after(order: DossierOrder, position: Position) -> dict[str, Any]:
+def after_position(order: DossierOrder, position: Position) -> dict[str, Any]:
     op = "$lt" if order.value.endswith("DESC") else "$gt"
     if order.value.startswith("CODE"):
         return {"code": {op: position.code}}
@@ -194,12 +194,12 @@ async def search(
     size = page_size(size)
     query = _and(filter_query(spec, now), visible)
     if after is not None:
-        query = _and(query, _after(order, after))
+        query = _and(query, after_position(order, after))
     if before is not None:
-        query = _and(query, _after(_REVERSED[order], before))
+        query = _and(query, after_position(_REVERSED[order], before))
     reading = _REVERSED[order] if backward else order
     cursor = Dossier.get_pymongo_collection().find(
-        query, sort=_sort(reading), limit=size + 1, batch_size=size + 1
+        query, sort=sort_for(reading), limit=size + 1, batch_size=size + 1
     )
     found = await cursor.to_list()
     kept = found[:size]

@@ -148,7 +148,7 @@ def _match(scope: Scope) -> dict[str, Any]:
     return query
 
 
-def _stages(scope: Scope, key: str, low: str, high: str) -> list[dict[str, Any]]:
+def match_stages(scope: Scope, key: str, low: str, high: str) -> list[dict[str, Any]]:
     """An index-served `$match` (equalities and one day range: the shape SecantusDB's
     planner serves, docs/embedded-database.md), then the rest of the scope."""
     leading: dict[str, Any] = {"level": _level(scope, key).value}
@@ -188,7 +188,7 @@ async def grouped(
     sums = {name: {"$sum": f"${name}"} for name in COUNTERS}
     out: dict[str, Counts] = {}
     for span, low, high in segments(start, end, whole_months):
-        pipeline = [*_stages(scope, key, low, high), {"$group": {"_id": f"${key}", **sums}}]
+        pipeline = [*match_stages(scope, key, low, high), {"$group": {"_id": f"${key}", **sums}}]
         collection = collection_for(span).get_pymongo_collection()
         async for row in await collection.aggregate(pipeline):
             group = row.pop("_id")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from documents.dossiers.dossier import Dossier
-from documents.dossiers.search import DossierFilter, DossierOrder, _sort, filter_query
+from documents.dossiers.search import DossierFilter, DossierOrder, filter_query, sort_for
 from documents.dossiers.statuses import DossierStatus
 
 FILTERS = [
@@ -35,6 +35,6 @@ def _stages(plan: Any) -> set[str]:
 @pytest.mark.parametrize("spec", FILTERS, ids=lambda f: repr(f)[14:60])
 @pytest.mark.parametrize("order", list(DossierOrder))
 async def test_dossier_filter_uses_an_index(spec: DossierFilter, order: DossierOrder) -> None:
-    cursor = Dossier.get_pymongo_collection().find(filter_query(spec), sort=_sort(order))
+    cursor = Dossier.get_pymongo_collection().find(filter_query(spec), sort=sort_for(order))
     plan = (await cursor.explain())["queryPlanner"]["winningPlan"]
     assert _stages(plan) == {"IXSCAN"}, plan

@@ -9,7 +9,7 @@ import pytest
 
 from documents.statistics.deadline_sweep import passed_uncounted
 from documents.statistics.facts import OpenClock
-from documents.statistics.indicators import Scope, _stages
+from documents.statistics.indicators import Scope, match_stages
 from documents.statistics.tables import StatsDay, StatsMonth
 
 SCOPE_NAMES = ["city", "agency", "subtree", "procedure", "agency+procedure", "subtree+procedure"]
@@ -37,7 +37,7 @@ async def test_statistics_rows_are_read_through_an_index(
     model: type[StatsDay], key: str, scope: Scope
 ) -> None:
     low, high = ("2026-01", "2026-12") if model is StatsMonth else ("2026-01-01", "2026-12-31")
-    leading = _stages(scope, key, low, high)[0]["$match"]
+    leading = match_stages(scope, key, low, high)[0]["$match"]
     plan = (await model.get_pymongo_collection().find(leading).explain())["queryPlanner"]
     assert _scan(plan["winningPlan"]) == {"IXSCAN"}, (leading, plan["winningPlan"])
 
