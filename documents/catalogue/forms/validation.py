@@ -20,15 +20,17 @@ from documents.catalogue.forms.formats import FORMAT_CHECKER, KNOWN_FORMATS, for
 from documents.catalogue.forms.messages import REASONS, Reason, messages
 from documents.common.errors import DomainError, ErrorCode, FieldViolation
 
-# Draft 2020-12 with ECMA-262 patterns (as Ajv) and only the formats both sides know.
+# ECMA-262 patterns, as Ajv runs them.
+ECMA_KEYWORDS = {
+    "pattern": patterns.pattern,
+    "patternProperties": patterns.pattern_properties,
+    "additionalProperties": patterns.additional_properties,
+}
+# Draft 2020-12 with ECMA-262 patterns (as Ajv) and only the formats both sides know;
+# plainly valid fields skip a child validator each.
 FormValidator = validators.extend(
     Draft202012Validator,
-    validators={
-        "pattern": patterns.pattern,
-        "patternProperties": patterns.pattern_properties,
-        "additionalProperties": patterns.additional_properties,
-        "properties": plain_fields.properties,
-    },
+    validators={**ECMA_KEYWORDS, "properties": plain_fields.properties},
     format_checker=FORMAT_CHECKER,
 )
 

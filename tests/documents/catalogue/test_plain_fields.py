@@ -8,19 +8,13 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 
-from documents.catalogue.forms import patterns, validation
+from documents.catalogue.forms import validation
 from documents.catalogue.forms.formats import FORMAT_CHECKER
 from documents.catalogue.forms.plain_fields import plainly_valid
 
 # The form validator as it was, with jsonschema's own `properties`.
 Unhurried = validators.extend(
-    Draft202012Validator,
-    validators={
-        "pattern": patterns.pattern,
-        "patternProperties": patterns.pattern_properties,
-        "additionalProperties": patterns.additional_properties,
-    },
-    format_checker=FORMAT_CHECKER,
+    Draft202012Validator, validators=validation.ECMA_KEYWORDS, format_checker=FORMAT_CHECKER
 )
 
 FIELDS: list[dict[str, Any]] = [
