@@ -16,9 +16,11 @@ import asyncio
 import random
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
@@ -29,6 +31,7 @@ from demo.sample_data import sample_applicant, sample_form_data
 from demo.seeding import seed_catalogue
 from documents import DOCUMENT_MODELS
 from documents.calendar.working_calendar import OfficeHours
+from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Channel
 from documents.workflow.submitting import Submission, submit
 
@@ -43,22 +46,24 @@ async def bind(uri: str) -> AsyncMongoClient[dict[str, object]]:
     return client
 
 
+def sample_submission(procedure: Procedure, rng: random.Random) -> Submission:
+    """An online submission of `procedure` at its first agency, by a sample applicant."""
+    return Submission(
+        procedure_code=procedure.code,
+        receiving_agency_code=procedure.agency_codes[0],
+        channel=Channel.ONLINE,
+        applicant=sample_applicant(rng),
+        data=sample_form_data(procedure.form_key, rng),
+    )
+
+
 async def submissions_per_second(count: int, writers: int, rng: random.Random) -> float:
     """Submissions per second for `count` submissions by `writers` concurrent writers."""
     catalogue = procedures()
     hours = OfficeHours()
     queue: asyncio.Queue[Submission] = asyncio.Queue()
     for _ in range(count):
-        procedure = rng.choice(catalogue)
-        queue.put_nowait(
-            Submission(
-                procedure_code=procedure.code,
-                receiving_agency_code=procedure.agency_codes[0],
-                channel=Channel.ONLINE,
-                applicant=sample_applicant(rng),
-                data=sample_form_data(procedure.form_key, rng),
-            )
-        )
+        queue.put_nowait(sample_submission(rng.choice(catalogue), rng))
 
     async def writer() -> None:
         while not queue.empty():
@@ -89,17 +94,29 @@ async def main(rounds: int, per_round: int, writers: int) -> None:
                 client = await bind(uris[mode])
                 rates[mode].append(await submissions_per_second(per_round, writers, rng))
                 await client.close()
-    synced, unsynced = (median(rates[mode]) for mode in MODES)
-    print(f"{rounds} rounds of {per_round} submissions by {writers} writers (medians)")
-    for mode in MODES:
-        print(f"  {mode:15} {median(rates[mode]):7.1f} submissions/s")
+    synced, unsynced = print_medians(rates, per_round, writers)
     print(f"  ratio sync/no sync {synced / unsynced:.2f} (cost {1 - synced / unsynced:.0%})")
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def print_medians(rates: dict[str, list[float]], per_round: int, writers: int) -> list[float]:
+    """Print each mode's median rate over its rounds; the medians, in the modes' order."""
+    rounds = len(next(iter(rates.values())))
+    print(f"{rounds} rounds of {per_round} submissions by {writers} writers (medians)")
+    width = max(len(mode) for mode in rates)
+    for mode, rated in rates.items():
+        print(f"  {mode:{width}} {median(rated):7.1f} submissions/s")
+    return [median(rated) for rated in rates.values()]
+
+
+def run_rounds(doc: str, main: Callable[[int, int, int], Coroutine[Any, Any, None]]) -> None:
+    """`main(rounds, per_round, writers)` with those from the command line."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--per-round", type=int, default=100)
     parser.add_argument("--writers", type=int, default=10)
     arguments = parser.parse_args()
     asyncio.run(main(arguments.rounds, arguments.per_round, arguments.writers))
+
+
+if __name__ == "__main__":
+    run_rounds(__doc__ or "", main)

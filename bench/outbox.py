@@ -12,17 +12,14 @@ applicants who chose a channel. Medians of the rounds and their ratio matter.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import contextlib
 import random
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from statistics import median
 
 from api.embedded import EmbeddedDatabase
-from bench.durability import bind, submissions_per_second
+from bench.durability import bind, print_medians, run_rounds, submissions_per_second
 from demo.seeding import seed_catalogue
 from documents.dossiers import events
 from documents.outbox.messages import OutboxMessage
@@ -59,17 +56,9 @@ async def main(rounds: int, per_round: int, writers: int) -> None:
             await client.close()
         finally:
             database.stop()
-    with_outbox, without = (median(rates[mode]) for mode in MODES)
-    print(f"{rounds} rounds of {per_round} submissions by {writers} writers (medians)")
-    for mode in MODES:
-        print(f"  {mode:16} {median(rates[mode]):7.1f} submissions/s")
+    with_outbox, without = print_medians(rates, per_round, writers)
     print(f"  ratio with/without {with_outbox / without:.2f} ({messages} messages written)")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--per-round", type=int, default=100)
-    parser.add_argument("--writers", type=int, default=10)
-    arguments = parser.parse_args()
-    asyncio.run(main(arguments.rounds, arguments.per_round, arguments.writers))
+    run_rounds(__doc__ or "", main)

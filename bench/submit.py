@@ -49,6 +49,7 @@ from api.database import connect
 from api.embedded import database_uri
 from api.settings import Settings
 from bench import form_data
+from bench.durability import sample_submission
 from bench.processes import api_process
 from demo.catalogue import procedures
 from demo.sample_data import sample_applicant, sample_form_data
@@ -57,8 +58,8 @@ from documents.catalogue.forms import validation
 from documents.catalogue.procedures import Procedure
 from documents.common.clock import local_date
 from documents.dossiers import events
-from documents.dossiers.dossier import Applicant, Channel
-from documents.workflow.submitting import Submission, submit
+from documents.dossiers.dossier import Applicant
+from documents.workflow.submitting import submit
 
 SUBMIT = """
 mutation Submit($input: SubmitDossierInput!) {
@@ -253,17 +254,7 @@ async def diagnose(uri: str, writers: int, count: int, procedure: Procedure) -> 
 
         async def one(_: int) -> None:
             started = time.perf_counter()
-            await submit(
-                Submission(
-                    procedure_code=procedure.code,
-                    receiving_agency_code=procedure.agency_codes[0],
-                    channel=Channel.ONLINE,
-                    applicant=sample_applicant(rng),
-                    data=sample_form_data(procedure.form_key, rng),
-                ),
-                actor="bench",
-                hours=hours,
-            )
+            await submit(sample_submission(procedure, rng), actor="bench", hours=hours)
             latencies.append(time.perf_counter() - started)
 
         await concurrently(writers, 10, one)  # warm-up
