@@ -220,14 +220,15 @@ class Conflicts(CommandListener):
 
 @contextmanager
 def timed_turns(spent: list[float]) -> Iterator[None]:
-    """Time spent inside `in_transaction` per call, so the rest of an event-recording
-    transaction's time is its wait for the per-process turn (the bench's one probe)."""
+    """Time spent inside `in_transaction` per call (its attempts and their waits for the
+    process's turn), so the rest of an event-recording transaction's time is its wait in
+    its agency's line (the bench's one probe)."""
     original = events.in_transaction
 
-    async def probe(model: Any, work: Any) -> Any:
+    async def probe(model: Any, work: Any, turn: Any = None) -> Any:
         started = time.perf_counter()
         try:
-            return await original(model, work)
+            return await original(model, work, turn)
         finally:
             spent.append(time.perf_counter() - started)
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pymongo
 from beanie import Document
@@ -128,44 +128,61 @@ def _transient(error: PyMongoError) -> bool:
     return error.has_error_label("TransientTransactionError")
 
 
+Turn = Callable[[], contextlib.AbstractAsyncContextManager[object]]
+
+
 async def _run(
     session: AsyncClientSession,
     attempt: Callable[[AsyncClientSession], Awaitable[T]],
     max_commit: int | None,
+    turn: Turn | None = None,
 ) -> T:
     """`with_transaction`'s loop (retry the whole attempt on a transient error, the commit
     on an unknown result) with a short pause that does not grow; the client-side time
-    limit, when bound, ends it (each command raises once it has run out)."""
+    limit, when bound, ends it (each command raises once it has run out). Each attempt,
+    its commit included, runs within `turn()` when one is given."""
     started = time.monotonic()
     while True:
-        await session.start_transaction(max_commit_time_ms=max_commit)
-        try:
-            returned = await attempt(session)
-        except BaseException as error:
-            if session.in_transaction:
-                await session.abort_transaction()
-            if isinstance(error, PyMongoError) and _transient(error):
-                _raise_when_out_of_time(started, error)
-                await asyncio.sleep(random.uniform(0, RETRY_PAUSE_SECONDS))
-                continue
-            raise
-        if not session.in_transaction:  # the attempt ended it itself
-            return returned
-        while True:
-            try:
-                await session.commit_transaction()
-                return returned
-            except PyMongoError as error:
-                unknown = error.has_error_label("UnknownTransactionCommitResult")
-                expired = isinstance(error, OperationFailure) and error.code == 50
-                if (unknown and not expired) or _transient(error):
-                    _raise_when_out_of_time(started, error)
-                if unknown and not expired:
-                    continue
-                if _transient(error):
-                    break
-                raise
+        async with turn() if turn is not None else contextlib.nullcontext():
+            done, returned = await _once(session, attempt, max_commit, started)
+        if done:
+            return cast("T", returned)
         await asyncio.sleep(random.uniform(0, RETRY_PAUSE_SECONDS))
+
+
+async def _once(
+    session: AsyncClientSession,
+    attempt: Callable[[AsyncClientSession], Awaitable[T]],
+    max_commit: int | None,
+    started: float,
+) -> tuple[bool, T | None]:
+    """One attempt and its commit: (True, what it returned), or (False, None) to retry."""
+    await session.start_transaction(max_commit_time_ms=max_commit)
+    try:
+        returned = await attempt(session)
+    except BaseException as error:
+        if session.in_transaction:
+            await session.abort_transaction()
+        if isinstance(error, PyMongoError) and _transient(error):
+            _raise_when_out_of_time(started, error)
+            return False, None
+        raise
+    if not session.in_transaction:  # the attempt ended it itself
+        return True, returned
+    while True:
+        try:
+            await session.commit_transaction()
+            return True, returned
+        except PyMongoError as error:
+            unknown = error.has_error_label("UnknownTransactionCommitResult")
+            expired = isinstance(error, OperationFailure) and error.code == 50
+            if (unknown and not expired) or _transient(error):
+                _raise_when_out_of_time(started, error)
+            if unknown and not expired:
+                continue
+            if _transient(error):
+                return False, None
+            raise
 
 
 def _raise_when_out_of_time(started: float, error: PyMongoError) -> None:
@@ -178,7 +195,9 @@ def _raise_when_out_of_time(started: float, error: PyMongoError) -> None:
 
 
 async def in_transaction(
-    model: type[Document], work: Callable[[AsyncClientSession], Awaitable[T]]
+    model: type[Document],
+    work: Callable[[AsyncClientSession], Awaitable[T]],
+    turn: Turn | None = None,
 ) -> T:
     """Run `work(session)` in a transaction on `model`'s client.
 
@@ -207,7 +226,7 @@ async def in_transaction(
             with _time_limit(setup.limits):
                 if setup.lease is not None:
                     await setup.lease.enlist(session)
-                returned = await _run(session, attempt, max_commit)
+                returned = await _run(session, attempt, max_commit, turn)
         except BaseException as error:
             # A timeout, a lost connection or a cancellation may have kept the abort from
             # reaching the server, which would keep the transaction and its locks for 60 s.

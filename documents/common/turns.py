@@ -84,3 +84,31 @@ class Lines:
         finally:
             if not turns.busy and not turns.waiting and self.lines.get(name) is turns:
                 del self.lines[name]
+
+
+class HeldAcrossAttempts:
+    """One transaction's hold on a process-wide lock, across its attempts: asked for
+    before each attempt until it is held, then kept through the retries and released at
+    the end. An attempt that waited `patience` goes without it (its holder may be stuck
+    on a dead process's lock) and the next attempt queues again, so after the holder
+    moves on those that went without it queue rather than keep conflicting beside it."""
+
+    def __init__(self, lock: asyncio.Lock, patience: float) -> None:
+        self.lock, self.patience = lock, patience
+        self.held = False
+
+    @asynccontextmanager
+    async def attempt(self) -> AsyncIterator[None]:
+        if not self.held:
+            try:
+                async with asyncio.timeout(self.patience):
+                    await self.lock.acquire()
+                self.held = True
+            except TimeoutError:
+                pass
+        yield
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self.lock.release()

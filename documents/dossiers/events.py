@@ -18,7 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from documents.common.counters import Counter, next_value
 from documents.common.tolerant import readable
 from documents.common.transactions import in_transaction
-from documents.common.turns import Lines
+from documents.common.turns import HeldAcrossAttempts, Lines
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.statuses import DossierStatus
 
@@ -215,29 +215,26 @@ async def in_event_transaction(
     Every such transaction writes the position counter, so two that overlap conflict and
     one starts again from scratch: with 10 writers on SecantusDB that was 2.6 attempts
     per commit and 3 s at the 99th percentile, against 1 attempt and 0.23 s taking turns
-    (first come, first served). A transaction that has waited `_PATIENCE` seconds goes
-    without its turn, so one stuck in a lock (a dead process's) holds the others up by
-    that much at most; other processes' transactions still conflict and are retried.
+    (first come, first served). A transaction keeps its turn through its retries; one
+    that has waited `_PATIENCE` seconds goes without it, so one stuck in a lock (a dead
+    process's) holds the others up by that much at most, and asks again before its next
+    attempt (documents/common/turns.py). Other processes' transactions still conflict
+    and are retried.
 
     Transactions of one `line` (the counter they all write first, e.g. an agency's day of
     dossier codes) would conflict from their first write, so they queue for as long as
     their line keeps moving, however long it is (documents/common/turns.py): fifty
     submissions at one agency took 8.1 s going without their turns after a second, 4.6 s
-    queued. Different lines still overlap up to the position counter, which a strict
-    queue for everyone would forbid: under CPU load that made recovery after a kill -9
-    twice as slow (docs/durability.md).
+    queued. Lines are not one strict queue for everyone: a line waits for a turn that
+    moves, and the process-wide turn keeps its escape for a holder that does not
+    (docs/durability.md, "Lines per code counter").
     """
     loop = asyncio.get_running_loop()
     lines = _lines.setdefault(loop, Lines(_PATIENCE))
     async with lines.turn(line):
-        turn = _turns.setdefault(loop, asyncio.Lock())
+        turn = HeldAcrossAttempts(_turns.setdefault(loop, asyncio.Lock()), _PATIENCE)
         try:
-            async with asyncio.timeout(_PATIENCE):
-                await turn.acquire()
-        except TimeoutError:
-            return await in_transaction(model, work)
-        try:
-            return await in_transaction(model, work)
+            return await in_transaction(model, work, turn=turn.attempt)
         finally:
             turn.release()
 

@@ -4,6 +4,8 @@ inside the transaction that commits, and the session leased before the first wri
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -150,3 +152,38 @@ async def test_a_transactions_session_is_in_the_lease_before_it_writes() -> None
     assert stored is not None
     assert {bytes(i) for i in stored["lsids"]} == lease.enlisted
     assert len(lease.enlisted) == 1
+
+
+async def test_each_attempt_takes_its_own_turn() -> None:
+    """A transaction that conflicted gives its turn back and queues again, rather than
+    retrying beside the next holder (documents/dossiers/events.py)."""
+    attempts, turns, holding = 0, [], [0]
+
+    @contextlib.asynccontextmanager
+    async def turn() -> AsyncIterator[None]:
+        holding[0] += 1
+        turns.append(holding[0])
+        try:
+            yield
+        finally:
+            holding[0] -= 1
+
+    async def bump(session: AsyncClientSession) -> str:
+        nonlocal attempts
+        attempts += 1
+        assert holding[0] == 1  # every attempt, its commit included, within a turn
+        return await _bump("agency", session)
+
+    async with models_client().start_session() as holder:
+        await holder.start_transaction()
+        await _bump("agency", holder)  # the counter is held: the first attempts conflict
+        try:
+            with transactions_set_up(TransactionSetup(TransactionLimits(timeout_seconds=10.0))):
+                waiting = asyncio.create_task(in_transaction(Counter, bump, turn=turn))
+                await asyncio.sleep(0.5)
+        finally:
+            await holder.abort_transaction()
+        await waiting
+    assert attempts > 1
+    assert len(turns) == attempts
+    assert holding == [0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from documents.common.turns import Lines, Turns
+from documents.common.turns import HeldAcrossAttempts, Lines, Turns
 
 
 async def test_a_long_line_keeps_its_order_while_each_turn_is_short() -> None:
@@ -83,3 +83,19 @@ async def test_lines_queue_apart_and_are_dropped_once_idle() -> None:
     assert max(n for line, n in overlapped if line is not None) == 1  # one at a time per line
     assert max(n for line, n in overlapped if line is None) == 5  # no line, no queue
     assert lines.lines == {}
+
+
+async def test_a_hold_is_kept_through_retries_and_asked_again_after_going_without() -> None:
+    lock = asyncio.Lock()
+    first, second = HeldAcrossAttempts(lock, 0.1), HeldAcrossAttempts(lock, 0.1)
+    async with first.attempt():
+        assert first.held
+    async with first.attempt():  # a retry keeps it: no queueing behind newer ones
+        assert first.held
+    async with second.attempt():  # the holder is stuck: after 0.1 s it goes without
+        assert not second.held
+    first.release()
+    async with second.attempt():  # its next attempt queues again, and gets it
+        assert second.held
+    second.release()
+    assert not lock.locked()
