@@ -205,6 +205,8 @@ async def in_transaction(
     e.g. two submissions bumping the same code counter, so `work` must build its
     documents afresh on each call. Keep the writes that many transactions share (a
     counter) as late in `work` as possible: they hold their lock until the commit.
+    Each attempt, its commit included, runs within `turn()` when one is given (the
+    process's turn of event-recording transactions, documents/dossiers/events.py).
     """
     client = model.get_pymongo_collection().database.client
     setup = setup_for(client)

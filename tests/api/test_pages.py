@@ -72,6 +72,19 @@ def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> 
     pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
 
 
+DEMO_SETTLED = "Demo history complete"
+
+
+def wait_for_line(text: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while text not in log.read_text(errors="replace"):
+        if server.poll() is not None:
+            pytest.fail(f"the server exited:\n{log.read_text(errors='replace')}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {text!r} in the server's log:\n{log.read_text(errors='replace')}")
+        time.sleep(0.25)
+
+
 @pytest.fixture(scope="module")
 def database(mongodb_uri: str) -> Iterator[tuple[str, str]]:
     name = f"test_pages_{uuid.uuid4().hex[:12]}"
@@ -112,6 +125,9 @@ def base_url(database: tuple[str, str], server_dir: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(f"{url}/tra-cuu", server, log)
+        # The demo history is played in the background after the API answers: the pages
+        # are shown on the settled data, not on dossiers that change as a test reads them.
+        wait_for_line(DEMO_SETTLED, server, log)
         yield url
     finally:
         server.terminate()
