@@ -224,7 +224,7 @@ async def in_event_transaction(
     Transactions of one `line` (the counter they all write first, e.g. an agency's day of
     dossier codes) would conflict from their first write, so they queue for as long as
     their line keeps moving, however long it is (documents/common/turns.py): fifty
-    submissions at one agency took 8.1 s going without their turns after a second, 4.6 s
+    submissions at one agency took 8.1 s going without their turns after a second, 3.8 s
     queued. Lines are not one strict queue for everyone: a line waits for a turn that
     moves, and the process-wide turn keeps its escape for a holder that does not
     (docs/durability.md, "Lines per code counter").

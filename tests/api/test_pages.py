@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,31 +58,28 @@ def free_port() -> int:
         return port
 
 
-def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
-
-
-DEMO_SETTLED = "Demo history complete"
-
-
-def wait_for_line(text: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until(
+    ready: Callable[[], bool], what: str, server: subprocess.Popen[bytes], log: Path
+) -> None:
+    """Poll `ready()` until it holds, failing with the server's log if the server exits or
+    `what` has not happened within 180 s."""
     deadline = time.monotonic() + 180
-    while text not in log.read_text(errors="replace"):
+    while not ready():
         if server.poll() is not None:
             pytest.fail(f"the server exited:\n{log.read_text(errors='replace')}")
         if time.monotonic() > deadline:
-            pytest.fail(f"no {text!r} in the server's log:\n{log.read_text(errors='replace')}")
+            pytest.fail(f"{what} within 180 s:\n{log.read_text(errors='replace')}")
         time.sleep(0.25)
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+DEMO_SETTLED = "Demo history complete"
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +121,14 @@ def base_url(database: tuple[str, str], server_dir: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{url}/tra-cuu", server, log)
+        wait_until(lambda: answers(f"{url}/tra-cuu"), "the server did not start", server, log)
+
         # The demo history is played in the background after the API answers: the pages
         # are shown on the settled data, not on dossiers that change as a test reads them.
-        wait_for_line(DEMO_SETTLED, server, log)
+        def settled() -> bool:
+            return DEMO_SETTLED in log.read_text(errors="replace")
+
+        wait_until(settled, f"no {DEMO_SETTLED!r} in the log", server, log)
         yield url
     finally:
         server.terminate()
