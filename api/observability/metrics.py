@@ -224,6 +224,11 @@ class StateCollector(Collector):
         skipped = CounterMetricFamily(
             "motcua_hub_skipped_events", "Events this version could not read, skipped."
         )
+        lost = CounterMetricFamily(
+            "motcua_hub_history_lost",
+            "Times the change stream could not resume from its token (past the oplog's "
+            "window) and the hub read the missed events from the collection.",
+        )
         shared = CounterMetricFamily(
             "motcua_fanout_executions",
             "Results of shared subscription executions: one per group of identical viewers "
@@ -234,8 +239,9 @@ class StateCollector(Collector):
             stream.add_metric([], 1 if hub.stream_open else 0)
             restarts.add_metric([], hub.restarts)
             skipped.add_metric([], hub.skipped)
+            lost.add_metric([], hub.history_lost)
             shared.add_metric([], getattr(getattr(hub, "fanout", None), "executions", 0))
-        yield from (subscribers, stream, restarts, skipped, shared)
+        yield from (subscribers, stream, restarts, skipped, lost, shared)
         running = GaugeMetricFamily(
             "motcua_worker_running", "1 while the background worker runs.", labels=["worker"]
         )

@@ -6,7 +6,9 @@ shared, shielded loaders per event: N subscribers cost one dossier lookup, and a
 subscriber that goes away cannot cancel that lookup for the others. A subscriber that
 lets its queue fill up is dropped (its feed raises SubscriberTooSlowError) so it never
 holds the others back. When the stream fails, the hub reopens it from the last resume
-token, backing off exponentially, so no event is lost.
+token, backing off exponentially, so no event is lost. When that token is past the
+oplog's window (the stream was away too long), it reopens from now and reads the gap
+from the collection by position.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from pymongo.errors import OperationFailure
+
 from api.workers.failures import describe
 from documents.common.clock import utcnow
 from documents.common.tolerant import Unreadable, read
 from documents.dossiers.events import DossierEvent
+from documents.dossiers.feed import events_after, latest_position
 from loaders import Loaders
 from schema.core.context import LiveEvent, SubscriberTooSlowError
 
@@ -42,6 +47,10 @@ class ChangeStream(Protocol):
 
 
 Watch = Callable[[ResumeToken | None], Awaitable[ChangeStream]]
+# The server's answers to a resume token it can no longer honour: InvalidResumeToken,
+# ChangeStreamFatalError (older servers, for a point no longer in the oplog) and
+# ChangeStreamHistoryLost. Reopening with the same token fails every time.
+HISTORY_LOST = frozenset({260, 280, 286})
 
 
 async def watch_dossier_events(resume_after: ResumeToken | None) -> ChangeStream:
@@ -108,6 +117,11 @@ class EventHub:
         self.opened_at: datetime | None = None
         self.last_position: int | None = None
         self.skipped = 0
+        # Times the resume token was refused and the gap read from the collection.
+        self.history_lost = 0
+        # The last position committed before the stream first opened: where a gap is
+        # read from when no event has been published since.
+        self._opened_after: int | None = None
         self._feeds: set[Feed] = set()
         # The subscriptions that share one execution per event (api/http/fanout.py),
         # made by the transport with the first one.
@@ -162,7 +176,12 @@ class EventHub:
     def receive(self, document: Mapping[str, Any]) -> None:
         """Publishes one inserted event. An event this version cannot read (a newer
         process wrote an event type it does not know) is skipped and counted, so a
-        rolling upgrade never stops the stream at it."""
+        rolling upgrade never stops the stream at it. One already published (read from
+        the collection after a lost history) is not published again."""
+        position = document.get("position")
+        last = self.last_position
+        if isinstance(position, int) and last is not None and position <= last:
+            return
         event = read(DossierEvent, document)  # when unreadable: logged once and counted
         if isinstance(event, Unreadable):
             self.skipped += 1
@@ -177,11 +196,48 @@ class EventHub:
         ):
             self.last_position = position
 
+    async def _open(self) -> ChangeStream:
+        """The stream from the last resume token. Without one (the server can no longer
+        resume from it, or no stream ever gave one), from now, once the events missed
+        since the last one published have been read from the collection."""
+        if self.resume_token is not None:
+            try:
+                return await self.watch(self.resume_token)
+            except OperationFailure as error:
+                if error.code not in HISTORY_LOST:
+                    raise
+            logger.warning(
+                "the change stream cannot resume from its token (its history is gone); "
+                "reopening from now and reading the missed events from the collection"
+            )
+            self.history_lost += 1
+            self.resume_token = None
+        if self._opened_after is None:  # the first opening: nothing was published before
+            self._opened_after = await latest_position()
+            return await self.watch(None)
+        stream = await self.watch(None)
+        try:
+            await self._read_gap()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await stream.close()
+            raise
+        return stream
+
+    async def _read_gap(self) -> None:
+        """Publishes, in position order, the events committed up to now after the last
+        one published; the stream just opened brings the later ones, and one it repeats
+        is not published twice (`receive`)."""
+        after = self.last_position if self.last_position is not None else self._opened_after
+        async for event in events_after(after or 0, await latest_position(), {}):
+            self.publish(event)
+            self._passed(event.position)
+
     async def _run(self) -> None:
         backoff = self.initial_backoff
         while True:
             try:
-                stream = await self.watch(self.resume_token)
+                stream = await self._open()
             except Exception as error:  # one line: no traceback every retry
                 logger.error(
                     "could not open the change stream (%s); retrying in %.2f s",

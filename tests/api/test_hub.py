@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import OperationFailure
 
 from api.settings import Settings
 from api.workers.hub import ChangeStream, EventHub, ResumeToken, watch_dossier_events
@@ -76,6 +77,50 @@ async def test_hub_resumes_after_a_stream_failure_without_losing_events(
     assert hub.restarts == 1
     assert len(opened) == 2
     assert opened[1] is not None  # resumed from the token, not from "now"
+
+
+async def test_hub_reads_the_gap_from_the_collection_when_its_history_is_lost(
+    settings: Settings,
+) -> None:
+    """Past the oplog's window the server refuses the kept resume token every time
+    (ChangeStreamHistoryLost). The hub must not retry it for ever, nor reopen from now
+    and skip what was committed while it was away."""
+    opened: list[ResumeToken | None] = []
+
+    async def forgetful_watch(resume_after: ResumeToken | None) -> ChangeStream:
+        opened.append(resume_after)
+        if len(opened) == 1:
+            return FailingOnce(await watch_dossier_events(resume_after), after=2)
+        if resume_after is not None:
+            # Committed while the stream was away; then the server has lost its history.
+            for code in ("GAP-1", "GAP-2"):
+                await in_event_transaction(DossierEvent, partial(record, [event(code)]))
+            raise OperationFailure("resume point no longer in the oplog", code=286)
+        return await watch_dossier_events(resume_after)
+
+    async with serving(settings):
+        hub = EventHub(initial_backoff=0.01, max_backoff=0.05, watch=forgetful_watch)
+        await hub.start()
+        try:
+            async with hub.subscribe() as feed:
+                before = ["D-0", "D-1", "D-2"]
+                for code in before:
+                    await in_event_transaction(DossierEvent, partial(record, [event(code)]))
+                received = [await asyncio.wait_for(anext(feed), 30) for _ in range(5)]
+                await in_event_transaction(DossierEvent, partial(record, [event("D-3")]))
+                received.append(await asyncio.wait_for(anext(feed), 30))
+        finally:
+            await hub.stop()
+    # Each once, in commit order (GAP-1 and GAP-2 may commit around D-2).
+    assert sorted(e.event.dossier_code for e in received[:5]) == [
+        "D-0", "D-1", "D-2", "GAP-1", "GAP-2"
+    ]  # fmt: skip
+    assert received[5].event.dossier_code == "D-3"
+    positions = [e.event.position or 0 for e in received]
+    assert positions == list(range(positions[0], positions[0] + 6))
+    assert hub.history_lost == 1
+    assert opened[1] is not None  # tried the token once,
+    assert opened[2] is None  # then gave it up
 
 
 async def test_hub_drops_only_the_subscriber_that_overflows() -> None:

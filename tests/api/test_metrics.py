@@ -156,6 +156,7 @@ async def test_subscribers_and_the_hub_are_read_when_scraped(settings: Settings)
             text = await scrape(http)
     assert value(text, "motcua_subscribers") == 2
     assert value(text, "motcua_hub_stream_open") == 0  # background services are off here
+    assert value(text, "motcua_hub_history_lost_total") == 0
 
 
 def free_port() -> int:
