@@ -3,7 +3,7 @@ per-deployment values built from it."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(default=5.0, gt=0)
     outbox_max_backoff_seconds: float = Field(default=900.0, gt=0)
     outbox_retry_hours: float = Field(default=72.0, gt=0)
+    # Delivered outbox messages and webhook deliveries are deleted this long after their
+    # delivery (0: kept for ever); dead letters stay until an operator acts.
+    delivered_retention_days: float = Field(default=30.0, ge=0)
     # Webhooks (docs/webhooks.md): polling, retries with backoff, and HTTP timeouts.
     webhook_poll_seconds: float = Field(default=2.0, gt=0)
     webhook_backoff_seconds: float = Field(default=10.0, gt=0)
@@ -199,6 +202,12 @@ class Settings(BaseSettings):
             "MOTCUA_OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
         ),
     )
+
+    @property
+    def keep_delivered(self) -> timedelta | None:
+        """How long a delivered message is kept (None: for ever)."""
+        days = self.delivered_retention_days
+        return timedelta(days=days) if days > 0 else None
 
     @property
     def transaction_limits(self) -> TransactionLimits:

@@ -83,7 +83,7 @@ class OutboxWorker:
             window = timedelta(hours=settings.outbox_retry_hours)
             base, cap = settings.outbox_backoff_seconds, settings.outbox_max_backoff_seconds
             next_at = retry_at(len(message.attempts) + 1, message.retry_since, base, cap, window)
-        await finish(message, self.owner, attempt, sent, next_at)
+        await finish(message, self.owner, attempt, sent, next_at, self.settings.keep_delivered)
         outcome = "delivered" if sent.delivered else "failed" if next_at else "dead"
         self.outcomes[message.destination.value, outcome] += 1
         return sent.delivered

@@ -150,7 +150,7 @@ class WebhookWorker:
         if hook is not None and event is not None:
             base, cap = settings.webhook_backoff_seconds, settings.webhook_max_backoff_seconds
             next_at = retry_at(delivery, base, cap, window)
-        await finish_attempt(delivery, self.owner, attempt, next_at)
+        await finish_attempt(delivery, self.owner, attempt, next_at, settings.keep_delivered)
         return status is not None and 200 <= status < 300
 
     async def _post(

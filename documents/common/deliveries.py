@@ -7,25 +7,29 @@ A message is a document with a `status`, its `attempts`, a `retry_since`, a
 message is not due, and one whose worker died is due again then. The outcome is recorded
 only while the worker still holds the lease. Failures back off exponentially with full
 jitter until the retry window closes; then the message is a dead letter until an
-operator redelivers it.
+operator redelivers it. A delivered message is kept for an operational window
+(`keep_for`), then a TTL index on `purge_at` deletes it; dead letters stay.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from beanie import Document
 from pydantic import BaseModel
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from documents.common.clock import utcnow
 from documents.common.tolerant import Unreadable, read
 
 D = TypeVar("D", bound=Document)
+# Deletes a delivered message once its `purge_at` has passed (about a minute late, by
+# the server's TTL monitor, on MongoDB and SecantusDB alike).
+PURGE_INDEX = IndexModel([("purge_at", ASCENDING)], name="purge", expireAfterSeconds=0)
 
 
 class DeliveryStatus(StrEnum):
@@ -104,9 +108,11 @@ async def finish_attempt(
     delivered: bool,
     next_at: datetime | None,
     extra: dict[str, Any] | None = None,
+    keep_for: timedelta | None = None,
 ) -> bool:
     """Record an attempt: delivered, else retried at `next_at`, or dead when `next_at`
-    is None. `extra` fields are set with it. False when the lease was lost meanwhile."""
+    is None. `extra` fields are set with it. A delivered message is deleted `keep_for`
+    from now (never when None). False when the lease was lost meanwhile."""
     if delivered:
         status = DeliveryStatus.DELIVERED
     else:
@@ -114,6 +120,9 @@ async def finish_attempt(
     changes: dict[str, Any] = {**(extra or {}), "status": status.value, "lease_owner": None}
     if next_at is not None and status is DeliveryStatus.PENDING:
         changes["next_attempt_at"] = next_at
+    if delivered and keep_for is not None:
+        # Real time, as the TTL monitor counts it, not the business clock.
+        changes["purge_at"] = datetime.now(UTC) + keep_for
     result = await model.get_pymongo_collection().update_one(
         {"_id": message_id, "lease_owner": owner, "status": DeliveryStatus.PENDING.value},
         {"$set": changes, "$push": {"attempts": attempt.model_dump()}},
@@ -133,6 +142,7 @@ async def redeliver(model: type[Document], message_id: Any) -> bool:
                 "retry_since": now,
                 "next_attempt_at": now,
                 "lease_owner": None,
+                "purge_at": None,
             }
         },
     )

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from documents.common.deliveries import DeliveryAttempt, DeliveryStatus
+from documents.common.deliveries import PURGE_INDEX, DeliveryAttempt, DeliveryStatus
 
 
 class Destination(StrEnum):
@@ -48,6 +48,8 @@ class OutboxMessage(Document):
     retry_since: datetime
     next_attempt_at: datetime
     lease_owner: str | None = None
+    # When a delivered message is deleted (documents/common/deliveries.py).
+    purge_at: datetime | None = None
     # What the receiver answered that is kept (no personal data), once delivered.
     answer: dict[str, Any] | None = None
 
@@ -74,6 +76,7 @@ class OutboxMessage(Document):
                 [("destination", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)],
                 name="by_status",
             ),
+            PURGE_INDEX,
         ]
 
 

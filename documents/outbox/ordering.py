@@ -77,10 +77,11 @@ async def finish(
     attempt: DeliveryAttempt,
     sent: Sent,
     next_at: datetime | None,
+    keep_for: timedelta | None = None,
 ) -> bool:
-    """Record the attempt (documents/common/deliveries.py); once the message is done
-    with, delivered or dead, the messages waiting behind it are due now. False when the
-    lease was lost meanwhile."""
+    """Record the attempt (documents/common/deliveries.py; a delivered message is deleted
+    `keep_for` later); once the message is done with, delivered or dead, the messages
+    waiting behind it are due now. False when the lease was lost meanwhile."""
     extra = {"answer": sent.answer} if sent.delivered and sent.answer else None
     recorded = await deliveries.finish_attempt(
         OutboxMessage,
@@ -90,6 +91,7 @@ async def finish(
         delivered=sent.delivered,
         next_at=next_at,
         extra=extra,
+        keep_for=keep_for,
     )
     if recorded and (sent.delivered or next_at is None):
         await OutboxMessage.get_pymongo_collection().update_many(

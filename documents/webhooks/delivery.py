@@ -95,6 +95,8 @@ class WebhookDelivery(Document):
     # due, and one whose worker died is due again then. One indexed range serves it.
     next_attempt_at: datetime
     lease_owner: str | None = None
+    # When a delivered delivery is deleted (documents/common/deliveries.py).
+    purge_at: datetime | None = None
 
     class Settings:
         name = "webhook_deliveries"
@@ -102,6 +104,7 @@ class WebhookDelivery(Document):
             IndexModel([("event_id", ASCENDING), ("webhook_id", ASCENDING)], unique=True),
             IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
             IndexModel([("webhook_id", ASCENDING), ("_id", DESCENDING)], name="by_webhook"),
+            deliveries.PURGE_INDEX,
         ]
 
 
@@ -256,13 +259,23 @@ def retry_at(
 
 
 async def finish_attempt(
-    delivery: WebhookDelivery, owner: str, attempt: DeliveryAttempt, next_at: datetime | None
+    delivery: WebhookDelivery,
+    owner: str,
+    attempt: DeliveryAttempt,
+    next_at: datetime | None,
+    keep_for: timedelta | None = None,
 ) -> bool:
-    """Record an attempt: delivered when it succeeded, else retried at `next_at` or dead.
-    False when the lease was lost meanwhile."""
+    """Record an attempt: delivered when it succeeded (and deleted `keep_for` later), else
+    retried at `next_at` or dead. False when the lease was lost meanwhile."""
     delivered = attempt.http_status is not None and 200 <= attempt.http_status < 300
     return await deliveries.finish_attempt(
-        WebhookDelivery, delivery.id, owner, attempt, delivered=delivered, next_at=next_at
+        WebhookDelivery,
+        delivery.id,
+        owner,
+        attempt,
+        delivered=delivered,
+        next_at=next_at,
+        keep_for=keep_for,
     )
 
 
@@ -278,6 +291,7 @@ async def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status = DeliveryStatus.PENDING
     delivery.retry_since = delivery.next_attempt_at = now
     delivery.lease_owner = None
+    delivery.purge_at = None
     await delivery.save()
     return delivery
 

@@ -31,7 +31,9 @@ class DestinationStatusType:
     dead_letters: int = strawberry.field(
         description="Messages given up on (redeliverOutboxMessage sends one again)."
     )
-    delivered: int = strawberry.field(description="Messages delivered.")
+    delivered: int = strawberry.field(
+        description="Messages delivered and still kept (MOTCUA_DELIVERED_RETENTION_DAYS)."
+    )
     oldest_pending_seconds: float | None = strawberry.field(
         description="How long the oldest pending message has waited; null when none does."
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -130,6 +130,43 @@ async def test_a_dead_letter_after_the_retry_window_lets_the_next_go_and_is_rede
     await running.run_once()
     assert endpoint.of("A") == [1]
     assert await statuses("A") == [DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]
+
+
+async def purge_index(collection: str) -> dict[str, Any]:
+    indexes = await OutboxMessage.get_pymongo_collection().database[collection].index_information()
+    return dict(indexes["purge"])
+
+
+async def test_a_delivered_message_is_deleted_after_the_retention_window_and_a_dead_one_kept(
+    http: httpx.AsyncClient, settings: Settings, endpoint: Receiver, adapter: ReceiverAdapter
+) -> None:
+    await OutboxMessage.insert_many([portal_message("A", 1), portal_message("B", 1)])
+    endpoint.refused_keys = {"B"}
+    running = worker(settings, adapter, delivered_retention_days=7)
+    await until_delivered(running, ["A"])
+    for _ in range(3):
+        await running.run_once()
+    delivered = await OutboxMessage.find_one({"key": "A"})
+    dead = await OutboxMessage.find_one({"key": "B"})
+    assert delivered is not None
+    assert dead is not None
+    assert dead.status is DeliveryStatus.DEAD
+    assert dead.purge_at is None  # until an operator acts
+    assert delivered.purge_at is not None
+    kept = delivered.purge_at.replace(tzinfo=UTC) - datetime.now(UTC)
+    assert timedelta(days=7) - timedelta(minutes=1) < kept <= timedelta(days=7)
+    # The server's TTL monitor deletes it then (docs/embedded-database.md).
+    assert (await purge_index("outbox"))["expireAfterSeconds"] == 0
+
+
+async def test_a_retention_of_zero_keeps_delivered_messages(
+    http: httpx.AsyncClient, settings: Settings, endpoint: Receiver, adapter: ReceiverAdapter
+) -> None:
+    await OutboxMessage.insert_one(portal_message("A", 1))
+    await until_delivered(worker(settings, adapter, delivered_retention_days=0), ["A"])
+    delivered = await OutboxMessage.find_one({"key": "A"})
+    assert delivered is not None
+    assert delivered.purge_at is None
 
 
 async def test_a_refused_message_is_a_dead_letter_at_once(

@@ -11,7 +11,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -196,6 +196,10 @@ async def test_webhooks_retry_until_the_receiver_accepts(
     await eventually(delivered)
     assert len(receiver.received) == 3
     assert len(set(receiver.event_ids())) == 1
+    [stored] = await WebhookDelivery.find({"status": "DELIVERED"}).to_list()
+    assert stored.purge_at is not None  # deleted after MOTCUA_DELIVERED_RETENTION_DAYS
+    kept = stored.purge_at.replace(tzinfo=UTC) - datetime.now(UTC)
+    assert timedelta(days=29) < kept <= timedelta(days=30)
     data = await admin.data(DELIVERIES, {"id": webhook_id})
     [edge] = data["webhookDeliveries"]["edges"]
     assert edge["node"]["status"] == "DELIVERED"
