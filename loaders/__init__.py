@@ -12,6 +12,7 @@ from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema
 from documents.catalogue.procedures import Procedure
 from documents.dossiers.dossier import Dossier
+from documents.groups.records import DossierGroup
 from documents.papers.attachments import Attachment
 from documents.payments.orders import PaymentOrder
 from documents.statistics.ratings import Feedback, Rating
@@ -25,6 +26,7 @@ from loaders.forms import (
     form_by_id_loader,
     form_by_version_loader,
 )
+from loaders.groups import group_by_code_loader
 from loaders.payments import orders_by_dossier_loader
 from loaders.procedures import procedure_by_code_loader
 from loaders.ratings import feedback_by_dossier_loader, rating_by_dossier_loader
@@ -62,6 +64,9 @@ class Loaders:
     )
     payment_orders_by_dossier: DataLoader[str, list[PaymentOrder]] = field(
         default_factory=orders_by_dossier_loader
+    )
+    group_by_code: DataLoader[str, DossierGroup | None] = field(
+        default_factory=group_by_code_loader
     )
     # What the layers above build from loaded documents, built once for all the places
     # a request shows them (a page's 100 dossiers share a handful of procedures).

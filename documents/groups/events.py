@@ -91,7 +91,3 @@ def members_shown_with(event: DossierEvent, group: DossierGroup) -> list[str]:
     named = event.payload.get("member")
     codes = [member.dossier_code for member in group.members]
     return sorted(codes, key=lambda code: code != named)
-
-
-async def find_group(code: str) -> DossierGroup | None:
-    return await DossierGroup.find_one({"code": code})

@@ -22,7 +22,7 @@ from documents.common.tolerant import UnreadableDocumentError
 from documents.dossiers.dossier import Dossier
 from documents.dossiers.events import DossierEvent
 from documents.dossiers.feed import events_after, latest_position
-from documents.groups.events import GROUP_EVENTS, find_group, members_shown_with
+from documents.groups.events import GROUP_EVENTS, members_shown_with
 from loaders import Loaders
 from loaders.shielding import run_to_end
 from schema.core.context import Info, LiveFeed, SubscriberTooSlowError
@@ -82,7 +82,7 @@ async def _subjects(event: DossierEvent, loaders: Loaders) -> list[Dossier | Non
     group's members (docs/groups.md, "Integrators and statistics")."""
     if event.type not in GROUP_EVENTS:
         return [await loaders.dossier_by_code.load(event.dossier_code)]
-    group = await run_to_end(find_group(event.dossier_code))
+    group = await loaders.group_by_code.load(event.dossier_code)
     if group is None:
         return []
     return await loaders.dossier_by_code.load_many(members_shown_with(event, group))
