@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -199,10 +200,16 @@ async def _read_dossiers(session: AsyncClientSession, events: Sequence[DossierEv
     return {d["code"]: d async for d in found}
 
 
-_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-_lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Lines] = weakref.WeakKeyDictionary()
+@dataclass
+class _Turns:
+    """An event loop's turns: the lines by counter, and the one turn of every
+    event-recording transaction (asyncio locks belong to one loop)."""
+
+    lines: Lines = field(default_factory=lambda: Lines(_PATIENCE))
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turns] = weakref.WeakKeyDictionary()
 
 
 async def in_event_transaction(
@@ -229,10 +236,9 @@ async def in_event_transaction(
     moves, and the process-wide turn keeps its escape for a holder that does not
     (docs/durability.md, "Lines per code counter").
     """
-    loop = asyncio.get_running_loop()
-    lines = _lines.setdefault(loop, Lines(_PATIENCE))
-    async with lines.turn(line):
-        turn = HeldAcrossAttempts(_turns.setdefault(loop, asyncio.Lock()), _PATIENCE)
+    turns = _by_loop.setdefault(asyncio.get_running_loop(), _Turns())
+    async with turns.lines.turn(line):
+        turn = HeldAcrossAttempts(turns.lock, _PATIENCE)
         try:
             return await in_transaction(model, work, turn=turn.attempt)
         finally:
