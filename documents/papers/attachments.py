@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol, Self
 
 from beanie import Document, PydanticObjectId
 from pydantic import BaseModel
@@ -60,6 +61,23 @@ class ReuseOrigin(BaseModel):
     issued_at: datetime
 
 
+class StoredFile(Protocol):
+    """An attachment or repository item, as one that shares its stored file sees it."""
+
+    @property
+    def id(self) -> PydanticObjectId | None: ...
+    @property
+    def file_id(self) -> PydanticObjectId: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+
+
 class Attachment(Document):
     dossier_code: str
     # The required-paper slot it fills; None for results.
@@ -81,12 +99,51 @@ class Attachment(Document):
     filename: str
     uploaded_by: str | None = None
     uploaded_at: datetime
-    # The repository item whose file this reuses (no copy is made).
+    # The repository item (or, for papers shared in a group, the attachment) whose file
+    # this reuses (no copy is made).
     reused_from: PydanticObjectId | None = None
     origin: ReuseOrigin | None = None
     # How it came; None on attachments stored before it was recorded (see `came_as`).
     digitisation: PaperDigitisation | None = None
     digitised_by: str | None = None  # DIGITISED_AT_COUNTER: the officer's user
+
+    @classmethod
+    def sharing(
+        cls,
+        source: StoredFile,
+        *,
+        dossier_code: str,
+        slot: str | None,
+        uploaded_at: datetime,
+        digitisation: PaperDigitisation,
+        uploaded_by: str | None = None,
+        electronic: bool = False,
+        result_type: str | None = None,
+        valid_until: date | None = None,
+        origin: ReuseOrigin | None = None,
+        digitised_by: str | None = None,
+    ) -> Self:
+        """A paper of dossier `dossier_code` that shares the stored file of `source`: no
+        copy, and (`reused_from`) not counted twice against the dossier's size limit."""
+        return cls(
+            dossier_code=dossier_code,
+            slot=slot,
+            kind=AttachmentKind.APPLICATION,
+            electronic=electronic,
+            result_type=result_type,
+            valid_until=valid_until,
+            file_id=source.file_id,
+            sha256=source.sha256,
+            size=source.size,
+            media_type=source.media_type,
+            filename=source.filename,
+            uploaded_by=uploaded_by,
+            uploaded_at=uploaded_at,
+            reused_from=source.id,
+            origin=origin,
+            digitisation=digitisation,
+            digitised_by=digitised_by,
+        )
 
     @property
     def reused(self) -> bool:

@@ -21,7 +21,6 @@ from documents.common.errors import DomainError, ErrorCode
 from documents.dossiers.dossier import Dossier
 from documents.papers.attachments import (
     Attachment,
-    AttachmentKind,
     PaperDigitisation,
     ReuseOrigin,
 )
@@ -131,21 +130,15 @@ def reused_attachment(
     """The dossier's attachment for a reused item: the same GridFS file, no copy, and
     what it is for those who may not open it."""
     item = planned.item
-    return Attachment(
+    return Attachment.sharing(
+        item,
         dossier_code=code,
         slot=planned.slot,
-        kind=AttachmentKind.APPLICATION,
         electronic=item.electronic,
         result_type=item.result_type,
         valid_until=item.valid_until,
-        file_id=item.file_id,
-        sha256=item.sha256,
-        size=item.size,
-        media_type=item.media_type,
-        filename=item.filename,
         uploaded_by=actor,
         uploaded_at=at,
-        reused_from=item.id,
         digitisation=(
             PaperDigitisation.REUSED_FROM_RESULT
             if item.kind is RepositoryItemKind.RESULT

@@ -67,20 +67,12 @@ async def share_with_group(
     async def work(session: AsyncClientSession) -> None:
         events = []
         for other in takers:
-            shared = Attachment(
+            shared = Attachment.sharing(
+                paper,
                 dossier_code=other.code,
                 slot=paper.slot,
-                kind=AttachmentKind.APPLICATION,
-                file_id=paper.file_id,
-                sha256=paper.sha256,
-                size=paper.size,
-                media_type=paper.media_type,
-                filename=paper.filename,
                 uploaded_by=actor.user,
                 uploaded_at=now,
-                # The attachment whose file it shares: no copy, and not counted twice
-                # against the dossier's size limit.
-                reused_from=paper.id,
                 digitisation=paper.came_as,
                 digitised_by=paper.digitised_by,
             )

@@ -48,21 +48,15 @@ async def results_as_papers(
             None,
         )
         reused.append(
-            Attachment(
+            # Shares the file of the result attachment (a group's, not the repository's).
+            Attachment.sharing(
+                result,
                 dossier_code=code,
                 slot=slot,
-                kind=AttachmentKind.APPLICATION,
                 electronic=result.electronic,
                 result_type=result.result_type,
                 valid_until=result.valid_until,
-                file_id=result.file_id,
-                sha256=result.sha256,
-                size=result.size,
-                media_type=result.media_type,
-                filename=result.filename,
                 uploaded_at=now,
-                # The result attachment whose file it shares (a group's, not the repository's).
-                reused_from=result.id,
                 digitisation=PaperDigitisation.REUSED_FROM_RESULT,
                 origin=ReuseOrigin(
                     result=True,
