@@ -7,8 +7,8 @@ from typing import Any
 from documents.catalogue.agencies import Agency
 from documents.catalogue.forms.definition import FormSchema, FormStatus
 from documents.catalogue.procedures import Procedure
+from documents.common.checked_edits import create_checked, update_checked
 from documents.common.errors import DomainError, ErrorCode, not_found
-from documents.common.inserting import insert_new
 
 
 async def _check_references(procedure: Procedure) -> None:
@@ -50,18 +50,10 @@ async def _check_paper_slots(procedure: Procedure) -> None:
 
 async def create_procedure(fields: dict[str, Any]) -> Procedure:
     """Raises pydantic.ValidationError for malformed fields, DomainError otherwise."""
-    procedure = Procedure.model_validate(fields)
-    await _check_references(procedure)
-    await insert_new(procedure, f"procedure {procedure.code!r} already exists", "code")
-    return procedure
+    taken = f"procedure {fields.get('code')!r} already exists"
+    return await create_checked(Procedure, fields, _check_references, taken)
 
 
 async def update_procedure(code: str, changes: dict[str, Any]) -> Procedure:
-    current = await Procedure.find_one(Procedure.code == code)
-    if current is None:
-        raise not_found("procedure", code, "code")
-    merged = {**current.model_dump(exclude={"revision_id"}), **changes, "code": code}
-    updated = Procedure.model_validate(merged)
-    await _check_references(updated)
-    await updated.replace()
-    return updated
+    """The procedure with `changes` applied, checked as a whole; its code never changes."""
+    return await update_checked(Procedure, code, changes, _check_references, "procedure")

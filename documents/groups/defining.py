@@ -5,30 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from documents.common.errors import not_found
-from documents.common.inserting import insert_new
+from documents.common.checked_edits import create_checked, update_checked
 from documents.groups.checking import check_group
 from documents.groups.definition import ProcedureGroup
 
 
 async def create_group(fields: dict[str, Any]) -> ProcedureGroup:
     """Raises pydantic.ValidationError for malformed fields, DomainError otherwise."""
-    group = ProcedureGroup.model_validate(fields)
-    await check_group(group)
-    await insert_new(group, "a group with this code already exists", "code")
-    return group
+    taken = "a group with this code already exists"
+    return await create_checked(ProcedureGroup, fields, check_group, taken)
 
 
 async def update_group(code: str, changes: dict[str, Any]) -> ProcedureGroup:
     """The group with `changes` applied, checked as a whole; its code never changes."""
-    current = await ProcedureGroup.find_one(ProcedureGroup.code == code)
-    if current is None:
-        raise not_found("procedure group", code, "code")
-    merged = {**current.model_dump(exclude={"revision_id"}), **changes, "code": code}
-    updated = ProcedureGroup.model_validate(merged)
-    await check_group(updated)
-    await updated.replace()
-    return updated
+    return await update_checked(ProcedureGroup, code, changes, check_group, "procedure group")
 
 
 async def find_group(code: str) -> ProcedureGroup | None:
