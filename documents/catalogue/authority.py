@@ -83,7 +83,9 @@ async def _by_unit_code(value: Any, day: date, field: str) -> Agency:
     return await _current(valid[0].code, day, "the commune, ward or special zone", field)
 
 
-async def _receiving_authority(procedure: Procedure, receiving: Agency, day: date) -> Agency:
+async def _receiving_authority(
+    procedure: Procedure, receiving: Agency, day: date, listed: Mapping[str, str]
+) -> Agency:
     """The receiving agency, or for a service point (a desk, not an authority) the
     commune or ward it serves; when the procedure lists its agencies and this one is
     not among them, the first listed (the behaviour before routing rules existed)."""
@@ -94,29 +96,35 @@ async def _receiving_authority(procedure: Procedure, receiving: Agency, day: dat
         here = await _current(receiving.serves_code, day, "the ward it serves", RECEIVING)
     elif receiving.merged_by():  # a back-dated receipt: handled by what it became
         here = await _current(receiving.code, day, "the receiving agency", RECEIVING)
-    listed = await current_codes(procedure.agency_codes)
     if not listed or here.code in listed.values():
         return here
     first = listed[procedure.agency_codes[0]]
     return await _current(first, day, "the procedure's first agency", PROCEDURE)
 
 
-async def competent_agency(procedure: Procedure, receiving: Agency, data: Any, day: date) -> Agency:
+async def competent_agency(
+    procedure: Procedure,
+    receiving: Agency,
+    data: Any,
+    day: date,
+    current: Mapping[str, str] | None = None,
+) -> Agency:
     """The agency that handles a dossier of `procedure` received at `receiving` on `day`
     with form `data`, by the procedure's rule; raises NO_COMPETENT_AGENCY naming the
-    field to correct when the rule finds none (docs/routing.md)."""
+    field to correct when the rule finds none (docs/routing.md). `current`: what
+    `current_codes` gives for the procedure's agencies, when the caller has it."""
     authority = procedure.competent_authority
-    if authority.rule is AuthorityRule.RECEIVING_AGENCY:
-        return await _receiving_authority(procedure, receiving, day)
     if authority.rule is AuthorityRule.FIXED:
         if not authority.agency_code:
             raise no_competent_agency("the procedure names no competent agency", PROCEDURE)
         return await _current(authority.agency_code, day, "the competent agency", PROCEDURE)
+    listed = current if current is not None else await current_codes(procedure.agency_codes)
+    if authority.rule is AuthorityRule.RECEIVING_AGENCY:
+        return await _receiving_authority(procedure, receiving, day, listed)
     if not authority.field:
         raise no_competent_agency("the procedure names no form field to route by", PROCEDURE)
     field = f"{DATA}.{authority.field}"
     found = await _by_unit_code(form_value(data, authority.field), day, field)
-    listed = await current_codes(procedure.agency_codes)
     if listed and found.code not in listed.values():
         raise no_competent_agency("this commune, ward or special zone does not handle it", field)
     return found

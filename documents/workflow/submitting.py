@@ -250,8 +250,9 @@ async def prepare(
     ]
     current = await current_codes([code for code in named if code])
     # Any desk receives; the procedure's rule names who handles it (docs/routing.md).
+    listed = {code: current[code] for code in procedure.agency_codes}
     competent = await competent_agency(
-        procedure, receiving, submission.data, local_date(received_at or utcnow())
+        procedure, receiving, submission.data, local_date(received_at or utcnow()), listed
     )
     calendar = await load_calendar(hours, procedure.time_rules)
     reuse = await plan_reuse(

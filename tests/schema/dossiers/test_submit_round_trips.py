@@ -85,3 +85,36 @@ async def test_a_submission_transaction_reads_nothing_it_could_know(settings: Se
     submitting = [c for c in listener.commands.values() if "insert dossiers" in c]
     assert len(submitting) == 1
     assert submitting[0] == EXPECTED
+
+
+class MergeLookups(CommandListener):
+    """How many times the agencies' merges are looked up (`current_codes`)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def started(self, event: CommandStartedEvent) -> None:
+        query = event.command.get("filter") or {}
+        if event.command.get("find") == "agencies" and query.get("state") == "MERGED":
+            self.count += 1
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+async def test_the_checks_before_a_submission_look_up_merges_once(settings: Settings) -> None:
+    """Routing is handed the current codes the submission's checks already read for the
+    procedure's agencies, rather than reading them again."""
+    listener = MergeLookups()
+    quiet = settings.model_copy(update={"background_services": False})
+    async for _, http in running_app(quiet, [listener]):
+        await load_tiny_catalogue()
+        gql = GraphQLClient(http, quiet).as_role("officer:reception")
+        await gql.data(SUBMIT, {"input": submission()})
+        listener.count = 0
+        body = await gql.data(SUBMIT, {"input": submission()})
+        assert body["submitDossier"]["errors"] == []
+    assert listener.count == 1
