@@ -286,14 +286,11 @@ async def find_delivery(delivery_id: str) -> WebhookDelivery | None:
 
 
 async def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
-    """Back to PENDING, due now, with a fresh retry window."""
-    now = utcnow()
-    delivery.status = DeliveryStatus.PENDING
-    delivery.retry_since = delivery.next_attempt_at = now
-    delivery.lease_owner = None
-    delivery.purge_at = None
-    await delivery.save()
-    return delivery
+    """Back to PENDING, due now, with a fresh retry window (documents/common/
+    deliveries.py, as the outbox's): only those fields change, so an attempt a worker
+    records meanwhile is kept."""
+    await deliveries.redeliver(WebhookDelivery, delivery.id)
+    return await WebhookDelivery.get(delivery.id) or delivery
 
 
 async def deliveries_page(

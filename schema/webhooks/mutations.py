@@ -71,6 +71,6 @@ class WebhookMutations:
         hook = await manageable_webhook(info, delivery.webhook_id) if delivery else None
         if delivery is None or hook is None:
             return WebhookDeliveryPayload(errors=[_not_found("id", "delivery")])
-        await redeliver(delivery)
-        info.context.audit.targets.append(f"webhookDelivery:{delivery.id}")
-        return WebhookDeliveryPayload(delivery=WebhookDeliveryType.from_document(delivery))
+        again = await redeliver(delivery)
+        info.context.audit.targets.append(f"webhookDelivery:{again.id}")
+        return WebhookDeliveryPayload(delivery=WebhookDeliveryType.from_document(again))
